@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages otacheck needs, and only those that are missing.
+# Runs apt-get (through sudo when not root) once, and not at all when nothing is missing.
+# Usage: scripts/setup-debian.sh [--check]   (--check: list what is missing, install nothing)
+set -euo pipefail
+
+# One list, one place. Each package is here for a named reason (see README, "Dependencies").
+packages=(
+  build-essential      # gcc, make
+  cmake                # build system
+  pkg-config           # finds every library below
+  libcunit1-dev        # CUnit: test registry and runner
+  libserialport-dev    # real serial ports
+  libjansson-dev       # JSON writing/reading (grammar dump, reports)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+if [[ "${1:-}" == "--check" ]]; then
+  printf 'missing: %s\n' "${missing[*]}"
+  exit 1
+fi
+
+echo "setup: installing missing packages: ${missing[*]}" >&2
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup: not root and no sudo; install: ${missing[*]}" >&2; exit 2; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
