@@ -1,0 +1,184 @@
+/* parser/classify.c — see classify.h. */
+#include "parser/classify.h"
+
+#include <string.h>
+
+const char *at_class_name(enum at_class c)
+{
+    switch (c) {
+    case AT_CLS_UNKNOWN: return "unknown";
+    case AT_CLS_ECHO: return "echo";
+    case AT_CLS_FINAL: return "final";
+    case AT_CLS_INFO: return "info";
+    case AT_CLS_URC: return "urc";
+    case AT_CLS_PROMPT: return "prompt";
+    case AT_CLS_PAYLOAD: return "payload";
+    case AT_CLS_GARBAGE: return "garbage";
+    case AT_CLS_OVERFLOW: return "overflow";
+    }
+    return "?";
+}
+
+/* The best candidate seen so far. */
+struct pick {
+    const struct gram_line *line;
+    uint8_t slot;
+    struct at_verror err;
+    struct at_value fields[GRAM_MAX_PARAMS];
+    bool set;
+};
+
+struct cands {
+    struct pick full_final, full_info, full_urc, full_text_info;
+    struct pick partial; /* furthest failure among lines whose leading text matched */
+};
+
+static void try_line(const struct at_index *ix, uint8_t slot, const struct gram_line *l,
+                     const uint8_t *s, size_t n, struct cands *cs, bool *lead_ok)
+{
+    const struct at_line_ctx *lc = &ix->slots[slot].lc;
+    if (!at_match_lead(&l->tpl, lc, s, n))
+        return;
+    *lead_ok = true;
+    struct pick *full;
+    if (l->kind == GL_FINAL)
+        full = &cs->full_final;
+    else if (l->kind == GL_URC)
+        full = &cs->full_urc;
+    else if (l->tpl.n_lead == 0)
+        full = &cs->full_text_info;
+    else
+        full = &cs->full_info;
+    if (full->set)
+        return;
+    struct at_value fields[GRAM_MAX_PARAMS];
+    struct at_verror e;
+    if (at_match_line(l, lc, s, n, fields, &e)) {
+        full->set = true;
+        full->line = l;
+        full->slot = slot;
+        memcpy(full->fields, fields, sizeof fields[0] * l->tpl.n_fields);
+        return;
+    }
+    /* a free-text info line never counts as a malformed candidate */
+    if (l->kind == GL_INFO && l->tpl.n_lead == 0)
+        return;
+    if (!cs->partial.set || e.off > cs->partial.err.off) {
+        cs->partial.set = true;
+        cs->partial.line = l;
+        cs->partial.slot = slot;
+        cs->partial.err = e;
+        memcpy(cs->partial.fields, fields, sizeof fields[0] * l->tpl.n_fields);
+    }
+}
+
+static void set_result(struct at_result *r, const struct pick *p, enum at_class cls, bool valid)
+{
+    r->cls = cls;
+    r->valid = valid;
+    r->line = p->line;
+    r->slot = p->slot;
+    r->n_fields = p->line->tpl.n_fields;
+    memcpy(r->fields, p->fields, sizeof r->fields[0] * r->n_fields);
+    if (!valid)
+        r->err = p->err;
+}
+
+static enum at_class class_of(const struct gram_line *l)
+{
+    return l->kind == GL_FINAL ? AT_CLS_FINAL : l->kind == GL_URC ? AT_CLS_URC : AT_CLS_INFO;
+}
+
+void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
+                      const uint8_t *s, size_t n, struct at_result *r)
+{
+    r->cls = AT_CLS_UNKNOWN;
+    r->valid = false;
+    r->line = NULL;
+    r->n_fields = 0;
+    r->payload_len = 0;
+    r->payload_enc = GPE_NONE;
+    r->err.code = AT_OK;
+
+    if (fl && fl->echo_pending && fl->echo && n == fl->echo_len && memcmp(s, fl->echo, n) == 0) {
+        r->cls = AT_CLS_ECHO;
+        r->valid = true;
+        return;
+    }
+    struct cands cs;
+    cs.full_final.set = cs.full_info.set = cs.full_urc.set = cs.full_text_info.set = false;
+    cs.partial.set = false;
+
+    const uint8_t *colon = memchr(s, ':', n);
+    size_t klen = colon ? (size_t)(colon - s) : n;
+    const struct at_ix_bucket *b = at_index_bucket(ix, s, klen);
+    bool lead_ok = false;
+    if (b) {
+        uint32_t end = b->first + b->n;
+        uint32_t i = b->first;
+        for (; i < end && !ix->cands[i].fallback; i++)
+            try_line(ix, ix->cands[i].slot, ix->cands[i].line, s, n, &cs, &lead_ok);
+        if (!lead_ok)
+            for (; i < end; i++)
+                try_line(ix, ix->cands[i].slot, ix->cands[i].line, s, n, &cs, &lead_ok);
+    }
+    if (!b || !lead_ok)
+        for (uint32_t i = 0; i < ix->n_scan; i++)
+            try_line(ix, ix->scan[i].slot, ix->scan[i].line, s, n, &cs, &lead_ok);
+    if (fl && fl->form && !cs.full_final.set) {
+        const struct gram_form *f = fl->form;
+        const struct gram_dialect *d = &ix->slots[fl->slot].d;
+        for (uint16_t i = 0; i < f->n_infos; i++)
+            if (gram_guard_ok(d, f->infos[i].guard))
+                try_line(ix, fl->slot, &f->infos[i], s, n, &cs, &lead_ok);
+    }
+    if (cs.full_final.set)
+        set_result(r, &cs.full_final, AT_CLS_FINAL, true);
+    else if (cs.full_info.set)
+        set_result(r, &cs.full_info, AT_CLS_INFO, true);
+    else if (cs.full_urc.set)
+        set_result(r, &cs.full_urc, AT_CLS_URC, true);
+    else if (cs.partial.set)
+        set_result(r, &cs.partial, class_of(cs.partial.line), false);
+    else if (cs.full_text_info.set)
+        set_result(r, &cs.full_text_info, AT_CLS_INFO, true);
+    else {
+        r->err.code = AT_E_NO_MATCH;
+        r->err.off = 0;
+        return;
+    }
+    const struct gram_line *l = r->line;
+    if (r->valid && l->kind == GL_INFO && l->payload_field >= 0) {
+        const struct at_value *v = &r->fields[l->payload_field];
+        if (v->kind != AT_V_ABSENT && v->is_int && v->i > 0) {
+            uint8_t enc = l->payload_enc;
+            if (l->payload_enc_knob) {
+                const struct gram_knob *k = &ix->slots[r->slot].v->knobs[l->payload_enc_knob - 1];
+                int hx = gram_knob_choice(k, "hex");
+                uint16_t act = ix->slots[r->slot].d.active[l->payload_enc_knob];
+                enc = (hx >= 0 && (act >> hx & 1) && !(act & ~(1u << hx))) ? GPE_HEX : GPE_RAW;
+            }
+            r->payload_enc = enc;
+            r->payload_len = enc == GPE_HEX ? (uint64_t)v->i * 2 : (uint64_t)v->i;
+        }
+    }
+}
+
+void at_classify(const struct at_index *ix, const struct at_inflight *fl,
+                 const struct at_token *tok, struct at_result *r)
+{
+    switch (tok->kind) {
+    case AT_TOK_LINE:
+        at_classify_line(ix, fl, tok->data, tok->len, r);
+        return;
+    case AT_TOK_PROMPT: r->cls = AT_CLS_PROMPT; break;
+    case AT_TOK_PAYLOAD: r->cls = AT_CLS_PAYLOAD; break;
+    case AT_TOK_OVERFLOW: r->cls = AT_CLS_OVERFLOW; break;
+    case AT_TOK_GARBAGE: r->cls = AT_CLS_GARBAGE; break;
+    }
+    r->valid = tok->kind == AT_TOK_PROMPT || tok->kind == AT_TOK_PAYLOAD;
+    r->line = NULL;
+    r->n_fields = 0;
+    r->payload_len = 0;
+    r->err.code = AT_OK;
+}

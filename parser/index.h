@@ -1,0 +1,80 @@
+/* parser/index.h — lookup tables over one or more vendors' grammars under a dialect:
+ * commands by name (without case, as V.250 asks) and final results and URCs by the key of
+ * a line, its text before the first ':' (or the whole line). Built once, read-only after:
+ * classifying a line costs one hash of its key and a few comparisons.
+ *
+ * An index over several vendors lets one parser read a stream that mixes them (the
+ * benchmark does); the core's lines, shared by every vendor, appear once. */
+#ifndef OTACHECK_PARSER_INDEX_H
+#define OTACHECK_PARSER_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "grammar/model.h"
+#include "parser/match.h"
+
+#define AT_IX_MAX_VENDORS 8
+
+struct at_ix_slot {
+    const struct gram_vendor *v;
+    struct gram_dialect d;
+    struct at_line_ctx lc;
+};
+
+struct at_ix_cand {
+    const struct gram_line *line; /* a final result or a URC */
+    uint8_t slot;
+    bool fallback;
+};
+
+struct at_ix_bucket {
+    uint64_t hash;
+    const char *key;
+    uint16_t key_len;
+    uint16_t n;          /* candidates, most specific first, fallbacks last */
+    uint32_t first;      /* into cands */
+    bool used;
+};
+
+struct at_ix_cmd {
+    uint64_t hash;
+    const char *name;    /* as in the grammar: "+GTOTA", "E" */
+    uint16_t len;
+    const struct gram_command *cmd;
+    uint8_t slot;
+    bool used;
+};
+
+struct at_index {
+    struct oc_arena arena;
+    struct at_ix_slot slots[AT_IX_MAX_VENDORS];
+    uint8_t n_slots;
+    struct at_ix_bucket *buckets;
+    uint32_t bucket_mask;
+    struct at_ix_cand *cands;
+    uint32_t n_cands;
+    struct at_ix_cand *scan;   /* lines whose key cannot be known: checked one by one */
+    uint32_t n_scan;
+    struct at_ix_cmd *cmds;
+    uint32_t cmd_mask;
+    const struct at_ix_cmd *empty_cmd; /* the bare "AT" */
+};
+
+/* dialects may be NULL (every vendor's defaults) or hold NULLs. Returns 0 or -1 (too many
+ * vendors). */
+int at_index_build(struct at_index *ix, const struct gram_vendor *const *vendors,
+                   const struct gram_dialect *const *dialects, size_t n);
+void at_index_free(struct at_index *ix);
+
+uint64_t at_hash(const uint8_t *p, size_t n);
+/* The bucket of lines whose key is key[0..n), or NULL. */
+const struct at_ix_bucket *at_index_bucket(const struct at_index *ix, const uint8_t *key,
+                                           size_t n);
+/* A command by name ("+gtota", "E"), without case. NULL if unknown. */
+const struct at_ix_cmd *at_index_command(const struct at_index *ix, const uint8_t *name,
+                                         size_t n);
+
+#endif

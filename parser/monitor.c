@@ -1,0 +1,97 @@
+/* parser/monitor.c — see monitor.h. */
+#include "parser/monitor.h"
+
+#include <string.h>
+
+void at_monitor_init(struct at_monitor *m, const struct at_index *ix, uint8_t *buf, size_t cap)
+{
+    memset(m, 0, sizeof *m);
+    m->ix = ix;
+    at_framer_init(&m->fr, buf, cap);
+    /* a vendor whose events may arrive glued together gets the framer's split marker */
+    for (uint8_t s = 0; s < ix->n_slots; s++) {
+        const struct gram_vendor *v = ix->slots[s].v;
+        for (uint16_t i = 0; i < v->n_urcs; i++) {
+            const struct gram_line *u = &v->urcs[i];
+            if ((u->flags & GLF_NO_TERM) && gram_guard_ok(&ix->slots[s].d, u->guard) &&
+                u->tpl.n_ops && u->tpl.ops[0].kind == TPL_LIT && !m->fr.split) {
+                /* the key plus ':' ("+EVT:") starts every such event */
+                char *marker = m->split_marker;
+                size_t kl = u->tpl.key_len < sizeof m->split_marker - 2 ? u->tpl.key_len
+                                                                        : sizeof m->split_marker - 2;
+                memcpy(marker, u->tpl.key, kl);
+                marker[kl] = ':';
+                marker[kl + 1] = '\0';
+                at_framer_set_split(&m->fr, marker);
+            }
+        }
+    }
+}
+
+void at_monitor_feed(struct at_monitor *m, const void *data, size_t len, uint64_t t_ns)
+{
+    at_framer_feed(&m->fr, data, len, t_ns);
+}
+
+static bool looks_like_command(const uint8_t *s, size_t n)
+{
+    return n >= 2 && (s[0] | 0x20) == 'a' && (s[1] | 0x20) == 't';
+}
+
+static void handle(struct at_monitor *m, struct at_event *ev)
+{
+    struct at_result *r = &ev->res;
+    ev->cmd_err = AT_OK;
+    ev->cmd_form = NULL;
+    at_classify(m->ix, &m->fl, &ev->tok, r);
+    if (r->cls == AT_CLS_UNKNOWN && ev->tok.kind == AT_TOK_LINE &&
+        looks_like_command(ev->tok.data, ev->tok.len)) {
+        /* the echo of a command we did not send: it is now the command in flight */
+        ev->cmd_err = at_validate_command(m->ix, -1, ev->tok.data, ev->tok.len, &m->cl, &ev->cmd_verr);
+        const struct at_cmd *last = NULL;
+        if (m->cl.n)
+            last = &m->cl.cmds[m->cl.n - 1];
+        r->cls = AT_CLS_ECHO;
+        r->valid = ev->cmd_err == AT_OK;
+        if (ev->cmd_err != AT_OK) {
+            r->err = ev->cmd_verr;
+            m->st.bad_commands++;
+        }
+        m->fl.form = last ? last->form : (ev->cmd_verr.form ? ev->cmd_verr.form : NULL);
+        m->fl.slot = last ? last->slot : 0;
+        ev->cmd_form = m->fl.form;
+        size_t n = ev->tok.len < sizeof m->echo_buf ? ev->tok.len : sizeof m->echo_buf;
+        memcpy(m->echo_buf, ev->tok.data, n);
+        m->fl.echo = m->echo_buf;
+        m->fl.echo_len = n;
+        m->fl.echo_pending = false;
+    } else if (r->cls == AT_CLS_FINAL) {
+        m->fl.form = NULL;
+    } else if (r->cls == AT_CLS_INFO && r->valid && r->payload_len) {
+        at_framer_expect_payload(&m->fr, r->payload_len);
+    }
+    m->st.tokens++;
+    if (ev->tok.kind == AT_TOK_LINE)
+        m->st.lines++;
+    if (ev->tok.kind == AT_TOK_PAYLOAD)
+        m->st.payload_bytes += ev->tok.len;
+    m->st.by_class[r->cls]++;
+    if (!r->valid && (r->cls == AT_CLS_FINAL || r->cls == AT_CLS_INFO || r->cls == AT_CLS_URC))
+        m->st.invalid++;
+}
+
+bool at_monitor_next(struct at_monitor *m, struct at_event *ev)
+{
+    if (!at_framer_next(&m->fr, &ev->tok))
+        return false;
+    handle(m, ev);
+    return true;
+}
+
+bool at_monitor_flush(struct at_monitor *m, struct at_event *ev, uint64_t t_ns)
+{
+    if (!at_framer_flush(&m->fr, &ev->tok, t_ns))
+        return false;
+    handle(m, ev);
+    return true;
+}

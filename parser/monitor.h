@@ -1,0 +1,51 @@
+/* parser/monitor.h — the reference parser as one pipeline: bytes in, classified events
+ * out. It reads a module's output on its own, as a passive monitor would: the echo of a
+ * command line tells it which command is in flight (so that information responses and
+ * binary payloads are understood), a final result ends the exchange. Used by `otacheck
+ * bench parse`, by the documented-example checks and by the fuzz targets; the harness
+ * session drives the framer and classifier itself, since it knows what it sent. */
+#ifndef OTACHECK_PARSER_MONITOR_H
+#define OTACHECK_PARSER_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parser/classify.h"
+#include "parser/framer.h"
+#include "parser/index.h"
+#include "parser/validate.h"
+
+struct at_event {
+    struct at_token tok;
+    struct at_result res;
+    /* for echo lines: the command line as the grammar reads it */
+    enum at_err cmd_err;
+    struct at_verror cmd_verr;
+    const struct gram_form *cmd_form;
+};
+
+struct at_monitor_stats {
+    uint64_t tokens, lines, bytes;
+    uint64_t by_class[AT_CLS_OVERFLOW + 1];
+    uint64_t invalid;         /* known lines that break their grammar entry */
+    uint64_t bad_commands;    /* echoed command lines that break the grammar */
+    uint64_t payload_bytes;
+};
+
+struct at_monitor {
+    const struct at_index *ix;
+    struct at_framer fr;
+    struct at_inflight fl;
+    uint8_t echo_buf[1024];
+    char split_marker[64];
+    struct at_cmdline cl;
+    struct at_monitor_stats st;
+};
+
+void at_monitor_init(struct at_monitor *m, const struct at_index *ix, uint8_t *buf, size_t cap);
+void at_monitor_feed(struct at_monitor *m, const void *data, size_t len, uint64_t t_ns);
+bool at_monitor_next(struct at_monitor *m, struct at_event *ev);
+bool at_monitor_flush(struct at_monitor *m, struct at_event *ev, uint64_t t_ns);
+
+#endif

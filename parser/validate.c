@@ -1,0 +1,296 @@
+/* parser/validate.c — see validate.h. One pass over the line; values are located, then
+ * checked against the parameters of each form variant whose count fits. */
+#include "parser/validate.h"
+
+#include <string.h>
+
+static bool is_alpha(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* V.250 5.4.1: characters of an extended command name after '+'. */
+static bool is_name_char(uint8_t c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9') || c == '!' || c == '%' || c == '-' ||
+           c == '.' || c == '/' || c == ':' || c == '_';
+}
+
+static enum at_err err_at(struct at_verror *e, enum at_err code, size_t off)
+{
+    e->code = code;
+    e->off = (uint32_t)off;
+    return code;
+}
+
+static size_t skip_spaces(const uint8_t *s, size_t n, size_t pos)
+{
+    while (pos < n && s[pos] == ' ')
+        pos++;
+    return pos;
+}
+
+/* Locates the values of "=a,b,..." up to ';' or the end. */
+static enum at_err scan_args(const uint8_t *s, size_t n, size_t *pos, uint8_t escapes,
+                             struct at_cmd *c, struct at_verror *e)
+{
+    size_t p = skip_spaces(s, n, *pos);
+    c->n_args = 0;
+    if (p >= n || s[p] == ';') {
+        *pos = p;
+        return AT_OK; /* "AT+X=": no values */
+    }
+    for (;;) {
+        if (c->n_args >= GRAM_MAX_PARAMS)
+            return err_at(e, AT_E_COUNT, p);
+        struct at_value *v = &c->args[c->n_args];
+        memset(v, 0, sizeof *v);
+        p = skip_spaces(s, n, p);
+        v->off = (uint32_t)p;
+        if (p < n && s[p] == '"') {
+            size_t q = p, eo;
+            uint32_t dl;
+            enum at_err r = at_scan_quoted(s, n, &q, escapes, &dl, &eo);
+            if (r != AT_OK) {
+                e->index = (int16_t)c->n_args;
+                return err_at(e, r, eo);
+            }
+            v->kind = AT_V_STR;
+            v->len = (uint32_t)(q - p);
+            v->slen = dl;
+            p = q;
+        } else {
+            size_t q = p;
+            while (q < n && s[q] != ',' && s[q] != ';')
+                q++;
+            size_t t = q;
+            while (t > p && s[t - 1] == ' ')
+                t--;
+            v->kind = t > p ? AT_V_BARE : AT_V_ABSENT;
+            v->len = (uint32_t)(t - p);
+            v->slen = v->len;
+            p = q;
+        }
+        c->n_args++;
+        p = skip_spaces(s, n, p);
+        if (p < n && s[p] == ',') {
+            p++;
+            continue;
+        }
+        break;
+    }
+    *pos = p;
+    return AT_OK;
+}
+
+static unsigned min_count(uint64_t counts)
+{
+    return counts ? (unsigned)__builtin_ctzll(counts) : 0;
+}
+
+enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const struct gram_form *f,
+                             int state, const uint8_t *line, size_t len, struct at_cmd *c,
+                             struct at_verror *e)
+{
+    const struct at_ix_slot *sl = &ix->slots[slot];
+    const struct gram_vendor *v = sl->v;
+    e->form = f;
+    e->cmd = f->cmd;
+    if (c->n_args >= 64 || !(f->counts >> c->n_args & 1)) {
+        e->got = c->n_args;
+        return err_at(e, AT_E_COUNT, c->n_args ? c->args[c->n_args - 1].off : c->off + c->len);
+    }
+    unsigned mandatory = min_count(f->counts);
+    for (uint16_t i = 0; i < c->n_args; i++) {
+        struct at_value *val = &c->args[i];
+        const struct gram_param *p = &f->params[i];
+        if (val->kind == AT_V_ABSENT) {
+            if (!v->empty_values || (i < mandatory && !p->has_default)) {
+                e->what = p;
+                e->index = (int16_t)i;
+                return err_at(e, AT_E_EMPTY_VALUE, val->off);
+            }
+            continue;
+        }
+        if (at_check_value(&p->type, &sl->d, v->escapes, line, val, e) != AT_OK) {
+            e->what = p;
+            e->index = (int16_t)i;
+            return e->code;
+        }
+    }
+    if (f->n_rules &&
+        at_check_rules(f->rules, f->n_rules, f->params, f->n_params, c->args, c->n_args, &sl->d,
+                       v->escapes, line, len, state, e) != AT_OK) {
+        if (e->code == AT_E_STATE)
+            e->off = c->off;
+        return e->code;
+    }
+    return AT_OK;
+}
+
+/* Picks the form of kind k; for write forms, the first variant whose count fits and whose
+ * values pass, else the error of the first that fits. */
+static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd *ce,
+                               enum gram_form_kind k, int state, const uint8_t *line, size_t len,
+                               struct at_cmd *c, struct at_verror *e)
+{
+    const struct gram_command *cmd = ce->cmd;
+    const struct gram_form *first_kind = NULL, *first_fit = NULL;
+    struct at_verror first_err;
+    memset(&first_err, 0, sizeof first_err);
+    for (uint16_t i = 0; i < cmd->n_forms; i++) {
+        const struct gram_form *f = &cmd->forms[i];
+        if (f->kind != k)
+            continue;
+        if (!first_kind)
+            first_kind = f;
+        if (c->n_args >= 64 || !(f->counts >> c->n_args & 1))
+            continue;
+        struct at_verror fe;
+        memset(&fe, 0, sizeof fe);
+        fe.index = -1;
+        struct at_cmd tmp = *c;
+        if (at_validate_args(ix, ce->slot, f, state, line, len, &tmp, &fe) == AT_OK) {
+            *c = tmp;
+            c->form = f;
+            return AT_OK;
+        }
+        if (!first_fit) {
+            first_fit = f;
+            first_err = fe;
+        }
+    }
+    e->cmd = cmd;
+    if (!first_kind) {
+        e->got = k;
+        return err_at(e, AT_E_NO_FORM, c->off);
+    }
+    if (!first_fit) {
+        e->form = first_kind;
+        e->got = c->n_args;
+        return err_at(e, AT_E_COUNT, c->n_args ? c->args[c->n_args - 1].off : c->off + c->len);
+    }
+    *e = first_err;
+    c->form = first_fit;
+    return e->code;
+}
+
+enum at_err at_validate_command(const struct at_index *ix, int state, const uint8_t *s,
+                                size_t n, struct at_cmdline *out, struct at_verror *e)
+{
+    memset(e, 0, sizeof *e);
+    e->index = -1;
+    out->n = 0;
+    while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    if (n < 2 || (s[0] | 0x20) != 'a' || (s[1] | 0x20) != 't')
+        return err_at(e, AT_E_NO_AT, 0);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] == 0x7f) {
+            e->got = s[i];
+            return err_at(e, AT_E_CONTROL, i);
+        }
+    size_t pos = skip_spaces(s, n, 2);
+    if (pos >= n) {
+        if (!ix->empty_cmd)
+            return err_at(e, AT_E_UNKNOWN_COMMAND, 2);
+        struct at_cmd *c = &out->cmds[out->n++];
+        memset(c, 0, sizeof *c);
+        c->cmd = ix->empty_cmd->cmd;
+        c->slot = ix->empty_cmd->slot;
+        c->form = gram_command_form(c->cmd, GF_EXEC, NULL);
+        c->off = 2;
+        goto length;
+    }
+    while (pos < n) {
+        pos = skip_spaces(s, n, pos);
+        if (pos >= n)
+            break;
+        if (out->n >= AT_MAX_CONCAT)
+            return err_at(e, AT_E_SEPARATOR, pos);
+        struct at_cmd *c = &out->cmds[out->n];
+        memset(c, 0, sizeof *c);
+        c->off = (uint32_t)pos;
+        const struct at_ix_cmd *ce;
+        if (s[pos] == '+') {
+            size_t q = pos + 1;
+            while (q < n && is_name_char(s[q]))
+                q++;
+            size_t nl = q - pos - 1;
+            if (nl < 1 || nl > 16 || !is_alpha(s[pos + 1]))
+                return err_at(e, AT_E_BAD_NAME, pos);
+            ce = at_index_command(ix, s + pos, q - pos);
+            if (!ce || ce->cmd->basic)
+                return err_at(e, AT_E_UNKNOWN_COMMAND, pos);
+            c->cmd = ce->cmd;
+            c->slot = ce->slot;
+            size_t p = skip_spaces(s, n, q);
+            enum gram_form_kind k;
+            if (p + 1 < n && s[p] == '=' && s[p + 1] == '?') {
+                k = GF_TEST;
+                p += 2;
+            } else if (p < n && s[p] == '?') {
+                k = GF_READ;
+                p += 1;
+            } else if (p < n && s[p] == '=') {
+                k = GF_WRITE;
+                p += 1;
+                e->cmd = ce->cmd;
+                if (scan_args(s, n, &p, ix->slots[ce->slot].v->escapes, c, e) != AT_OK)
+                    return e->code;
+            } else {
+                k = GF_EXEC;
+            }
+            p = skip_spaces(s, n, p);
+            if (p < n && s[p] != ';')
+                return err_at(e, AT_E_SEPARATOR, p);
+            c->len = (uint32_t)(p - pos);
+            if (choose_form(ix, ce, k, state, s, n, c, e) != AT_OK)
+                return e->code;
+            out->n++;
+            pos = p < n ? p + 1 : p;
+            continue;
+        }
+        /* a basic command: a letter, or '&' and a letter, then an optional number */
+        size_t nl = (s[pos] == '&') ? 2 : 1;
+        if (pos + nl > n || !is_alpha(s[pos + nl - 1]))
+            return err_at(e, AT_E_BAD_NAME, pos);
+        ce = at_index_command(ix, s + pos, nl);
+        if (!ce || !ce->cmd->basic)
+            return err_at(e, AT_E_UNKNOWN_COMMAND, pos);
+        c->cmd = ce->cmd;
+        c->slot = ce->slot;
+        size_t p = pos + nl;
+        size_t d = p;
+        while (d < n && s[d] >= '0' && s[d] <= '9')
+            d++;
+        if (d > p) {
+            c->args[0].kind = AT_V_BARE;
+            c->args[0].off = (uint32_t)p;
+            c->args[0].len = (uint32_t)(d - p);
+            c->args[0].slen = c->args[0].len;
+            c->n_args = 1;
+        }
+        c->len = (uint32_t)(d - pos);
+        enum gram_form_kind k = GF_WRITE;
+        if (c->n_args == 0 && gram_command_form(c->cmd, GF_EXEC, NULL))
+            k = GF_EXEC;
+        if (choose_form(ix, ce, k, state, s, n, c, e) != AT_OK)
+            return e->code;
+        out->n++;
+        pos = skip_spaces(s, n, d);
+        if (pos < n && s[pos] == ';')
+            pos++;
+    }
+length:
+    if (out->n) {
+        const struct gram_vendor *v = ix->slots[out->cmds[0].slot].v;
+        if (v->max_line && n > v->max_line) {
+            e->got = (int64_t)n;
+            e->limit = v->max_line;
+            e->cmd = out->cmds[0].cmd;
+            return err_at(e, AT_E_LINE_TOO_LONG, v->max_line);
+        }
+    }
+    return AT_OK;
+}
