@@ -236,8 +236,13 @@ enum at_err at_validate_command(const struct at_index *ix, int state, const uint
                 k = GF_WRITE;
                 p += 1;
                 e->cmd = ce->cmd;
-                if (scan_args(s, n, &p, ix->slots[ce->slot].v->escapes, c, e) != AT_OK)
+                if (scan_args(s, n, &p, ix->slots[ce->slot].v->escapes, c, e) != AT_OK) {
+                    /* name the parameter, as the first write form calls it */
+                    const struct gram_form *wf = gram_command_form(ce->cmd, GF_WRITE, NULL);
+                    if (wf && e->index >= 0 && e->index < wf->n_params)
+                        e->what = &wf->params[e->index];
                     return e->code;
+                }
             } else {
                 k = GF_EXEC;
             }

@@ -1,0 +1,56 @@
+/* cli/cli.h — what the verbs of the otacheck command share: loading the grammars
+ * (embedded, plus --grammar files), picking vendors (--vendor ID|all), applying dialect
+ * choices (--dialect [vendor:]knob=choice), and the exit codes of DESIGN.md. */
+#ifndef OTACHECK_CLI_CLI_H
+#define OTACHECK_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "grammar/model.h"
+#include "parser/index.h"
+
+enum cli_exit {
+    EXIT_PASS = 0,      /* every applicable case passed / nothing wrong */
+    EXIT_FAIL = 1,      /* some case failed / the check found problems */
+    EXIT_USAGE = 2,     /* usage or configuration error */
+    EXIT_TARGET = 3,    /* the target could not be reached or was lost */
+};
+
+#define CLI_MAX_LIST 32
+
+struct cli_env {
+    struct gram_set set;
+    bool loaded;
+    const char *vendor; /* NULL or "all": every vendor */
+    const char *grammar_files[CLI_MAX_LIST];
+    size_t n_grammar;
+    const char *dialect_specs[CLI_MAX_LIST];
+    size_t n_dialect;
+};
+
+void cli_env_init(struct cli_env *env);
+void cli_env_free(struct cli_env *env);
+/* Handles --vendor, --grammar and --dialect; returns true if opt was one of them. */
+bool cli_common_option(struct cli_env *env, int opt, const char *arg);
+/* The long options of cli_common_option, for getopt_long tables. */
+#define CLI_OPT_VENDOR 1000
+#define CLI_OPT_GRAMMAR 1001
+#define CLI_OPT_DIALECT 1002
+#define CLI_COMMON_LONGOPTS                                                                    \
+    {"vendor", required_argument, NULL, CLI_OPT_VENDOR},                                       \
+        {"grammar", required_argument, NULL, CLI_OPT_GRAMMAR},                                 \
+        {"dialect", required_argument, NULL, CLI_OPT_DIALECT}
+
+/* Loads the grammars; prints the loader's errors. Returns EXIT_PASS or EXIT_USAGE. */
+int cli_load(struct cli_env *env);
+/* The vendors --vendor selects; prints an error and returns 0 when it names none. */
+size_t cli_vendors(struct cli_env *env, const struct gram_vendor **out, size_t max);
+/* The dialect of v with the --dialect choices that concern it. EXIT_PASS or EXIT_USAGE. */
+int cli_dialect(struct cli_env *env, const struct gram_vendor *v, struct gram_dialect *d);
+
+/* Verbs. argv[0] is the verb's name. */
+int verb_grammar(int argc, char **argv);
+int verb_bench(int argc, char **argv);
+
+#endif

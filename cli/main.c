@@ -1,0 +1,46 @@
+/* cli/main.c — the otacheck command: dispatches to a verb (DESIGN.md, "CLI contract"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: otacheck <verb> [options]\n"
+            "\n"
+            "  grammar lint|list|dump|dict|corpus|examples [--vendor ID|all] [--grammar FILE]...\n"
+            "                                     [--dialect [VENDOR:]KNOB=CHOICE]...\n"
+            "  bench parse FILE [--chunk N] [--vendor ID|all] [--no-validate]\n"
+            "  bench commands FILE [--vendor ID|all]\n"
+            "  bench make-stream FILE [--mb N] [--seed N]\n"
+            "  bench make-commands FILE [--lines N] [--seed N]\n"
+            "  version\n"
+            "\n"
+            "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
+            "3 the target could not be reached or was lost.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *verb = argv[1];
+    if (strcmp(verb, "grammar") == 0)
+        return verb_grammar(argc - 1, argv + 1);
+    if (strcmp(verb, "bench") == 0)
+        return verb_bench(argc - 1, argv + 1);
+    if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
+        printf("otacheck 0.1.0\n");
+        return EXIT_PASS;
+    }
+    if (strcmp(verb, "help") == 0 || strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
+        usage(stdout);
+        return EXIT_PASS;
+    }
+    fprintf(stderr, "otacheck: unknown verb '%s'\n", verb);
+    usage(stderr);
+    return EXIT_USAGE;
+}

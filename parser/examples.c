@@ -1,0 +1,176 @@
+/* parser/examples.c — see examples.h. */
+#include "parser/examples.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parser/classify.h"
+#include "parser/flowrun.h"
+#include "parser/validate.h"
+
+struct ex_state {
+    const struct at_index *ix;
+    const struct gram_example *ex;
+    at_example_cb cb;
+    void *ctx;
+    int problems;
+    struct at_inflight fl;
+    const struct gram_form *form;
+    bool have_cmd;
+    uint64_t payload_expected;
+    struct at_flow_run flows[4];
+    int n_flows;
+};
+
+static void report(struct ex_state *s, const struct gram_step *st, const char *reading,
+                   const char *problem)
+{
+    if (problem)
+        s->problems++;
+    if (s->cb)
+        s->cb(s->ctx, s->ex, st, reading, problem);
+}
+
+static void on_send(struct ex_state *s, const struct gram_step *st)
+{
+    char reading[256], problem[512];
+    struct at_cmdline cl;
+    struct at_verror e;
+    if (s->have_cmd) {
+        snprintf(problem, sizeof problem,
+                 "a new command before the previous one got its final result");
+        report(s, st, "command", problem);
+    }
+    if (at_validate_command(s->ix, -1, (const uint8_t *)st->text, st->len, &cl, &e) != AT_OK) {
+        char msg[400];
+        snprintf(problem, sizeof problem, "the command does not validate: %s",
+                 at_verror_format(&e, &s->ix->slots[0].d, msg, sizeof msg));
+        report(s, st, "command", problem);
+        s->form = e.form;
+    } else {
+        const struct at_cmd *c = &cl.cmds[cl.n - 1];
+        s->form = c->form;
+        snprintf(reading, sizeof reading, "command %s %s%s%s", c->cmd->name,
+                 gram_form_kind_name(c->form->kind), c->form->variant ? " " : "",
+                 c->form->variant ? c->form->variant : "");
+        report(s, st, reading, NULL);
+    }
+    s->have_cmd = true;
+    s->fl.form = s->form;
+    s->fl.slot = 0;
+    s->fl.echo = (const uint8_t *)st->text;
+    s->fl.echo_len = st->len;
+    s->fl.echo_pending = true;
+}
+
+static void on_urc_flows(struct ex_state *s, const struct at_result *r, char *problem, size_t pn)
+{
+    for (int i = 0; i < s->n_flows; i++) {
+        struct at_flow_run *fr = &s->flows[i];
+        int a = at_flow_atom_of_urc(fr->f, r->line);
+        if (a < 0)
+            continue;
+        enum at_flow_verdict v = at_flow_step(fr, a, r->line, r->fields);
+        if (v == AT_FLOW_ORDER) {
+            char exp[256];
+            snprintf(problem, pn, "flow %s: '%s' is out of order (expected %s)", fr->f->name,
+                     r->line->name, at_flow_expected(fr, exp, sizeof exp));
+        } else if (v == AT_FLOW_DECREASE) {
+            snprintf(problem, pn, "flow %s: %s went from %" PRId64 " down to %" PRId64 " (%s)",
+                     fr->f->name, fr->broken->text, fr->before, fr->seen, fr->broken->text);
+        }
+        return;
+    }
+}
+
+static void on_recv(struct ex_state *s, const struct gram_step *st)
+{
+    char reading[256], problem[512];
+    problem[0] = '\0';
+    if (s->payload_expected) {
+        snprintf(problem, sizeof problem, "a %" PRIu64 "-byte payload was announced; a line came",
+                 s->payload_expected);
+        s->payload_expected = 0;
+    }
+    struct at_result r;
+    at_classify_line(s->ix, &s->fl, (const uint8_t *)st->text, st->len, &r);
+    if (r.cls == AT_CLS_ECHO) {
+        s->fl.echo_pending = false;
+        report(s, st, "echo", problem[0] ? problem : NULL);
+        return;
+    }
+    s->fl.echo_pending = false;
+    if (r.line)
+        snprintf(reading, sizeof reading, "%s %s", at_class_name(r.cls),
+                 r.cls == AT_CLS_INFO ? r.line->tpl.text : r.line->name);
+    else
+        snprintf(reading, sizeof reading, "%s", at_class_name(r.cls));
+    if (!problem[0]) {
+        if (r.cls == AT_CLS_UNKNOWN) {
+            snprintf(problem, sizeof problem, "no response, URC or final result of the grammar reads this line");
+        } else if (!r.valid) {
+            char msg[400];
+            snprintf(problem, sizeof problem, "%s", at_verror_format(&r.err, &s->ix->slots[0].d, msg, sizeof msg));
+        }
+    }
+    if (r.cls == AT_CLS_FINAL) {
+        if (!s->have_cmd && !problem[0]) {
+            snprintf(problem, sizeof problem, "a final result with no command in flight");
+        } else if (s->form && r.valid && !(s->form->finals >> r.line->id & 1) && !problem[0]) {
+            snprintf(problem, sizeof problem, "%s %s may not end with %s", s->form->cmd->name,
+                     gram_form_kind_name(s->form->kind), r.line->name);
+        }
+        if (s->form && r.valid && r.line->outcome == GO_OK && s->form->starts && s->n_flows < 4) {
+            at_flow_start(&s->flows[s->n_flows++], s->form->starts, &s->ix->slots[0].d);
+            size_t o = strlen(reading);
+            snprintf(reading + o, sizeof reading - o, ", starts flow %s", s->form->starts->name);
+        }
+        s->have_cmd = false;
+        s->form = NULL;
+        s->fl.form = NULL;
+    } else if (r.cls == AT_CLS_INFO && r.valid && r.payload_len) {
+        s->payload_expected = r.payload_len;
+    } else if (r.cls == AT_CLS_URC && r.valid && !problem[0]) {
+        on_urc_flows(s, &r, problem, sizeof problem);
+    }
+    report(s, st, reading, problem[0] ? problem : NULL);
+}
+
+static void on_payload(struct ex_state *s, const struct gram_step *st)
+{
+    char reading[64], problem[256];
+    snprintf(reading, sizeof reading, "payload %u bytes", st->len);
+    if (!s->payload_expected)
+        snprintf(problem, sizeof problem, "no line announced a payload here");
+    else if (s->payload_expected != st->len)
+        snprintf(problem, sizeof problem, "the line before announced %" PRIu64 " bytes", s->payload_expected);
+    else
+        problem[0] = '\0';
+    s->payload_expected = 0;
+    report(s, st, reading, problem[0] ? problem : NULL);
+}
+
+int at_check_example(const struct at_index *ix, const struct gram_example *ex, at_example_cb cb,
+                     void *ctx)
+{
+    struct ex_state s;
+    memset(&s, 0, sizeof s);
+    s.ix = ix;
+    s.ex = ex;
+    s.cb = cb;
+    s.ctx = ctx;
+    for (uint16_t i = 0; i < ex->n_steps; i++) {
+        const struct gram_step *st = &ex->steps[i];
+        switch (st->dir) {
+        case GS_SEND: on_send(&s, st); break;
+        case GS_RECV: on_recv(&s, st); break;
+        case GS_PAYLOAD: on_payload(&s, st); break;
+        }
+    }
+    if (s.have_cmd && ex->n_steps)
+        report(&s, &ex->steps[ex->n_steps - 1], "end", "the last command got no final result");
+    if (s.payload_expected && ex->n_steps)
+        report(&s, &ex->steps[ex->n_steps - 1], "end", "an announced payload never came");
+    return s.problems;
+}
