@@ -30,7 +30,8 @@ struct pick {
 
 struct cands {
     struct pick full_final, full_info, full_urc, full_text_info;
-    struct pick partial; /* furthest failure among lines whose leading text matched */
+    struct pick partial;      /* furthest failure among lines whose leading text matched */
+    struct pick partial_info; /* the same among the command's own response lines */
 };
 
 static void try_line(const struct at_index *ix, uint8_t slot, const struct gram_line *l,
@@ -63,12 +64,13 @@ static void try_line(const struct at_index *ix, uint8_t slot, const struct gram_
     /* a free-text info line never counts as a malformed candidate */
     if (l->kind == GL_INFO && l->tpl.n_lead == 0)
         return;
-    if (!cs->partial.set || e.off > cs->partial.err.off) {
-        cs->partial.set = true;
-        cs->partial.line = l;
-        cs->partial.slot = slot;
-        cs->partial.err = e;
-        memcpy(cs->partial.fields, fields, sizeof fields[0] * l->tpl.n_fields);
+    struct pick *part = l->kind == GL_INFO ? &cs->partial_info : &cs->partial;
+    if (!part->set || e.off > part->err.off) {
+        part->set = true;
+        part->line = l;
+        part->slot = slot;
+        part->err = e;
+        memcpy(part->fields, fields, sizeof fields[0] * l->tpl.n_fields);
     }
 }
 
@@ -107,7 +109,7 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
     }
     struct cands cs;
     cs.full_final.set = cs.full_info.set = cs.full_urc.set = cs.full_text_info.set = false;
-    cs.partial.set = false;
+    cs.partial.set = cs.partial_info.set = false;
 
     const uint8_t *colon = memchr(s, ':', n);
     size_t klen = colon ? (size_t)(colon - s) : n;
@@ -132,10 +134,14 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
             if (gram_guard_ok(d, f->infos[i].guard))
                 try_line(ix, fl->slot, &f->infos[i], s, n, &cs, &lead_ok);
     }
+    /* a line with the command's own prefix is the command's, valid or not (gatchat's
+     * order: final, the command's prefix, URCs) */
     if (cs.full_final.set)
         set_result(r, &cs.full_final, AT_CLS_FINAL, true);
     else if (cs.full_info.set)
         set_result(r, &cs.full_info, AT_CLS_INFO, true);
+    else if (cs.partial_info.set)
+        set_result(r, &cs.partial_info, AT_CLS_INFO, false);
     else if (cs.full_urc.set)
         set_result(r, &cs.full_urc, AT_CLS_URC, true);
     else if (cs.partial.set)

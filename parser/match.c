@@ -35,7 +35,9 @@ struct mstate {
 
 static void record(struct mstate *st, struct at_verror *e)
 {
-    if (!st->have || e->off > st->best->off) {
+    /* the furthest failure wins; at the same place, the colon-space one says more */
+    if (!st->have || e->off > st->best->off ||
+        (e->off == st->best->off && e->code == AT_E_CSPACE)) {
         *st->best = *e;
         st->have = true;
     }

@@ -185,9 +185,12 @@ enum at_err at_check_value(const struct gram_type *t, const struct gram_dialect 
             return fail(e, AT_E_QUOTED, v->off, t, 0, 0);
         if (v->kind != AT_V_BARE)
             return fail(e, AT_E_EXPECTED_INT, v->off, t, 0, 0);
-        bool ovf;
-        if (!at_parse_int(line + v->off, v->len, &v->i, &ovf))
-            return fail(e, ovf ? AT_E_INT_OVERFLOW : AT_E_EXPECTED_INT, v->off, t, 0, 0);
+        size_t end = 0;
+        enum at_err ie = at_scan_int(line + v->off, v->len, &end, &v->i);
+        if (ie != AT_OK)
+            return fail(e, ie, v->off, t, 0, 0);
+        if (end != v->len) /* "1 x": a number, then something that does not belong */
+            return fail(e, AT_E_SEPARATOR, v->off + (uint32_t)end + (line[v->off + end] == ' '), t, 0, 0);
         v->is_int = true;
         if (t->kind == GT_INT) {
             if (!gram_int_allowed(t, d, v->i))
