@@ -52,5 +52,6 @@ int cli_dialect(struct cli_env *env, const struct gram_vendor *v, struct gram_di
 /* Verbs. argv[0] is the verb's name. */
 int verb_grammar(int argc, char **argv);
 int verb_bench(int argc, char **argv);
+int verb_parse(int argc, char **argv);
 
 #endif

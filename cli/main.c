@@ -11,6 +11,7 @@ static void usage(FILE *out)
             "\n"
             "  grammar lint|list|dump|dict|corpus|examples [--vendor ID|all] [--grammar FILE]...\n"
             "                                     [--dialect [VENDOR:]KNOB=CHOICE]...\n"
+            "  parse FILE [--vendor ID|all] [--chunk N] [--quiet]   (read a capture of module output)\n"
             "  bench parse FILE [--chunk N] [--vendor ID|all] [--no-validate]\n"
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
     const char *verb = argv[1];
     if (strcmp(verb, "grammar") == 0)
         return verb_grammar(argc - 1, argv + 1);
+    if (strcmp(verb, "parse") == 0)
+        return verb_parse(argc - 1, argv + 1);
     if (strcmp(verb, "bench") == 0)
         return verb_bench(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
