@@ -81,7 +81,7 @@ bool at_framer_in_payload(const struct at_framer *f)
 
 uint64_t at_framer_abort_payload(struct at_framer *f)
 {
-    uint64_t left = f->payload_left;
+    uint64_t left = f->payload_left - f->carry_len; /* what is held already came */
     f->payload_left = 0;
     f->carry_len = 0;
     f->skip_lf = false;
@@ -116,9 +116,8 @@ static bool next_piece(struct at_framer *f, struct at_token *tok)
     tok->flags |= AT_TF_SPLIT;
     if (f->pend_pos > 0)
         tok->flags &= (uint16_t)~(AT_TF_AFTER_PAYLOAD);
-    if (f->pend_pos + cut < f->pend_len) {
-        tok->flags &= (uint16_t)~(AT_TF_CR | AT_TF_LF); /* only the last piece was terminated */
-    }
+    if (f->pend_pos + cut < f->pend_len) /* only the last piece has the line's ending */
+        tok->flags &= (uint16_t)~(AT_TF_CR | AT_TF_LF | AT_TF_UNTERMINATED);
     f->pend_pos += cut;
     if (f->pend_pos >= f->pend_len)
         f->pend = NULL;
