@@ -289,11 +289,6 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
             gload_err(L, t.line, t.col, "misplaced", "the core cannot use itself");
             return;
         }
-        if (v->n_commands || v->n_finals || v->n_urcs) {
-            gload_err(L, kw->line, kw->col, "misplaced",
-                      "'use core' must come before the vendor's finals, commands and URCs");
-            return;
-        }
         if (!L->set->core) {
             gload_err(L, kw->line, kw->col, "undefined-name",
                       "'use core': no core grammar is loaded");
@@ -1523,6 +1518,22 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
     if (!need_vendor(L, kw)) {
         glex_skip_statement(lx);
         return;
+    }
+    /* vendor attributes belong right under 'vendor': said anywhere else they are an error,
+     * even under an item that failed */
+    static const char *const vendor_only[] = {"use", "response-time", "errors", "echo",
+                                              "line-end", "max-line", "strings", "escapes",
+                                              "empty-values", "names", "revision"};
+    if (L->cur != GC_VENDOR && !(L->cur == GC_EXAMPLE && glex_is(kw, "echo"))) {
+        for (size_t i = 0; i < sizeof vendor_only / sizeof vendor_only[0]; i++)
+            if (glex_is(kw, vendor_only[i])) {
+                gload_err(L, kw->line, kw->col, "misplaced",
+                          "'%s' is a vendor attribute: put it right after 'vendor', before "
+                          "dialects, codes, finals, commands and URCs",
+                          vendor_only[i]);
+                glex_skip_statement(lx);
+                return;
+            }
     }
     /* new items: when one fails, the attribute lines under it are skipped quietly */
     size_t errors_before = L->diag->errors;
