@@ -1071,8 +1071,18 @@ static void dict_type(struct dict *dc, const struct gram_type *t)
 static void dict_template(struct dict *dc, const struct gram_template *t)
 {
     for (uint16_t i = 0; i < t->n_ops; i++)
-        if (t->ops[i].kind == TPL_LIT)
+        if (t->ops[i].kind == TPL_LIT) {
             dict_put(dc, t->lits + t->ops[i].b, t->ops[i].a);
+            if (i + 1 < t->n_ops && t->ops[i + 1].kind == TPL_CSPACE) {
+                /* with the space after the colon, as most modules send it */
+                char b[160];
+                if (t->ops[i].a + 2 < sizeof b) {
+                    memcpy(b, t->lits + t->ops[i].b, t->ops[i].a);
+                    b[t->ops[i].a] = ' ';
+                    dict_put(dc, b, t->ops[i].a + 1u);
+                }
+            }
+        }
     for (uint16_t i = 0; i < t->n_fields; i++)
         dict_type(dc, &t->fields[i].type);
 }
@@ -1151,6 +1161,7 @@ struct corpus {
     const char *dir;
     const char *vendor;
     int n;
+    int invalid_seen;
     int errors;
 };
 
@@ -1158,7 +1169,7 @@ static void corpus_case(void *ctx, const struct gram_gen_case *c)
 {
     struct corpus *cp = ctx;
     char path[4096], data[GEN_LINE_MAX + 2];
-    if (!c->valid && cp->n % 3)
+    if (!c->valid && cp->invalid_seen++ % 3)
         return; /* a third of the invalid cases: enough to seed the error paths */
     snprintf(path, sizeof path, "%s/commands/%s-%04d", cp->dir, cp->vendor, cp->n++);
     int len = snprintf(data, sizeof data, "%s\r", c->line);
@@ -1192,7 +1203,7 @@ int gram_gen_corpus(const struct gram_vendor *const *vs, size_t n, const char *d
         struct at_index ix;
         if (at_index_build(&ix, &v, NULL, 1) != 0)
             continue;
-        struct corpus cp = {dir, v->id, 0, 0};
+        struct corpus cp = {dir, v->id, 0, 0, 0};
         gram_gen_vendor_cases(&ix, 0, corpus_case, &cp);
         files += cp.n;
         errors += cp.errors;

@@ -244,7 +244,7 @@ static void evaluate(const struct vec *v, struct outcome *o)
             struct at_verror e;
             if (at_validate_command(&ix, -1, (const uint8_t *)v->inflight, strlen(v->inflight), &cl, &e) != AT_OK) {
                 o->setup_failed = true;
-                snprintf(o->setup, sizeof o->setup, "the command in flight '%s' does not validate", v->inflight);
+                snprintf(o->setup, sizeof o->setup, "the command in flight '%.200s' does not validate", v->inflight);
                 at_index_free(&ix);
                 return;
             }
