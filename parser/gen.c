@@ -1076,7 +1076,7 @@ static void dict_template(struct dict *dc, const struct gram_template *t)
             if (i + 1 < t->n_ops && t->ops[i + 1].kind == TPL_CSPACE) {
                 /* with the space after the colon, as most modules send it */
                 char b[160];
-                if (t->ops[i].a + 2 < sizeof b) {
+                if ((size_t)t->ops[i].a + 2 < sizeof b) {
                     memcpy(b, t->lits + t->ops[i].b, t->ops[i].a);
                     b[t->ops[i].a] = ' ';
                     dict_put(dc, b, t->ops[i].a + 1u);
