@@ -63,7 +63,8 @@ static void collect_case(void *ctx, const struct gram_gen_case *c)
 {
     struct gen_ctx *g = ctx;
     if (!c->valid) {
-        if (g->invalid.n < 4096)
+        /* a rejected command is still echoed; one without "AT" would not read as an echo */
+        if (g->invalid.n < 4096 && strcmp(c->expect, "no-at-prefix") != 0)
             pool_add(&g->invalid, c->line);
         return;
     }

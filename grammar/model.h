@@ -188,6 +188,8 @@ struct gram_template {
     uint16_t key_len;
     bool key_exact;
     uint16_t lead_len; /* length of the discriminator text with the colon space written */
+    bool exact;        /* literal text only (no field, group or colon space): the line must
+                          equal lits[0..lead_len) */
 };
 
 /* ---- lines: information responses, URCs and final result codes ----------------- */

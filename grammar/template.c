@@ -220,6 +220,10 @@ bool gload_template(struct gload *L, const char *text, size_t len, uint32_t line
     }
     tpl->n_lead = (uint16_t)lead;
     tpl->lead_len = (uint16_t)lead_len;
+    tpl->exact = lead + 1 == b.n_ops && lead_len == b.n_lits;
+    for (size_t i = 0; i < lead; i++)
+        if (b.ops[i].kind != TPL_LIT)
+            tpl->exact = false;
     char keybuf[256];
     size_t kl = 0;
     bool exact = false, done = false;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "parser/bytes.h"
+
 const char *at_class_name(enum at_class c)
 {
     switch (c) {
@@ -91,6 +93,141 @@ static enum at_class class_of(const struct gram_line *l)
     return l->kind == GL_FINAL ? AT_CLS_FINAL : l->kind == GL_URC ? AT_CLS_URC : AT_CLS_INFO;
 }
 
+/* Matches l straight into r; true on a full match. *lead_ok tells whether its leading text
+ * matched at all. */
+static bool try_full(const struct at_index *ix, uint8_t slot, const struct gram_line *l,
+                     const uint8_t *s, size_t n, struct at_result *r, bool *lead_ok)
+{
+    const struct at_line_ctx *lc = &ix->slots[slot].lc;
+    if (l->tpl.exact) {
+        /* "OK", "GTOTA DOWNLOAD START": the line is the text, or it is not this line */
+        if (n != l->tpl.lead_len || !at_bytes_eq(s, l->tpl.lits, n)) {
+            if (n >= l->tpl.lead_len && at_bytes_eq(s, l->tpl.lits, l->tpl.lead_len))
+                *lead_ok = true; /* "OK x": this line's text, then something more */
+            return false;
+        }
+        *lead_ok = true;
+        if (l->n_rules == 0) {
+            r->cls = class_of(l);
+            r->valid = true;
+            r->line = l;
+            r->slot = slot;
+            r->n_fields = 0;
+            r->err.code = AT_OK;
+            return true;
+        }
+    }
+    uint16_t op;
+    size_t pos;
+    if (!at_match_lead_at(&l->tpl, lc, s, n, &op, &pos))
+        return false;
+    *lead_ok = true;
+    if (!at_match_line_from(l, lc, s, n, op, pos, r->fields, &r->err))
+        return false;
+    r->cls = class_of(l);
+    r->valid = true;
+    r->line = l;
+    r->slot = slot;
+    r->n_fields = l->tpl.n_fields;
+    r->err.code = AT_OK;
+    return true;
+}
+
+/* The valid reading of a line, in precedence order: finals, the command's own response
+ * lines, URCs, fallback URCs, lines found by scanning, free-text responses. The grammar's
+ * lint makes sure no two lines of one kind read the same line, so the first full match is
+ * the reading. */
+static bool first_match(const struct at_index *ix, const struct at_inflight *fl,
+                        const struct at_ix_bucket *b, const uint8_t *s, size_t n,
+                        struct at_result *r)
+{
+    bool lead_ok = false, dummy = false;
+    uint32_t end = b ? b->first + b->n : 0;
+    if (b)
+        for (uint32_t i = b->first; i < end && !ix->cands[i].fallback; i++)
+            if (ix->cands[i].line->kind == GL_FINAL &&
+                try_full(ix, ix->cands[i].slot, ix->cands[i].line, s, n, r, &lead_ok))
+                return true;
+    const struct gram_form *f = fl ? fl->form : NULL;
+    if (f) {
+        const struct gram_dialect *d = &ix->slots[fl->slot].d;
+        bool info_lead = false;
+        for (uint16_t i = 0; i < f->n_infos; i++) {
+            const struct gram_line *l = &f->infos[i];
+            if (l->tpl.n_lead == 0 || !gram_guard_ok(d, l->guard))
+                continue;
+            if (try_full(ix, fl->slot, l, s, n, r, &info_lead))
+                return true;
+        }
+        if (info_lead)
+            return false; /* the command's own prefix: its line, though broken */
+    }
+    if (b) {
+        uint32_t i = b->first;
+        for (; i < end && !ix->cands[i].fallback; i++)
+            if (ix->cands[i].line->kind != GL_FINAL &&
+                try_full(ix, ix->cands[i].slot, ix->cands[i].line, s, n, r, &lead_ok))
+                return true;
+        if (!lead_ok)
+            for (; i < end; i++)
+                if (try_full(ix, ix->cands[i].slot, ix->cands[i].line, s, n, r, &dummy))
+                    return true;
+    }
+    if (!lead_ok)
+        for (uint32_t i = 0; i < ix->n_scan; i++)
+            if (try_full(ix, ix->scan[i].slot, ix->scan[i].line, s, n, r, &lead_ok))
+                return true;
+    if (f && !lead_ok) {
+        const struct gram_dialect *d = &ix->slots[fl->slot].d;
+        for (uint16_t i = 0; i < f->n_infos; i++) {
+            const struct gram_line *l = &f->infos[i];
+            if (l->tpl.n_lead == 0 && gram_guard_ok(d, l->guard) &&
+                try_full(ix, fl->slot, l, s, n, r, &dummy))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* No valid reading: the line that got furthest before breaking, to say what is wrong. */
+static void best_failure(const struct at_index *ix, const struct at_inflight *fl,
+                         const struct at_ix_bucket *b, const uint8_t *s, size_t n,
+                         struct at_result *r)
+{
+    struct cands cs;
+    cs.full_final.set = cs.full_info.set = cs.full_urc.set = cs.full_text_info.set = false;
+    cs.partial.set = cs.partial_info.set = false;
+    bool lead_ok = false;
+    if (b) {
+        uint32_t end = b->first + b->n;
+        uint32_t i = b->first;
+        for (; i < end && !ix->cands[i].fallback; i++)
+            try_line(ix, ix->cands[i].slot, ix->cands[i].line, s, n, &cs, &lead_ok);
+        if (!lead_ok)
+            for (; i < end; i++)
+                try_line(ix, ix->cands[i].slot, ix->cands[i].line, s, n, &cs, &lead_ok);
+    }
+    if (!lead_ok)
+        for (uint32_t i = 0; i < ix->n_scan; i++)
+            try_line(ix, ix->scan[i].slot, ix->scan[i].line, s, n, &cs, &lead_ok);
+    if (fl && fl->form) {
+        const struct gram_form *f = fl->form;
+        const struct gram_dialect *d = &ix->slots[fl->slot].d;
+        for (uint16_t i = 0; i < f->n_infos; i++)
+            if (gram_guard_ok(d, f->infos[i].guard))
+                try_line(ix, fl->slot, &f->infos[i], s, n, &cs, &lead_ok);
+    }
+    if (cs.partial_info.set)
+        set_result(r, &cs.partial_info, AT_CLS_INFO, false);
+    else if (cs.partial.set)
+        set_result(r, &cs.partial, class_of(cs.partial.line), false);
+    else {
+        r->cls = AT_CLS_UNKNOWN;
+        r->err.code = AT_E_NO_MATCH;
+        r->err.off = 0;
+    }
+}
+
 void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
                       const uint8_t *s, size_t n, struct at_result *r)
 {
@@ -107,54 +244,18 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
         r->valid = true;
         return;
     }
-    struct cands cs;
-    cs.full_final.set = cs.full_info.set = cs.full_urc.set = cs.full_text_info.set = false;
-    cs.partial.set = cs.partial_info.set = false;
-
-    const uint8_t *colon = memchr(s, ':', n);
+    /* the key: the text before the first ':' (keys are short: look no further than the
+     * longest one) */
+    size_t lim = n < (size_t)ix->max_key + 1 ? n : (size_t)ix->max_key + 1;
+    const uint8_t *colon = memchr(s, ':', lim);
     size_t klen = colon ? (size_t)(colon - s) : n;
     const struct at_ix_bucket *b = at_index_bucket(ix, s, klen);
-    bool lead_ok = false;
-    if (b) {
-        uint32_t end = b->first + b->n;
-        uint32_t i = b->first;
-        for (; i < end && !ix->cands[i].fallback; i++)
-            try_line(ix, ix->cands[i].slot, ix->cands[i].line, s, n, &cs, &lead_ok);
-        if (!lead_ok)
-            for (; i < end; i++)
-                try_line(ix, ix->cands[i].slot, ix->cands[i].line, s, n, &cs, &lead_ok);
-    }
-    if (!b || !lead_ok)
-        for (uint32_t i = 0; i < ix->n_scan; i++)
-            try_line(ix, ix->scan[i].slot, ix->scan[i].line, s, n, &cs, &lead_ok);
-    if (fl && fl->form && !cs.full_final.set) {
-        const struct gram_form *f = fl->form;
-        const struct gram_dialect *d = &ix->slots[fl->slot].d;
-        for (uint16_t i = 0; i < f->n_infos; i++)
-            if (gram_guard_ok(d, f->infos[i].guard))
-                try_line(ix, fl->slot, &f->infos[i], s, n, &cs, &lead_ok);
-    }
-    /* a line with the command's own prefix is the command's, valid or not (gatchat's
-     * order: final, the command's prefix, URCs) */
-    if (cs.full_final.set)
-        set_result(r, &cs.full_final, AT_CLS_FINAL, true);
-    else if (cs.full_info.set)
-        set_result(r, &cs.full_info, AT_CLS_INFO, true);
-    else if (cs.partial_info.set)
-        set_result(r, &cs.partial_info, AT_CLS_INFO, false);
-    else if (cs.full_urc.set)
-        set_result(r, &cs.full_urc, AT_CLS_URC, true);
-    else if (cs.partial.set)
-        set_result(r, &cs.partial, class_of(cs.partial.line), false);
-    else if (cs.full_text_info.set)
-        set_result(r, &cs.full_text_info, AT_CLS_INFO, true);
-    else {
-        r->err.code = AT_E_NO_MATCH;
-        r->err.off = 0;
+    if (!first_match(ix, fl, b, s, n, r)) {
+        best_failure(ix, fl, b, s, n, r);
         return;
     }
     const struct gram_line *l = r->line;
-    if (r->valid && l->kind == GL_INFO && l->payload_field >= 0) {
+    if (l->kind == GL_INFO && l->payload_field >= 0) {
         const struct at_value *v = &r->fields[l->payload_field];
         if (v->kind != AT_V_ABSENT && v->is_int && v->i > 0) {
             uint8_t enc = l->payload_enc;

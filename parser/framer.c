@@ -1,11 +1,10 @@
 /* parser/framer.c — see framer.h. One pass over each chunk: a 16-byte-at-a-time scan for
- * the next control byte finds line ends and garbage together. */
+ * the next control byte (bytes.h) finds line ends and garbage together. */
 #include "parser/framer.h"
 
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+
+#include "parser/bytes.h"
 
 const char *at_tok_kind_name(enum at_tok_kind k)
 {
@@ -17,28 +16,6 @@ const char *at_tok_kind_name(enum at_tok_kind k)
     case AT_TOK_GARBAGE: return "garbage";
     }
     return "?";
-}
-
-/* Index of the first byte < 0x20 or == 0x7f, or n. */
-static size_t scan_ctl(const uint8_t *p, size_t n)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i lim = _mm_set1_epi8(0x1f);
-    const __m128i del = _mm_set1_epi8(0x7f);
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);
-        __m128i d = _mm_cmpeq_epi8(x, del);
-        int m = _mm_movemask_epi8(_mm_or_si128(low, d));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-#endif
-    for (; i < n; i++)
-        if (p[i] < 0x20 || p[i] == 0x7f)
-            return i;
-    return n;
 }
 
 void at_framer_init(struct at_framer *f, uint8_t *buf, size_t cap)
@@ -129,7 +106,6 @@ static bool next_piece(struct at_framer *f, struct at_token *tok)
 static bool emit_line(struct at_framer *f, struct at_token *tok, const uint8_t *tail,
                       size_t tail_len, uint16_t flags)
 {
-    memset(tok, 0, sizeof *tok);
     f->line_len += tail_len;
     const uint8_t *data;
     size_t len;
@@ -143,6 +119,7 @@ static bool emit_line(struct at_framer *f, struct at_token *tok, const uint8_t *
     }
     tok->flags = flags;
     tok->lead = (uint16_t)(f->line_lead > 0xffff ? 0xffff : f->line_lead);
+    tok->piece_off = 0;
     tok->offset = f->line_off;
     tok->t_first = f->t_first;
     tok->t_last = f->t_in;
@@ -296,7 +273,7 @@ bool at_framer_next(struct at_framer *f, struct at_token *tok)
     size_t seg = f->line_carried ? f->pos : f->line_start;
     size_t i = f->pos;
     for (;;) {
-        i += scan_ctl(in + i, f->in_len - i);
+        i += at_scan_ctl(in + i, f->in_len - i);
         if (i >= f->in_len)
             break;
         uint8_t c = in[i];

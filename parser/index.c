@@ -1,29 +1,53 @@
 /* parser/index.c — see index.h. Open addressing with linear probing, FNV-1a keys. */
 #include "parser/index.h"
 
+#include "parser/bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 uint64_t at_hash(const uint8_t *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
+    /* eight bytes at a time: keys are short, and this runs once per line */
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)p[i] << (8 * i);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
     }
     return h;
 }
 
+/* The hash of a command name without case: bytes folded with 0x20 (letters to lower
+ * case; the other characters of V.250 names stay distinct enough for a hash). */
 static uint64_t hash_upper(const uint8_t *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (c >= 'a' && c <= 'z')
-            c &= 0xdf;
-        h ^= c;
-        h *= 1099511628211ull;
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = ((h ^ (w | 0x2020202020202020ull)) * 0xff51afd7ed558ccdull);
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(p[i] | 0x20) << (8 * i);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
     }
     return h;
 }
@@ -142,6 +166,8 @@ int at_index_build(struct at_index *ix, const struct gram_vendor *const *vendors
         bk->key_len = t->key_len;
         bk->first = (uint32_t)i;
         bk->n = (uint16_t)(j - i);
+        if (t->key_len > ix->max_key)
+            ix->max_key = t->key_len;
         i = j;
     }
     ix->scan = OC_ARENA_ARRAY(&ix->arena, struct at_ix_cand, nsc ? nsc : 1);
@@ -198,11 +224,13 @@ void at_index_free(struct at_index *ix)
 const struct at_ix_bucket *at_index_bucket(const struct at_index *ix, const uint8_t *key,
                                            size_t n)
 {
+    if (n > ix->max_key)
+        return NULL;
     uint64_t h = at_hash(key, n);
     uint32_t b = (uint32_t)h & ix->bucket_mask;
     while (ix->buckets[b].used) {
         const struct at_ix_bucket *bk = &ix->buckets[b];
-        if (bk->hash == h && bk->key_len == n && memcmp(bk->key, key, n) == 0)
+        if (bk->hash == h && bk->key_len == n && at_bytes_eq(bk->key, key, n))
             return bk;
         b = (b + 1) & ix->bucket_mask;
     }
@@ -216,8 +244,13 @@ const struct at_ix_cmd *at_index_command(const struct at_index *ix, const uint8_
     uint32_t b = (uint32_t)h & ix->cmd_mask;
     while (ix->cmds[b].used) {
         const struct at_ix_cmd *e = &ix->cmds[b];
-        if (e->hash == h && e->len == n && strncasecmp(e->name, (const char *)name, n) == 0)
-            return e;
+        if (e->hash == h && e->len == n) {
+            size_t i = 0;
+            while (i < n && ((uint8_t)e->name[i] | 0x20) == (name[i] | 0x20))
+                i++;
+            if (i == n)
+                return e;
+        }
         b = (b + 1) & ix->cmd_mask;
     }
     return NULL;

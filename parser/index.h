@@ -61,6 +61,7 @@ struct at_index {
     struct at_ix_cmd *cmds;
     uint32_t cmd_mask;
     const struct at_ix_cmd *empty_cmd; /* the bare "AT" */
+    uint16_t max_key;          /* the longest line key: a longer one cannot match */
 };
 
 /* dialects may be NULL (every vendor's defaults) or hold NULLs. Returns 0 or -1 (too many

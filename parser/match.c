@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "parser/bytes.h"
+
 void at_line_ctx_init(struct at_line_ctx *c, const struct gram_vendor *v,
                       const struct gram_dialect *d)
 {
@@ -73,8 +75,9 @@ static bool field(struct mstate *st, const struct gram_tpl_op *op, size_t pos, s
     const uint8_t *s = st->s;
     size_t n = st->n;
     struct at_value v;
-    memset(&v, 0, sizeof v);
     v.off = (uint32_t)pos;
+    v.i = 0;
+    v.is_int = false;
     size_t end = pos;
     switch (t->kind) {
     case GT_INT:
@@ -83,12 +86,12 @@ static bool field(struct mstate *st, const struct gram_tpl_op *op, size_t pos, s
             record_code(st, AT_E_QUOTED, pos, op->a);
             return false;
         }
-        int64_t x;
-        enum at_err e = at_scan_int(s, n, &end, &x);
+        enum at_err e = at_scan_int(s, n, &end, &v.i);
         if (e != AT_OK) {
             record_code(st, e, pos, op->a);
             return false;
         }
+        v.is_int = true; /* parsed: the type check need not parse it again */
         v.kind = AT_V_BARE;
         v.len = (uint32_t)(end - pos);
         v.slen = v.len;
@@ -148,7 +151,6 @@ static bool field(struct mstate *st, const struct gram_tpl_op *op, size_t pos, s
     }
     }
     struct at_verror e;
-    memset(&e, 0, sizeof e);
     if (at_check_value(t, st->c->d, st->c->escapes, s, &v, &e) != AT_OK) {
         e.what = fp;
         e.index = (int16_t)op->a;
@@ -170,10 +172,15 @@ static bool run(struct mstate *st, uint16_t i, size_t pos)
         switch (op->kind) {
         case TPL_LIT: {
             const char *lit = t->lits + op->b;
+            if (pos + op->a <= st->n && at_bytes_eq(st->s + pos, lit, op->a)) {
+                pos += op->a;
+                i++;
+                continue;
+            }
             size_t k = 0;
             while (k < op->a && pos + k < st->n && st->s[pos + k] == (uint8_t)lit[k])
                 k++;
-            if (k < op->a) {
+            {
                 struct at_verror e;
                 memset(&e, 0, sizeof e);
                 e.code = AT_E_LITERAL;
@@ -244,17 +251,33 @@ static bool run(struct mstate *st, uint16_t i, size_t pos)
 bool at_match_lead(const struct gram_template *t, const struct at_line_ctx *c,
                    const uint8_t *line, size_t len)
 {
+    uint16_t op;
+    size_t pos;
+    return at_match_lead_at(t, c, line, len, &op, &pos);
+}
+
+bool at_match_lead_at(const struct gram_template *t, const struct at_line_ctx *c,
+                      const uint8_t *line, size_t len, uint16_t *resume_op, size_t *resume_pos)
+{
     (void)c;
     size_t pos = 0;
+    *resume_op = 0;
+    *resume_pos = 0;
+    bool pure = true; /* only literals so far: matching may resume after them */
     for (uint16_t i = 0; i < t->n_lead; i++) {
         const struct gram_tpl_op *op = &t->ops[i];
         if (op->kind == TPL_LIT) {
-            if (pos + op->a > len || memcmp(line + pos, t->lits + op->b, op->a) != 0)
+            if (pos + op->a > len || !at_bytes_eq(line + pos, t->lits + op->b, op->a))
                 return false;
             pos += op->a;
+            if (pure) {
+                *resume_op = (uint16_t)(i + 1);
+                *resume_pos = pos;
+            }
         } else {
             /* TPL_CSPACE: lenient here, so that a line that breaks the colon-space dialect
              * is still recognised, and the full match says what is wrong with it */
+            pure = false;
             if (pos < len && line[pos] == ' ')
                 pos++;
         }
@@ -262,20 +285,39 @@ bool at_match_lead(const struct gram_template *t, const struct at_line_ctx *c,
     return true;
 }
 
+static bool match_from(const struct gram_template *t, const struct at_line_ctx *c,
+                       const uint8_t *line, size_t len, uint16_t op, size_t pos,
+                       struct at_value *fields, struct at_verror *e)
+{
+    struct mstate st = {t, c, line, len, fields, e, false, 0};
+    /* fields need no clearing: a match sets each one, or clears those of a group it skips */
+    if (run(&st, op, pos))
+        return true;
+    if (!st.have) {
+        at_verror_reset(e);
+        e->code = AT_E_NO_MATCH;
+    }
+    return false;
+}
+
 bool at_match_template(const struct gram_template *t, const struct at_line_ctx *c,
                        const uint8_t *line, size_t len, struct at_value *fields,
                        struct at_verror *e)
 {
-    struct mstate st = {t, c, line, len, fields, e, false, 0};
-    memset(fields, 0, sizeof *fields * t->n_fields);
-    memset(e, 0, sizeof *e);
-    if (run(&st, 0, 0))
-        return true;
-    if (!st.have) {
-        e->code = AT_E_NO_MATCH;
-        e->off = 0;
+    return match_from(t, c, line, len, 0, 0, fields, e);
+}
+
+static bool check_line_rules(const struct gram_line *l, const struct at_line_ctx *c,
+                             const uint8_t *line, size_t len, struct at_value *fields,
+                             struct at_verror *e)
+{
+    if (l->n_rules &&
+        at_check_rules(l->rules, l->n_rules, l->tpl.fields, l->tpl.n_fields, fields,
+                       l->tpl.n_fields, c->d, c->escapes, line, len, -1, e) != AT_OK) {
+        e->line = l;
+        return false;
     }
-    return false;
+    return true;
 }
 
 bool at_match_line(const struct gram_line *l, const struct at_line_ctx *c, const uint8_t *line,
@@ -285,11 +327,16 @@ bool at_match_line(const struct gram_line *l, const struct at_line_ctx *c, const
         e->line = l;
         return false;
     }
-    if (l->n_rules &&
-        at_check_rules(l->rules, l->n_rules, l->tpl.fields, l->tpl.n_fields, fields,
-                       l->tpl.n_fields, c->d, c->escapes, line, len, -1, e) != AT_OK) {
+    return check_line_rules(l, c, line, len, fields, e);
+}
+
+bool at_match_line_from(const struct gram_line *l, const struct at_line_ctx *c,
+                        const uint8_t *line, size_t len, uint16_t op, size_t pos,
+                        struct at_value *fields, struct at_verror *e)
+{
+    if (!match_from(&l->tpl, c, line, len, op, pos, fields, e)) {
         e->line = l;
         return false;
     }
-    return true;
+    return check_line_rules(l, c, line, len, fields, e);
 }

@@ -26,6 +26,11 @@ void at_line_ctx_init(struct at_line_ctx *c, const struct gram_vendor *v,
 bool at_match_lead(const struct gram_template *t, const struct at_line_ctx *c,
                    const uint8_t *line, size_t len);
 
+/* The same, and where a full match may resume: after the leading literals matched
+ * exactly (op index and byte offset). */
+bool at_match_lead_at(const struct gram_template *t, const struct at_line_ctx *c,
+                      const uint8_t *line, size_t len, uint16_t *resume_op, size_t *resume_pos);
+
 /* The whole line. fields[] gets one value per template field (AT_V_ABSENT for fields of
  * optional groups left out). On failure e says where and why (e->line is not set). */
 bool at_match_template(const struct gram_template *t, const struct at_line_ctx *c,
@@ -35,5 +40,10 @@ bool at_match_template(const struct gram_template *t, const struct at_line_ctx *
 /* A whole line against a gram_line: its template, then its rules. */
 bool at_match_line(const struct gram_line *l, const struct at_line_ctx *c, const uint8_t *line,
                    size_t len, struct at_value *fields, struct at_verror *e);
+
+/* at_match_line, resuming at a point at_match_lead_at gave. */
+bool at_match_line_from(const struct gram_line *l, const struct at_line_ctx *c,
+                        const uint8_t *line, size_t len, uint16_t op, size_t pos,
+                        struct at_value *fields, struct at_verror *e);
 
 #endif

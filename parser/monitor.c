@@ -38,34 +38,60 @@ static bool looks_like_command(const uint8_t *s, size_t n)
     return n >= 2 && (s[0] | 0x20) == 'a' && (s[1] | 0x20) == 't';
 }
 
+/* An echo: the command line is now the command in flight. */
+static void take_echo(struct at_monitor *m, struct at_event *ev)
+{
+    struct at_result *r = &ev->res;
+    const struct at_cmd *last = m->cl.n ? &m->cl.cmds[m->cl.n - 1] : NULL;
+    r->cls = AT_CLS_ECHO;
+    r->valid = ev->cmd_err == AT_OK;
+    r->line = NULL;
+    r->n_fields = 0;
+    r->payload_len = 0;
+    if (ev->cmd_err != AT_OK) {
+        r->err = ev->cmd_verr;
+        m->st.bad_commands++;
+    } else {
+        r->err.code = AT_OK;
+    }
+    m->fl.form = last ? last->form : ev->cmd_verr.form;
+    m->fl.slot = last ? last->slot : 0;
+    ev->cmd_form = m->fl.form;
+    /* this line was the echo: no other is expected */
+    m->fl.echo = NULL;
+    m->fl.echo_len = 0;
+    m->fl.echo_pending = false;
+}
+
 static void handle(struct at_monitor *m, struct at_event *ev)
 {
     struct at_result *r = &ev->res;
     ev->cmd_err = AT_OK;
     ev->cmd_form = NULL;
-    at_classify(m->ix, &m->fl, &ev->tok, r);
-    if (r->cls == AT_CLS_UNKNOWN && ev->tok.kind == AT_TOK_LINE &&
-        looks_like_command(ev->tok.data, ev->tok.len)) {
-        /* the echo of a command we did not send: it is now the command in flight */
+    bool done = false;
+    if (ev->tok.kind == AT_TOK_LINE && looks_like_command(ev->tok.data, ev->tok.len)) {
+        /* Most likely the echo of a command we did not see sent. Unless no command of the
+         * grammar reads it: then it is a response that starts with "AT" (QCC730 prints
+         * "AT+OTATRIAL:Success to Accept Trial FWD"). */
         ev->cmd_err = at_validate_command(m->ix, -1, ev->tok.data, ev->tok.len, &m->cl, &ev->cmd_verr);
-        const struct at_cmd *last = NULL;
-        if (m->cl.n)
-            last = &m->cl.cmds[m->cl.n - 1];
-        r->cls = AT_CLS_ECHO;
-        r->valid = ev->cmd_err == AT_OK;
-        if (ev->cmd_err != AT_OK) {
-            r->err = ev->cmd_verr;
-            m->st.bad_commands++;
+        bool unreadable = ev->cmd_err == AT_E_UNKNOWN_COMMAND || ev->cmd_err == AT_E_BAD_NAME ||
+                          ev->cmd_err == AT_E_NO_AT || ev->cmd_err == AT_E_SEPARATOR;
+        if (!unreadable) {
+            take_echo(m, ev);
+            done = true;
+        } else {
+            at_classify(m->ix, &m->fl, &ev->tok, r);
+            if (r->cls == AT_CLS_UNKNOWN) {
+                take_echo(m, ev); /* an unknown command, echoed */
+            } else {
+                ev->cmd_err = AT_OK;
+            }
+            done = true;
         }
-        m->fl.form = last ? last->form : (ev->cmd_verr.form ? ev->cmd_verr.form : NULL);
-        m->fl.slot = last ? last->slot : 0;
-        ev->cmd_form = m->fl.form;
-        size_t n = ev->tok.len < sizeof m->echo_buf ? ev->tok.len : sizeof m->echo_buf;
-        memcpy(m->echo_buf, ev->tok.data, n);
-        m->fl.echo = m->echo_buf;
-        m->fl.echo_len = n;
-        m->fl.echo_pending = false;
-    } else if (r->cls == AT_CLS_FINAL) {
+    }
+    if (!done)
+        at_classify(m->ix, &m->fl, &ev->tok, r);
+    if (r->cls == AT_CLS_FINAL) {
         m->fl.form = NULL;
     } else if (r->cls == AT_CLS_INFO && r->valid && r->payload_len) {
         at_framer_expect_payload(&m->fr, r->payload_len);

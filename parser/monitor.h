@@ -37,7 +37,6 @@ struct at_monitor {
     const struct at_index *ix;
     struct at_framer fr;
     struct at_inflight fl;
-    uint8_t echo_buf[1024];
     char split_marker[64];
     struct at_cmdline cl;
     struct at_monitor_stats st;

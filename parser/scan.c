@@ -24,10 +24,14 @@ enum at_err at_scan_int(const uint8_t *s, size_t n, size_t *pos, int64_t *v)
     }
     if (i >= n || s[i] < '0' || s[i] > '9')
         return AT_E_EXPECTED_INT;
+    size_t start = i;
     uint64_t acc = 0;
-    uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    /* up to 18 digits cannot overflow 64 bits: no check on the common path */
+    while (i < n && i - start < 18 && (unsigned)(s[i] - '0') <= 9)
+        acc = acc * 10 + (uint64_t)(s[i++] - '0');
     bool ovf = false;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
+    uint64_t lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    while (i < n && (unsigned)(s[i] - '0') <= 9) {
         uint64_t d = (uint64_t)(s[i] - '0');
         if (acc > (lim - d) / 10)
             ovf = true;
@@ -57,6 +61,18 @@ enum at_err at_scan_quoted(const uint8_t *s, size_t n, size_t *pos, uint8_t esca
     size_t i = *pos + 1;
     uint32_t dl = 0;
     while (i < n) {
+        /* jump to the next quote or backslash */
+        const uint8_t *q = memchr(s + i, '"', n - i);
+        size_t stop = q ? (size_t)(q - s) : n;
+        if (escapes) {
+            const uint8_t *b = memchr(s + i, '\\', stop - i);
+            if (b)
+                stop = (size_t)(b - s);
+        }
+        dl += (uint32_t)(stop - i);
+        i = stop;
+        if (i >= n)
+            break;
         uint8_t c = s[i];
         if (c == '"') {
             *pos = i + 1;
@@ -166,6 +182,7 @@ bool at_value_equals(const uint8_t *line, const struct at_value *v, uint8_t esca
 static enum at_err fail(struct at_verror *e, enum at_err code, uint32_t off,
                         const struct gram_type *t, int64_t got, uint32_t limit)
 {
+    at_verror_reset(e);
     e->code = code;
     e->off = off;
     e->type = t;
@@ -185,13 +202,15 @@ enum at_err at_check_value(const struct gram_type *t, const struct gram_dialect 
             return fail(e, AT_E_QUOTED, v->off, t, 0, 0);
         if (v->kind != AT_V_BARE)
             return fail(e, AT_E_EXPECTED_INT, v->off, t, 0, 0);
-        size_t end = 0;
-        enum at_err ie = at_scan_int(line + v->off, v->len, &end, &v->i);
-        if (ie != AT_OK)
-            return fail(e, ie, v->off, t, 0, 0);
-        if (end != v->len) /* "1 x": a number, then something that does not belong */
-            return fail(e, AT_E_SEPARATOR, v->off + (uint32_t)end + (line[v->off + end] == ' '), t, 0, 0);
-        v->is_int = true;
+        if (!v->is_int) {
+            size_t end = 0;
+            enum at_err ie = at_scan_int(line + v->off, v->len, &end, &v->i);
+            if (ie != AT_OK)
+                return fail(e, ie, v->off, t, 0, 0);
+            if (end != v->len) /* "1 x": a number, then something that does not belong */
+                return fail(e, AT_E_SEPARATOR, v->off + (uint32_t)end + (line[v->off + end] == ' '), t, 0, 0);
+            v->is_int = true;
+        }
         if (t->kind == GT_INT) {
             if (!gram_int_allowed(t, d, v->i))
                 return fail(e, AT_E_INT_RANGE, v->off, t, v->i, 0);

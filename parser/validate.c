@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "parser/bytes.h"
+
 static bool is_alpha(uint8_t c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
@@ -137,7 +139,6 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
     const struct gram_command *cmd = ce->cmd;
     const struct gram_form *first_kind = NULL, *first_fit = NULL;
     struct at_verror first_err;
-    memset(&first_err, 0, sizeof first_err);
     for (uint16_t i = 0; i < cmd->n_forms; i++) {
         const struct gram_form *f = &cmd->forms[i];
         if (f->kind != k)
@@ -146,20 +147,18 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
             first_kind = f;
         if (c->n_args >= 64 || !(f->counts >> c->n_args & 1))
             continue;
-        struct at_verror fe;
-        memset(&fe, 0, sizeof fe);
-        fe.index = -1;
-        struct at_cmd tmp = *c;
-        if (at_validate_args(ix, ce->slot, f, state, line, len, &tmp, &fe) == AT_OK) {
-            *c = tmp;
+        /* checked in place: checking only fills in the numbers of the values */
+        at_verror_reset(e);
+        if (at_validate_args(ix, ce->slot, f, state, line, len, c, e) == AT_OK) {
             c->form = f;
             return AT_OK;
         }
         if (!first_fit) {
             first_fit = f;
-            first_err = fe;
+            first_err = *e; /* the first variant that fits says what is wrong */
         }
     }
+    at_verror_reset(e);
     e->cmd = cmd;
     if (!first_kind) {
         e->got = k;
@@ -178,18 +177,17 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
 enum at_err at_validate_command(const struct at_index *ix, int state, const uint8_t *s,
                                 size_t n, struct at_cmdline *out, struct at_verror *e)
 {
-    memset(e, 0, sizeof *e);
-    e->index = -1;
+    at_verror_reset(e);
     out->n = 0;
     while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
     if (n < 2 || (s[0] | 0x20) != 'a' || (s[1] | 0x20) != 't')
         return err_at(e, AT_E_NO_AT, 0);
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < 0x20 || s[i] == 0x7f) {
-            e->got = s[i];
-            return err_at(e, AT_E_CONTROL, i);
-        }
+    size_t ctl = at_scan_ctl(s, n);
+    if (ctl < n) {
+        e->got = s[ctl];
+        return err_at(e, AT_E_CONTROL, ctl);
+    }
     size_t pos = skip_spaces(s, n, 2);
     if (pos >= n) {
         if (!ix->empty_cmd)
@@ -209,7 +207,12 @@ enum at_err at_validate_command(const struct at_index *ix, int state, const uint
         if (out->n >= AT_MAX_CONCAT)
             return err_at(e, AT_E_SEPARATOR, pos);
         struct at_cmd *c = &out->cmds[out->n];
-        memset(c, 0, sizeof *c);
+        /* not the whole struct: its values are written as they are found */
+        c->cmd = NULL;
+        c->form = NULL;
+        c->slot = 0;
+        c->n_args = 0;
+        c->len = 0;
         c->off = (uint32_t)pos;
         const struct at_ix_cmd *ce;
         if (s[pos] == '+') {
@@ -270,6 +273,7 @@ enum at_err at_validate_command(const struct at_index *ix, int state, const uint
         while (d < n && s[d] >= '0' && s[d] <= '9')
             d++;
         if (d > p) {
+            memset(&c->args[0], 0, sizeof c->args[0]);
             c->args[0].kind = AT_V_BARE;
             c->args[0].off = (uint32_t)p;
             c->args[0].len = (uint32_t)(d - p);

@@ -68,6 +68,26 @@ struct at_verror {
     uint16_t lit_len;
 };
 
+/* No error: every field cleared (written out, cheaper than a memset on the hot path). */
+static inline void at_verror_reset(struct at_verror *e)
+{
+    e->code = AT_OK;
+    e->sub = AT_OK;
+    e->off = 0;
+    e->what = NULL;
+    e->index = -1;
+    e->rule = NULL;
+    e->type = NULL;
+    e->form = NULL;
+    e->cmd = NULL;
+    e->line = NULL;
+    e->got = 0;
+    e->limit = 0;
+    e->state = 0;
+    e->lit = NULL;
+    e->lit_len = 0;
+}
+
 const char *at_err_name(enum at_err e);    /* "int-range" */
 /* A sentence: "offset 9: parameter type: 2 is not in {0 (HTTP), 1 (FTP)}". The dialect
  * (may be NULL) restricts the allowed values printed. Returns buf. */
