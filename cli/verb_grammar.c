@@ -111,7 +111,9 @@ static void ex_cb(void *ctx, const struct gram_example *ex, const struct gram_st
     if (!p->verbose && !problem)
         return;
     char text[96], masked[1024];
-    if (st->dir == GS_PAYLOAD) {
+    if (st->dir == GS_REBOOT) {
+        snprintf(text, sizeof text, "<reboot>");
+    } else if (st->dir == GS_PAYLOAD) {
         snprintf(text, sizeof text, "<data %u>", st->len);
     } else {
         /* secrets are masked in every transcript */

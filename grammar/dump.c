@@ -123,6 +123,8 @@ static json_t *line_json(const struct gram_vendor *v, const struct gram_line *l)
         json_object_set_new(o, "payload_encoding",
                             json_string(l->payload_enc_knob ? v->knobs[l->payload_enc_knob - 1].name
                                         : l->payload_enc == GPE_HEX ? "hex" : "raw"));
+        if (l->payload_crlf_guard.knob)
+            json_object_set_new(o, "payload_crlf_when", guard_json(v, l->payload_crlf_guard));
     }
     json_t *flags = json_array();
     static const struct { uint16_t bit; const char *name; } fl[] = {
@@ -168,8 +170,12 @@ static json_t *form_json(const struct gram_vendor *v, const struct gram_form *f)
     if (f->final_silence)
         json_array_append_new(finals, json_string("silence"));
     json_object_set_new(o, "finals", finals);
-    if (f->starts)
-        json_object_set_new(o, "starts_flow", json_string(f->starts->name));
+    if (f->n_starts) {
+        json_t *st = json_array();
+        for (uint8_t i = 0; i < f->n_starts; i++)
+            json_array_append_new(st, json_string(f->starts[i]->name));
+        json_object_set_new(o, "starts_flows", st);
+    }
     if (f->in_states && v->machine) {
         json_t *st = json_array();
         for (uint8_t s = 0; s < v->machine->n_states; s++)
@@ -288,12 +294,18 @@ void *gram_vendor_json(const struct gram_vendor *v)
             else if (f->outcome[a] == GO_ERROR)
                 json_array_append_new(fail, json_string(f->atoms[a].name));
         }
-        json_array_append_new(flows, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        json_t *limits = json_array();
+        for (uint16_t k = 0; k < f->n_limits; k++)
+            json_array_append_new(limits, json_pack("{s:s, s:I}", "after",
+                                                    f->limits[k].atom >= 0 ? f->atoms[f->limits[k].atom].name : "any",
+                                                    "within_ms", (json_int_t)f->limits[k].ms));
+        json_array_append_new(flows, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
                                                "name", f->name, "events", f->expr ? f->expr : "",
                                                "started_by", str_or_null(f->start_cmd ? f->start_cmd->name : NULL),
-                                               "checks", checks, "ok", ok, "fail", fail,
+                                               "checks", checks, "ok", ok, "fail", fail, "limits", limits,
                                                "stall_ms", f->stall_ms ? json_integer(f->stall_ms) : json_null(),
                                                "total_ms", f->total_ms ? json_integer(f->total_ms) : json_null(),
+                                               "settle_ms", f->settle_ms ? json_integer(f->settle_ms) : json_null(),
                                                "doc", str_or_null(f->doc)));
     }
     json_object_set_new(o, "flows", flows);
@@ -303,7 +315,9 @@ void *gram_vendor_json(const struct gram_vendor *v)
         json_t *steps = json_array();
         for (uint16_t k = 0; k < e->n_steps; k++) {
             const struct gram_step *s = &e->steps[k];
-            if (s->dir == GS_PAYLOAD)
+            if (s->dir == GS_REBOOT)
+                json_array_append_new(steps, json_pack("{s:s}", "dir", "reboot"));
+            else if (s->dir == GS_PAYLOAD)
                 json_array_append_new(steps, json_pack("{s:s, s:i}", "dir", "payload", "bytes", (int)s->len));
             else
                 json_array_append_new(steps, json_pack("{s:s, s:s%}", "dir", s->dir == GS_SEND ? "send" : "recv",

@@ -82,12 +82,26 @@ static void lint_flow(const struct gram_vendor *v, const struct gram_flow *f,
     if (!any_outcome)
         WARN(f->pos, "flow-no-outcome", "flow '%s' says of none of its events that it ends in success ('ok') or failure ('fail')",
              f->name);
-    /* an accepting end that is not marked ok or fail */
-    for (int p = 1; p <= f->n_pos; p++)
-        if ((f->accept >> p & 1) && f->follow[p] == 0 && f->outcome && !f->outcome[f->pos_atom[p]] &&
-            f->atoms[f->pos_atom[p]].kind != GA_REBOOT)
-            WARN(f->pos, "flow-no-outcome", "flow '%s' can end with '%s', which is marked neither ok nor fail",
-                 f->name, f->atoms[f->pos_atom[p]].name);
+    /* an end reached without passing any event marked ok or fail: such a run has no
+     * outcome (positions reachable from the start through events without one) */
+    if (any_outcome) {
+        uint64_t plain = 1, prev = 0;
+        while (plain != prev) {
+            prev = plain;
+            for (int p = 0; p <= f->n_pos; p++)
+                if (plain >> p & 1)
+                    for (int q = 1; q <= f->n_pos; q++)
+                        if ((f->follow[p] >> q & 1) && !f->outcome[f->pos_atom[q]])
+                            plain |= 1ull << q;
+        }
+        for (int p = 1; p <= f->n_pos; p++)
+            if ((plain & f->accept) >> p & 1) {
+                NOTE(f->pos, "flow-no-outcome",
+                     "flow '%s' can end after '%s' without passing any event marked ok or fail",
+                     f->name, f->atoms[f->pos_atom[p]].name);
+                break;
+            }
+    }
     (void)v;
 }
 
@@ -177,8 +191,11 @@ void gram_lint_vendor(const struct gram_vendor *v, const struct gram_dialect *d,
     for (uint16_t i = 0; i < v->n_finals; i++)
         mark_line(used, &v->finals[i]);
     for (uint16_t i = 0; i < v->n_flows; i++) {
-        for (uint16_t k = 0; k < v->flows[i].n_checks; k++)
+        for (uint16_t k = 0; k < v->flows[i].n_checks; k++) {
             mark_guard(used, v->flows[i].checks[k].guard);
+            for (uint8_t q = 0; q < v->flows[i].checks[k].n_values; q++)
+                mark_guard(used, v->flows[i].checks[k].value_guards[q]);
+        }
         lint_flow(v, &v->flows[i], d, out);
     }
     for (uint8_t k = 1; k <= v->n_knobs; k++)

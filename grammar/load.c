@@ -901,10 +901,26 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         r->text = oc_arena_strdup(L->A, "in-state");
         r->pos = gload_pos(L, kw->line, kw->col);
     } else if (glex_is(kw, "starts")) {
-        char *name;
-        if (!want_word(L, lx, &name, "a flow name", NULL))
-            return true;
-        f->starts_name = name;
+        /* starts a | b: the first event tells which of the flows runs */
+        char buf[256];
+        size_t bl = 0;
+        for (;;) {
+            char *name;
+            if (!want_word(L, lx, &name, "a flow name", NULL))
+                return true;
+            size_t nl = strlen(name);
+            if (bl + nl + 2 < sizeof buf) {
+                if (bl)
+                    buf[bl++] = ',';
+                memcpy(buf + bl, name, nl);
+                bl += nl;
+            }
+            struct glex_tok p = glex_peek(lx);
+            if (!glex_is(&p, "|"))
+                break;
+            glex_next(lx);
+        }
+        f->starts_names = oc_arena_strndup(L->A, buf, bl);
     } else {
         return false;
     }
@@ -948,7 +964,7 @@ static bool line_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         ln->flags |= GLF_OPTIONAL;
     } else if (glex_is(kw, "on-error") && ln->kind == GL_INFO) {
         ln->flags |= GLF_ON_ERROR;
-    } else if (glex_is(kw, "payload") && ln->kind == GL_INFO) {
+    } else if (glex_is(kw, "payload") && ln->kind != GL_FINAL) {
         struct glex_tok t;
         char *name;
         if (!want_word(L, lx, &name, "the field that gives the payload's length", &t))
@@ -1338,12 +1354,29 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
             return;
         if (!gload_expect(L, lx, "="))
             return;
-        struct glex_tok v = glex_next(lx);
-        if (v.kind != GT_NUM) {
-            gload_err_tok(L, &v, "a number");
-            return;
+        for (;;) {
+            struct glex_tok v = glex_next(lx);
+            if (v.kind != GT_NUM) {
+                gload_err_tok(L, &v, "a number");
+                return;
+            }
+            if (ck.n_values >= 4) {
+                gload_err(L, v.line, v.col, "too-many", "at most 4 values");
+                return;
+            }
+            ck.values[ck.n_values] = v.num;
+            struct glex_tok p = glex_peek(lx);
+            if (glex_is(&p, "when")) {
+                glex_next(lx);
+                if (!gload_guard(L, lx, &ck.value_guards[ck.n_values]))
+                    return;
+                p = glex_peek(lx);
+            }
+            ck.n_values++;
+            if (!glex_is(&p, ","))
+                break;
+            glex_next(lx);
         }
-        ck.value = v.num;
     } else if (glex_is(kw, "contiguous")) {
         ck.kind = GCK_STEP;
         if (!dotted(L, lx, &cmd, &param))
@@ -1435,7 +1468,11 @@ static void st_step(struct gload *L, struct glex *lx, const struct glex_tok *kw)
     copy[nl] = '\0';
     unsigned long nbytes;
     char tail;
-    if (s.dir == GS_RECV && sscanf(copy, "<data %lu%c", &nbytes, &tail) == 2 && tail == '>') {
+    if (s.dir == GS_RECV && strcmp(copy, "<reboot>") == 0) {
+        s.dir = GS_REBOOT;
+        s.text = copy;
+        s.len = 0;
+    } else if (s.dir == GS_RECV && sscanf(copy, "<data %lu%c", &nbytes, &tail) == 2 && tail == '>') {
         if (nbytes == 0 || nbytes > 1u << 20) {
             gload_err(L, line, col, "bad-example", "a payload step carries 1 to 1048576 bytes");
             return;

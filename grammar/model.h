@@ -18,6 +18,7 @@
 #define GRAM_MAX_CHOICES 16  /* choices of one knob */
 #define GRAM_MAX_STATES 32   /* states of a vendor's state machine */
 #define GRAM_MAX_FLOW_POS 63 /* atom occurrences in one flow expression */
+#define GRAM_MAX_STARTS 4    /* flows one form may start */
 #define GRAM_MAX_FINALS 31   /* final result codes of one vendor, core included (bit 31 of a
                                 form's result mask means "the vendor's error finals") */
 
@@ -255,8 +256,10 @@ struct gram_form {
     uint32_t time_ms;           /* maximum response time */
     enum gram_class cls;
     uint32_t in_states;         /* bitmask of machine states; 0 = any */
-    const struct gram_flow *starts;
-    const char *starts_name;
+    const struct gram_flow *starts[GRAM_MAX_STARTS]; /* flows an OK starts: the first event
+                                                     decides which one runs */
+    uint8_t n_starts;
+    const char *starts_names;   /* as written, "a,b" */
     const char *doc;
     struct gram_pos pos;
 };
@@ -361,7 +364,9 @@ struct gram_flow_check {
     const struct gram_command *cmd;
     const struct gram_form *form;
     int16_t param;
-    int64_t value;
+    int64_t values[4];  /* GCK_FIRST: the values the first command may carry (alternatives) */
+    struct gram_guard value_guards[4];
+    uint8_t n_values;
     bool reset_on_reboot;
     struct gram_guard guard;
     const char *text;
@@ -407,6 +412,7 @@ enum gram_step_dir {
     GS_SEND,    /* "> AT+..."  a command the host sends */
     GS_RECV,    /* "< text"    a line the module sends */
     GS_PAYLOAD, /* "< <data N>" N bytes of binary payload */
+    GS_REBOOT,  /* "< <reboot>" the module restarts here */
 };
 
 struct gram_step {

@@ -92,10 +92,18 @@ static void resolve_finals(struct gload *L)
     }
 }
 
+static bool form_starts(const struct gram_form *fm, const struct gram_flow *f)
+{
+    for (uint8_t i = 0; i < fm->n_starts; i++)
+        if (fm->starts[i] == f)
+            return true;
+    return false;
+}
+
 static const struct gram_form *start_form_of(const struct gram_command *c, const struct gram_flow *f)
 {
     for (uint16_t i = 0; i < c->n_forms; i++)
-        if (c->forms[i].starts == f)
+        if (form_starts(&c->forms[i], f))
             return &c->forms[i];
     for (uint16_t i = 0; i < c->n_forms; i++)
         if (c->forms[i].kind == GF_WRITE || c->forms[i].kind == GF_EXEC)
@@ -133,12 +141,24 @@ static void resolve_commands(struct gload *L)
                 ln->id = k;
                 resolve_rules(L, ln->rules, ln->n_rules, NULL);
             }
-            if (f->starts_name) {
-                f->starts = gram_vendor_flow(v, f->starts_name);
-                if (!f->starts)
+            for (const char *sn = f->starts_names; sn && *sn;) {
+                size_t len = strcspn(sn, ",");
+                char name[128];
+                snprintf(name, sizeof name, "%.*s", (int)len, sn);
+                const struct gram_flow *fl = gram_vendor_flow(v, name);
+                if (!fl)
                     gload_err(L, f->pos.line, f->pos.col, "undefined-name",
                               "%s %s starts an unknown flow '%s'", c->name,
-                              gram_form_kind_name(f->kind), f->starts_name);
+                              gram_form_kind_name(f->kind), name);
+                else if (f->n_starts < GRAM_MAX_STARTS)
+                    f->starts[f->n_starts++] = fl;
+                else
+                    gload_err(L, f->pos.line, f->pos.col, "too-many",
+                              "%s %s starts more than %d flows", c->name,
+                              gram_form_kind_name(f->kind), GRAM_MAX_STARTS);
+                sn += len;
+                if (*sn == ',')
+                    sn++;
             }
             enum gram_class cls = gram_form_class(f);
             if (cls == GC_UNSET && !v->is_core)
@@ -146,10 +166,10 @@ static void resolve_commands(struct gload *L)
                           "%s %s has no safety class: say 'class query', 'class config' or "
                           "'class destructive' on the command or the form",
                           c->name, gram_form_kind_name(f->kind));
-            if (f->starts && cls != GC_DESTRUCTIVE && cls != GC_CONFIG)
+            if (f->n_starts && cls != GC_DESTRUCTIVE && cls != GC_CONFIG)
                 gload_warn(L, f->pos.line, f->pos.col, "class",
                            "%s %s starts flow '%s' but is not classed destructive", c->name,
-                           gram_form_kind_name(f->kind), f->starts->name);
+                           gram_form_kind_name(f->kind), f->starts[0]->name);
         }
         if (from_core) {
             /* core command forms were copied when the vendor said 'use core': give them
@@ -329,17 +349,27 @@ static void resolve_flows(struct gload *L)
                           "flow '%s' starts with unknown command %s", f->name, fp->start_names[k]);
                 continue;
             }
+            const struct gram_form *sf = start_form_of(c, f);
             if (k == 0) {
                 f->start_cmd = c;
-                f->start_form = start_form_of(c, f);
+                f->start_form = sf;
                 f->start_text = fp->start_names[k];
+            }
+            /* 'start +CMD' on the flow is 'starts <flow>' on that command's form: one way */
+            struct gram_form *wf = (struct gram_form *)sf;
+            if (wf && !form_starts(wf, f)) {
+                if (wf->n_starts < GRAM_MAX_STARTS)
+                    wf->starts[wf->n_starts++] = f;
+                else
+                    gload_err(L, fp->start_pos[k].line, fp->start_pos[k].col, "too-many",
+                              "%s starts more than %d flows", c->name, GRAM_MAX_STARTS);
             }
         }
         if (!f->start_cmd) {
             /* or the first form that says it starts this flow */
             for (uint16_t c = 0; c < v->n_commands && !f->start_cmd; c++)
                 for (uint16_t j = 0; j < v->commands[c].n_forms; j++)
-                    if (v->commands[c].forms[j].starts == f) {
+                    if (form_starts(&v->commands[c].forms[j], f)) {
                         f->start_cmd = &v->commands[c];
                         f->start_form = &v->commands[c].forms[j];
                         f->start_text = v->commands[c].name;

@@ -23,6 +23,8 @@ const char *at_class_name(enum at_class c)
 
 /* The best candidate seen so far. */
 struct pick {
+    uint32_t eff; /* where the line stopped fitting, counted by words */
+    bool lit;     /* it stopped at a literal */
     const struct gram_line *line;
     uint8_t slot;
     struct at_verror err;
@@ -35,6 +37,11 @@ struct cands {
     struct pick partial;      /* furthest failure among lines whose leading text matched */
     struct pick partial_info; /* the same among the command's own response lines */
 };
+
+static bool is_word_byte(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
 
 static void try_line(const struct at_index *ix, uint8_t slot, const struct gram_line *l,
                      const uint8_t *s, size_t n, struct cands *cs, bool *lead_ok)
@@ -67,7 +74,18 @@ static void try_line(const struct at_index *ix, uint8_t slot, const struct gram_
     if (l->kind == GL_INFO && l->tpl.n_lead == 0)
         return;
     struct pick *part = l->kind == GL_INFO ? &cs->partial_info : &cs->partial;
-    if (!part->set || e.off > part->err.off) {
+    /* A literal that stopped in the middle of a word ("+CSCFOTA: 3" against "...: 300") did
+     * not match that word: count its failure from the word's start. On a tie, a failure
+     * inside a field says more than a literal that did not fit. */
+    uint32_t eff = e.off;
+    if ((e.code == AT_E_TRAILING || e.code == AT_E_LITERAL) && eff > 0 && eff < n) {
+        while (eff > 0 && is_word_byte(s[eff - 1]) && is_word_byte(s[eff]))
+            eff--;
+    }
+    bool lit = e.code == AT_E_TRAILING || e.code == AT_E_LITERAL;
+    if (!part->set || eff > part->eff || (eff == part->eff && !lit && part->lit)) {
+        part->eff = eff;
+        part->lit = lit;
         part->set = true;
         part->line = l;
         part->slot = slot;
@@ -255,7 +273,7 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
         return;
     }
     const struct gram_line *l = r->line;
-    if (l->kind == GL_INFO && l->payload_field >= 0) {
+    if (l->payload_field >= 0) {
         const struct at_value *v = &r->fields[l->payload_field];
         if (v->kind != AT_V_ABSENT && v->is_int && v->i > 0) {
             uint8_t enc = l->payload_enc;

@@ -64,21 +64,53 @@ static void on_send(struct ex_state *s, const struct gram_step *st)
     s->fl.echo_pending = true;
 }
 
-static void on_urc_flows(struct ex_state *s, const struct at_result *r, char *problem, size_t pn)
+/* Feeds an event (a URC, or a restart when urc is NULL) to the running flows. Flows that a
+ * form started together are alternatives: the ones the event does not fit are dropped as
+ * long as one fits; when none does, that is the problem. */
+static void flows_event(struct ex_state *s, const struct at_result *r, char *problem, size_t pn)
 {
+    bool fit[4] = {false}, mine[4] = {false};
+    enum at_flow_verdict why[4];
+    int any_fit = 0, any_mine = 0;
     for (int i = 0; i < s->n_flows; i++) {
         struct at_flow_run *fr = &s->flows[i];
-        int a = at_flow_atom_of_urc(fr->f, r->line);
+        int a = -1;
+        if (r && r->line)
+            a = at_flow_atom_of_urc(fr->f, r->line);
+        if (a < 0 && (!r || (r->line && (r->line->flags & GLF_BOOT))))
+            a = at_flow_atom_reboot(fr->f); /* a restart, or a boot URC the flow does not name */
         if (a < 0)
             continue;
-        enum at_flow_verdict v = at_flow_step(fr, a, r->line, r->fields);
-        if (v == AT_FLOW_ORDER) {
+        mine[i] = true;
+        any_mine++;
+        why[i] = at_flow_step(fr, a, r ? r->line : NULL, r ? r->fields : NULL);
+        if (why[i] == AT_FLOW_ACCEPTED) {
+            fit[i] = true;
+            any_fit++;
+        }
+    }
+    if (!any_mine)
+        return;
+    if (any_fit) {
+        int k = 0;
+        for (int i = 0; i < s->n_flows; i++)
+            if (!mine[i] || fit[i])
+                s->flows[k++] = s->flows[i];
+        s->n_flows = k;
+        return;
+    }
+    for (int i = 0; i < s->n_flows; i++) {
+        if (!mine[i])
+            continue;
+        struct at_flow_run *fr = &s->flows[i];
+        const char *ev = r && r->line ? r->line->name : "reboot";
+        if (why[i] == AT_FLOW_DECREASE) {
+            snprintf(problem, pn, "flow %s: %s went from %" PRId64 " down to %" PRId64, fr->f->name,
+                     fr->broken->text, fr->before, fr->seen);
+        } else {
             char exp[256];
-            snprintf(problem, pn, "flow %s: '%s' is out of order (expected %s)", fr->f->name,
-                     r->line->name, at_flow_expected(fr, exp, sizeof exp));
-        } else if (v == AT_FLOW_DECREASE) {
-            snprintf(problem, pn, "flow %s: %s went from %" PRId64 " down to %" PRId64 " (%s)",
-                     fr->f->name, fr->broken->text, fr->before, fr->seen, fr->broken->text);
+            snprintf(problem, pn, "flow %s: '%s' is out of order (expected %s)", fr->f->name, ev,
+                     at_flow_expected(fr, exp, sizeof exp));
         }
         return;
     }
@@ -121,19 +153,23 @@ static void on_recv(struct ex_state *s, const struct gram_step *st)
             snprintf(problem, sizeof problem, "%s %s may not end with %s", s->form->cmd->name,
                      gram_form_kind_name(s->form->kind), r.line->name);
         }
-        if (s->form && r.valid && r.line->outcome == GO_OK && s->form->starts && s->n_flows < 4) {
-            at_flow_start(&s->flows[s->n_flows++], s->form->starts, &s->ix->slots[0].d);
+        if (s->form && r.valid && r.line->outcome == GO_OK && s->form->n_starts) {
             size_t o = strlen(reading);
-            snprintf(reading + o, sizeof reading - o, ", starts flow %s", s->form->starts->name);
+            o += (size_t)snprintf(reading + o, sizeof reading - o, ", starts flow ");
+            for (uint8_t i = 0; i < s->form->n_starts && s->n_flows < 4; i++) {
+                at_flow_start(&s->flows[s->n_flows++], s->form->starts[i], &s->ix->slots[0].d);
+                o += (size_t)snprintf(reading + o, sizeof reading - o, "%s%s", i ? " or " : "",
+                                      s->form->starts[i]->name);
+            }
         }
         s->have_cmd = false;
         s->form = NULL;
         s->fl.form = NULL;
-    } else if (r.cls == AT_CLS_INFO && r.valid && r.payload_len) {
-        s->payload_expected = r.payload_len;
     } else if (r.cls == AT_CLS_URC && r.valid && !problem[0]) {
-        on_urc_flows(s, &r, problem, sizeof problem);
+        flows_event(s, &r, problem, sizeof problem);
     }
+    if (r.valid && r.payload_len)
+        s->payload_expected = r.payload_len;
     report(s, st, reading, problem[0] ? problem : NULL);
 }
 
@@ -166,6 +202,16 @@ int at_check_example(const struct at_index *ix, const struct gram_example *ex, a
         case GS_SEND: on_send(&s, st); break;
         case GS_RECV: on_recv(&s, st); break;
         case GS_PAYLOAD: on_payload(&s, st); break;
+        case GS_REBOOT: {
+            char problem[512] = "";
+            flows_event(&s, NULL, problem, sizeof problem);
+            /* a restart ends a command in flight */
+            s.have_cmd = false;
+            s.form = NULL;
+            s.fl.form = NULL;
+            report(&s, st, "reboot", problem[0] ? problem : NULL);
+            break;
+        }
         }
     }
     if (s.have_cmd && ex->n_steps)

@@ -560,13 +560,18 @@ static void count_cases(struct gen *g)
     const struct gram_form *f = g->f;
     if (f->kind != GF_WRITE || f->cmd->basic)
         return;
+    /* a count another write variant of the command takes is not a wrong count */
+    uint64_t taken = 0;
+    for (uint16_t i = 0; i < f->cmd->n_forms; i++)
+        if (f->cmd->forms[i].kind == GF_WRITE)
+            taken |= f->cmd->forms[i].counts;
     const char *vals[GRAM_MAX_PARAMS + 2];
     int max = 63 - __builtin_clzll(f->counts);
     int min = __builtin_ctzll(f->counts);
     char w[160];
     /* too few: the first count below the smallest, and gaps */
     for (int n = 0; n <= max + 1 && n <= GRAM_MAX_PARAMS; n++) {
-        if (count_ok(f, n))
+        if (count_ok(f, n) || (n < 64 && (taken >> n & 1)))
             continue;
         if (n != min - 1 && n != max + 1 && !(n > min && n < max))
             continue;
@@ -1232,7 +1237,7 @@ int gram_gen_corpus(const struct gram_vendor *const *vs, size_t n, const char *d
                     len += st->len;
                     buf[len++] = '\r';
                     buf[len++] = '\n';
-                } else {
+                } else if (st->dir == GS_PAYLOAD) {
                     fill_payload(buf + len, st->len, s);
                     len += st->len;
                 }

@@ -93,7 +93,7 @@ static void handle(struct at_monitor *m, struct at_event *ev)
         at_classify(m->ix, &m->fl, &ev->tok, r);
     if (r->cls == AT_CLS_FINAL) {
         m->fl.form = NULL;
-    } else if (r->cls == AT_CLS_INFO && r->valid && r->payload_len) {
+    } else if (r->valid && r->payload_len) {
         at_framer_expect_payload(&m->fr, r->payload_len);
     }
     m->st.tokens++;

@@ -352,7 +352,9 @@ enum at_err at_check_rules(const struct gram_rule *rules, uint16_t n_rules,
                     if (present == (c->kind == GCONS_PRESENT))
                         continue;
                     e->code = c->kind == GCONS_PRESENT ? AT_E_RULE_REQUIRES : AT_E_RULE_FORBIDS;
-                    e->off = i < n_given ? vals[i].off : (uint32_t)line_len;
+                    /* where the value is, or would be: an omitted command value has its
+                     * place; a field a line left out is missing at the line's end */
+                    e->off = (i < n_given && (present || vals[i].off)) ? vals[i].off : (uint32_t)line_len;
                     e->what = &params[i];
                     e->index = (int16_t)i;
                     e->rule = rule;

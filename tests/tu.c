@@ -92,11 +92,20 @@ int tu_run(int argc, char **argv)
 {
     CU_basic_set_mode(CU_BRM_NORMAL);
     if (argc > 1) {
-        /* only the suites whose name contains argv[1] */
+        /* only the suites, or the tests, whose name contains argv[1] */
         CU_pTestRegistry reg = CU_get_registry();
-        for (CU_pSuite s = reg->pSuite; s; s = s->pNext)
-            if (!strstr(s->pName, argv[1]))
+        for (CU_pSuite s = reg->pSuite; s; s = s->pNext) {
+            if (strstr(s->pName, argv[1]))
+                continue;
+            bool any = false;
+            for (CU_pTest t = s->pTest; t; t = t->pNext) {
+                bool hit = strstr(t->pName, argv[1]) != NULL;
+                CU_set_test_active(t, hit ? CU_TRUE : CU_FALSE);
+                any = any || hit;
+            }
+            if (!any)
                 CU_set_suite_active(s, CU_FALSE);
+        }
     }
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();
