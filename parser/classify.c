@@ -114,6 +114,33 @@ static enum at_class class_of(const struct gram_line *l)
 /* Matches l straight into r; true on a full match. *lead_ok tells whether its leading text
  * matched at all. */
 static bool try_full(const struct at_index *ix, uint8_t slot, const struct gram_line *l,
+                     const uint8_t *s, size_t n, struct at_result *r, bool *lead_ok);
+
+/* A bucket candidate: the "KEY:" of the line is known to match (it is the bucket's key);
+ * after is where the line goes on past the colon and its space, if any. */
+static bool try_cand(const struct at_index *ix, const struct at_ix_cand *c, const uint8_t *s,
+                     size_t n, size_t after, struct at_result *r, bool *lead_ok)
+{
+    if (c->tail) {
+        if (after + c->tail_len > n || !at_bytes_eq(s + after, c->tail, c->tail_len))
+            return false; /* not this line: its text after the colon differs */
+        *lead_ok = true;
+        const struct gram_line *l = c->line;
+        size_t colon = l->tpl.ops[0].a; /* "KEY:" matched: resume at the colon space */
+        if (!at_match_line_from(l, &ix->slots[c->slot].lc, s, n, 1, colon, r->fields, &r->err))
+            return false;
+        r->cls = class_of(l);
+        r->valid = true;
+        r->line = l;
+        r->slot = c->slot;
+        r->n_fields = l->tpl.n_fields;
+        r->err.code = AT_OK;
+        return true;
+    }
+    return try_full(ix, c->slot, c->line, s, n, r, lead_ok);
+}
+
+static bool try_full(const struct at_index *ix, uint8_t slot, const struct gram_line *l,
                      const uint8_t *s, size_t n, struct at_result *r, bool *lead_ok)
 {
     const struct at_line_ctx *lc = &ix->slots[slot].lc;
@@ -161,10 +188,13 @@ static bool first_match(const struct at_index *ix, const struct at_inflight *fl,
 {
     bool lead_ok = false, dummy = false;
     uint32_t end = b ? b->first + b->n : 0;
+    /* past "KEY:" and one space */
+    size_t after = b ? (size_t)b->key_len + 1 : 0;
+    if (after < n && s[after] == ' ')
+        after++;
     if (b)
         for (uint32_t i = b->first; i < end && !ix->cands[i].fallback; i++)
-            if (ix->cands[i].line->kind == GL_FINAL &&
-                try_full(ix, ix->cands[i].slot, ix->cands[i].line, s, n, r, &lead_ok))
+            if (ix->cands[i].kind == GL_FINAL && try_cand(ix, &ix->cands[i], s, n, after, r, &lead_ok))
                 return true;
     const struct gram_form *f = fl ? fl->form : NULL;
     if (f) {
@@ -183,12 +213,11 @@ static bool first_match(const struct at_index *ix, const struct at_inflight *fl,
     if (b) {
         uint32_t i = b->first;
         for (; i < end && !ix->cands[i].fallback; i++)
-            if (ix->cands[i].line->kind != GL_FINAL &&
-                try_full(ix, ix->cands[i].slot, ix->cands[i].line, s, n, r, &lead_ok))
+            if (ix->cands[i].kind != GL_FINAL && try_cand(ix, &ix->cands[i], s, n, after, r, &lead_ok))
                 return true;
         if (!lead_ok)
             for (; i < end; i++)
-                if (try_full(ix, ix->cands[i].slot, ix->cands[i].line, s, n, r, &dummy))
+                if (try_cand(ix, &ix->cands[i], s, n, after, r, &dummy))
                     return true;
     }
     if (!lead_ok)

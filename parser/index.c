@@ -153,6 +153,13 @@ int at_index_build(struct at_index *ix, const struct gram_vendor *const *vendors
             ix->cands[j].line = tc[j].line;
             ix->cands[j].slot = tc[j].slot;
             ix->cands[j].fallback = tc[j].fallback;
+            ix->cands[j].kind = (uint8_t)tc[j].line->kind;
+            const struct gram_template *tt = &tc[j].line->tpl;
+            if (tt->n_ops >= 3 && tt->ops[0].kind == TPL_LIT && tt->ops[0].a == tt->key_len + 1 &&
+                tt->ops[1].kind == TPL_CSPACE && tt->ops[2].kind == TPL_LIT) {
+                ix->cands[j].tail = tt->lits + tt->ops[2].b;
+                ix->cands[j].tail_len = tt->ops[2].a;
+            }
             j++;
         }
         uint64_t h = at_hash((const uint8_t *)t->key, t->key_len);

@@ -28,6 +28,11 @@ struct at_ix_cand {
     const struct gram_line *line; /* a final result or a URC */
     uint8_t slot;
     bool fallback;
+    uint8_t kind;                 /* enum gram_line_kind, kept here to spare a lookup */
+    /* For lines shaped "KEY:", colon space, literal (+QIOTEVT: 7,10700,...): that literal.
+     * Lines with the same key differ there; one comparison tells most apart. */
+    const char *tail;
+    uint16_t tail_len;
 };
 
 struct at_ix_bucket {
