@@ -61,7 +61,7 @@ static struct gflow_node *parse_post(struct gload *L, struct glex *lx)
 
 static bool starts_prim(const struct glex_tok *t)
 {
-    return glex_is(t, "(") || (t->kind == GT_WORD && t->p[0] != '+');
+    return glex_is(t, "(") || (t->kind == GT_WORD && t->p[0] != '+' && !glex_is(t, "when"));
 }
 
 static struct gflow_node *parse_seq(struct gload *L, struct glex *lx)
@@ -109,9 +109,15 @@ struct gflow_node *gload_flow_expr(struct gload *L, struct glex *lx)
     if (!n)
         return NULL;
     struct glex_tok t = glex_peek(lx);
+    if (glex_is(&t, "when")) {
+        glex_next(lx);
+        if (!gload_guard(L, lx, &n->guard))
+            return NULL;
+        t = glex_peek(lx);
+    }
     if (t.kind != GT_EOL && t.kind != GT_EOF) {
         glex_next(lx);
-        gload_err_tok(L, &t, "an operator (| * + ?), a name, or the end of the line");
+        gload_err_tok(L, &t, "an operator (| * + ?), a name, 'when', or the end of the line");
         return NULL;
     }
     return n;
@@ -156,10 +162,12 @@ static int atom_index(struct gl_build *b, struct gflow_node *n)
     return (int)na - 1;
 }
 
-static struct gl_info walk(struct gl_build *b, struct gflow_node *n)
+static struct gl_info walk(struct gl_build *b, struct gflow_node *n, struct gram_guard g)
 {
     struct gl_info r = {false, 0, 0};
     struct gram_flow *f = b->f;
+    if (n->guard.knob)
+        g = n->guard;
     switch (n->kind) {
     case GFN_ATOM: {
         if (f->n_pos >= GRAM_MAX_FLOW_POS) {
@@ -172,11 +180,12 @@ static struct gl_info walk(struct gl_build *b, struct gflow_node *n)
         }
         int p = ++f->n_pos;
         f->pos_atom[p] = (uint16_t)atom_index(b, n);
+        f->pos_guard[p] = g;
         r.first = r.last = 1ull << p;
         return r;
     }
     case GFN_SEQ: {
-        struct gl_info x = walk(b, n->a), y = walk(b, n->b);
+        struct gl_info x = walk(b, n->a, g), y = walk(b, n->b, g);
         for (int p = 0; p <= GRAM_MAX_FLOW_POS; p++)
             if (x.last >> p & 1)
                 f->follow[p] |= y.first;
@@ -186,7 +195,7 @@ static struct gl_info walk(struct gl_build *b, struct gflow_node *n)
         return r;
     }
     case GFN_ALT: {
-        struct gl_info x = walk(b, n->a), y = walk(b, n->b);
+        struct gl_info x = walk(b, n->a, g), y = walk(b, n->b, g);
         r.nullable = x.nullable || y.nullable;
         r.first = x.first | y.first;
         r.last = x.last | y.last;
@@ -195,7 +204,7 @@ static struct gl_info walk(struct gl_build *b, struct gflow_node *n)
     case GFN_STAR:
     case GFN_PLUS:
     case GFN_OPT: {
-        struct gl_info x = walk(b, n->a);
+        struct gl_info x = walk(b, n->a, g);
         if (n->kind != GFN_OPT)
             for (int p = 0; p <= GRAM_MAX_FLOW_POS; p++)
                 if (x.last >> p & 1)
@@ -213,7 +222,8 @@ bool gload_flow_build(struct gload *L, struct gram_flow *f, struct gflow_node *e
     struct gl_build b = {L, f, true};
     f->n_pos = 0;
     memset(f->follow, 0, sizeof f->follow);
-    struct gl_info r = walk(&b, expr);
+    struct gram_guard none = {0, 0};
+    struct gl_info r = walk(&b, expr, none);
     f->follow[0] = r.first;
     f->accept = r.last | (r.nullable ? 1ull : 0);
     if (b.ok && r.nullable)

@@ -11,6 +11,8 @@
 static bool atom_on(const struct gram_flow *f, int p, const struct gram_dialect *d)
 {
     const struct gram_atom *a = &f->atoms[f->pos_atom[p]];
+    if (!gram_guard_ok(d, f->pos_guard[p]))
+        return false;
     return a->kind == GA_REBOOT || !a->urc || gram_guard_ok(d, a->urc->guard);
 }
 
@@ -124,6 +126,8 @@ static void mark_type(bool *used, const struct gram_type *t)
 static void mark_rules(bool *used, const struct gram_rule *r, uint16_t n)
 {
     for (uint16_t i = 0; i < n; i++)
+        mark_guard(used, r[i].guard);
+    for (uint16_t i = 0; i < n; i++)
         for (uint8_t k = 0; k < r[i].n_cons; k++)
             if (r[i].cons[k].kind == GCONS_TYPE)
                 mark_type(used, &r[i].cons[k].type);
@@ -188,9 +192,13 @@ void gram_lint_vendor(const struct gram_vendor *v, const struct gram_dialect *d,
     }
     for (uint16_t i = 0; i < v->n_urcs; i++)
         mark_line(used, &v->urcs[i]);
-    for (uint16_t i = 0; i < v->n_finals; i++)
+    for (uint16_t i = 0; i < v->n_finals; i++) {
         mark_line(used, &v->finals[i]);
+        mark_guard(used, v->error_final_guard[i]);
+    }
     for (uint16_t i = 0; i < v->n_flows; i++) {
+        for (int p = 1; p <= v->flows[i].n_pos; p++)
+            mark_guard(used, v->flows[i].pos_guard[p]);
         for (uint16_t k = 0; k < v->flows[i].n_checks; k++) {
             mark_guard(used, v->flows[i].checks[k].guard);
             for (uint8_t q = 0; q < v->flows[i].checks[k].n_values; q++)

@@ -322,7 +322,11 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
         struct glex_tok t = glex_next(lx);
         gload_duration(L, &t, &v->response_time_ms);
     } else if (glex_is(kw, "errors")) {
-        v->error_forms = 0;
+        /* the first 'errors' says what the vendor reports; more 'errors X when k=c' add
+         * error finals that hold only under a dialect choice */
+        uint8_t before = v->error_forms;
+        if (!L->saw_errors)
+            v->error_forms = 0;
         for (;;) {
             struct glex_tok t = glex_next(lx);
             if (glex_is(&t, "error"))
@@ -340,6 +344,18 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
                 break;
             glex_next(lx);
         }
+        struct glex_tok w = glex_peek(lx);
+        if (glex_is(&w, "when")) {
+            glex_next(lx);
+            struct gram_guard g;
+            if (!gload_guard(L, lx, &g))
+                return;
+            uint8_t added = (uint8_t)(v->error_forms & ~(L->saw_errors ? before : 0));
+            for (int b = 0; b < 3; b++)
+                if (added >> b & 1)
+                    L->errors_guard[b] = g;
+        }
+        L->saw_errors = true;
     } else if (glex_is(kw, "echo")) {
         on_off(L, lx, &v->echo);
     } else if (glex_is(kw, "line-end")) {
@@ -890,11 +906,19 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
                 break;
             glex_next(lx);
         }
+        struct gram_guard guard = {0, 0};
+        struct glex_tok w = glex_peek(lx);
+        if (glex_is(&w, "when")) {
+            glex_next(lx);
+            if (!gload_guard(L, lx, &guard))
+                return true;
+        }
         /* resolved with the machine: kept as a rule with a state consequence */
         size_t n = f->n_rules;
         struct gram_rule *r = GLOAD_PUSH(L, f->rules, n, L->cap_rules);
         f->n_rules = (uint16_t)n;
         memset(r, 0, sizeof *r);
+        r->guard = guard;
         r->n_cons = 1;
         r->cons[0].kind = GCONS_STATE;
         r->cons[0].state_names = oc_arena_strndup(L->A, buf, bl);
@@ -1237,23 +1261,36 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
     const char *text_start = kw->p;
 
     if (glex_is(kw, "=")) {
-        if (fp->expr) {
-            gload_err(L, kw->line, kw->col, "duplicate-name", "flow '%s' already has its events", f->name);
-            glex_skip_statement(lx);
-            return;
-        }
+        /* several '=' lines (each with its own 'when') are alternatives */
         struct glex_tok p = glex_peek(lx);
         const char *s = p.p;
-        fp->expr = gload_flow_expr(L, lx);
-        if (!fp->expr) {
+        struct gflow_node *e = gload_flow_expr(L, lx);
+        if (!e) {
             glex_skip_statement(lx);
             return;
         }
-        struct glex_tok e = glex_next(lx); /* EOL */
-        const char *end = e.p;
+        struct glex_tok eol = glex_next(lx);
+        const char *end = eol.p;
         while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
             end--;
-        f->expr = oc_arena_strndup(L->A, s, (size_t)(end - s));
+        char *text = oc_arena_strndup(L->A, s, (size_t)(end - s));
+        if (!fp->expr) {
+            fp->expr = e;
+            f->expr = text;
+        } else {
+            struct gflow_node *alt = OC_ARENA_NEW(L->A, struct gflow_node);
+            alt->kind = GFN_ALT;
+            alt->pos = e->pos;
+            alt->a = fp->expr;
+            alt->b = e;
+            fp->expr = alt;
+            size_t n1 = strlen(f->expr), n2 = strlen(text);
+            char *both = oc_arena_alloc(L->A, n1 + n2 + 8);
+            memcpy(both, f->expr, n1);
+            memcpy(both + n1, "  |  ", 5);
+            memcpy(both + n1 + 5, text, n2 + 1);
+            f->expr = both;
+        }
         return;
     }
     if (glex_is(kw, "start")) {

@@ -29,6 +29,7 @@ enum gflow_node_kind { GFN_ATOM, GFN_SEQ, GFN_ALT, GFN_STAR, GFN_PLUS, GFN_OPT }
 
 struct gflow_node {
     enum gflow_node_kind kind;
+    struct gram_guard guard;   /* the root of an expression written with 'when' */
     const char *name;          /* GFN_ATOM */
     struct gram_pos pos;
     struct gflow_node *a, *b;  /* SEQ/ALT: a then b; STAR/PLUS/OPT: a */
@@ -36,7 +37,7 @@ struct gflow_node {
 
 /* Load-time extras of a flow, kept beside the flow by index. */
 struct gflow_pending {
-    struct gflow_node *expr;
+    struct gflow_node *expr;   /* all '=' lines, as one alternation */
     const char **start_names;
     struct gram_pos *start_pos;
     uint16_t n_start;
@@ -80,6 +81,8 @@ struct gload {
     struct gtr_pending *tr_pend;
     size_t cap_tr_pend;
     bool saw_format;
+    bool saw_errors;
+    struct gram_guard errors_guard[3]; /* per enum gram_error_form bit */
     bool saw_use_core;
 };
 

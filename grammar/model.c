@@ -137,6 +137,16 @@ int gram_line_field(const struct gram_line *l, const char *name)
     return -1;
 }
 
+bool gram_form_final_allowed(const struct gram_form *f, unsigned i, const struct gram_dialect *d)
+{
+    if (i >= GRAM_MAX_FINALS || !(f->finals >> i & 1))
+        return false;
+    const struct gram_vendor *v = f->cmd ? f->cmd->vendor : NULL;
+    if (v && d && (v->error_finals >> i & 1))
+        return gram_guard_ok(d, v->error_final_guard[i]);
+    return true;
+}
+
 uint32_t gram_form_time_ms(const struct gram_form *f)
 {
     if (f->time_ms)

@@ -151,6 +151,7 @@ struct gram_rule {
     struct gram_cons cons[GRAM_MAX_CONS];
     uint8_t n_cons;
     const char *message; /* what is wrong when the rule is broken, as the grammar says it */
+    struct gram_guard guard; /* the rule holds only under this dialect choice */
     const char *text;    /* the rule as written, for reports */
     struct gram_pos pos;
 };
@@ -392,6 +393,7 @@ struct gram_flow {
     uint16_t n_atoms;
     uint8_t n_pos;
     uint16_t pos_atom[GRAM_MAX_FLOW_POS + 1];
+    struct gram_guard pos_guard[GRAM_MAX_FLOW_POS + 1]; /* of the expression it came from */
     uint64_t follow[GRAM_MAX_FLOW_POS + 1];
     uint64_t accept;              /* positions after which the flow may end */
     struct gram_flow_check *checks;
@@ -478,7 +480,8 @@ struct gram_vendor {
     uint16_t n_codes;
     struct gram_line *finals;  /* core finals first, then the vendor's */
     uint16_t n_finals;
-    uint32_t error_finals;     /* bitmask of finals with outcome ERROR */
+    uint32_t error_finals;     /* bitmask of the finals that report errors */
+    struct gram_guard error_final_guard[GRAM_MAX_FINALS]; /* 'errors X when ...' */
     uint32_t ok_finals;
     struct gram_command *commands; /* core commands first */
     uint16_t n_commands;
@@ -535,6 +538,9 @@ const struct gram_form *gram_command_form(const struct gram_command *c, enum gra
                                           const char *variant);
 int gram_form_param(const struct gram_form *f, const char *name);    /* index or -1 */
 int gram_line_field(const struct gram_line *l, const char *name);    /* index or -1 */
+
+/* May the form end with final number i under dialect d? */
+bool gram_form_final_allowed(const struct gram_form *f, unsigned i, const struct gram_dialect *d);
 
 /* The response time that applies to a form: the form's, the command's, or the vendor's. */
 uint32_t gram_form_time_ms(const struct gram_form *f);

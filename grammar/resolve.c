@@ -78,8 +78,10 @@ static void resolve_finals(struct gload *L)
                       "vendor '%s' reports errors with ERROR, but no final result is named ERROR "
                       "(did you forget 'use core'?)",
                       v->id);
-        else if (e >= 0)
+        else if (e >= 0) {
             v->error_finals |= 1u << e;
+            v->error_final_guard[e] = (v->error_forms & GEF_ERROR) ? L->errors_guard[0] : L->errors_guard[2];
+        }
     }
     if (v->error_forms & GEF_CME) {
         int e = final_index(v, "CME-ERROR");
@@ -87,8 +89,10 @@ static void resolve_finals(struct gload *L)
             gload_err(L, v->pos.line, v->pos.col, "undefined-name",
                       "vendor '%s' reports +CME ERROR, but no final result is named CME-ERROR",
                       v->id);
-        else if (e >= 0)
+        else if (e >= 0) {
             v->error_finals |= 1u << e;
+            v->error_final_guard[e] = L->errors_guard[1];
+        }
     }
 }
 

@@ -830,7 +830,21 @@ bool gload_rule(struct gload *L, struct glex *lx, struct gram_rule *r,
         glex_next(lx);
         r->message = oc_arena_strndup(L->A, p.str, p.str_len);
         end = p.p;
-    } else if (p.kind != GT_EOL && p.kind != GT_EOF) {
+        p = glex_peek(lx);
+    }
+    if (glex_is(&p, "when")) {
+        if (!r->message)
+            end = p.p;
+        glex_next(lx);
+        if (!gload_guard(L, lx, &r->guard))
+            return false;
+        p = glex_peek(lx);
+    }
+    if (p.kind != GT_EOL && p.kind != GT_EOF) {
+        glex_next(lx);
+        gload_err_tok(L, &p, "a quoted message, 'when', or the end of the line");
+        return false;
+    } else if (0) {
         glex_next(lx);
         gload_err_tok(L, &p, "a quoted message or the end of the line");
         return false;

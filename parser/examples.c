@@ -149,7 +149,8 @@ static void on_recv(struct ex_state *s, const struct gram_step *st)
     if (r.cls == AT_CLS_FINAL) {
         if (!s->have_cmd && !problem[0]) {
             snprintf(problem, sizeof problem, "a final result with no command in flight");
-        } else if (s->form && r.valid && !(s->form->finals >> r.line->id & 1) && !problem[0]) {
+        } else if (s->form && r.valid && !gram_form_final_allowed(s->form, r.line->id, &s->ix->slots[0].d) &&
+                   !problem[0]) {
             snprintf(problem, sizeof problem, "%s %s may not end with %s", s->form->cmd->name,
                      gram_form_kind_name(s->form->kind), r.line->name);
         }

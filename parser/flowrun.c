@@ -30,7 +30,18 @@ int at_flow_atom_reboot(const struct gram_flow *f)
     return -1;
 }
 
-static uint64_t next_set(const struct gram_flow *f, uint64_t live, int atom)
+/* Positions the dialect leaves on. */
+static uint64_t positions_on(const struct gram_flow *f, const struct gram_dialect *d)
+{
+    uint64_t on = 1;
+    for (int p = 1; p <= f->n_pos; p++)
+        if (!d || gram_guard_ok(d, f->pos_guard[p]))
+            on |= 1ull << p;
+    return on;
+}
+
+static uint64_t next_set(const struct gram_flow *f, const struct gram_dialect *d, uint64_t live,
+                         int atom)
 {
     uint64_t nx = 0;
     for (int p = 0; p <= f->n_pos; p++)
@@ -40,7 +51,7 @@ static uint64_t next_set(const struct gram_flow *f, uint64_t live, int atom)
     for (int p = 1; p <= f->n_pos; p++)
         if (f->pos_atom[p] == atom)
             mask |= 1ull << p;
-    return nx & mask;
+    return nx & mask & positions_on(f, d);
 }
 
 enum at_flow_verdict at_flow_step(struct at_flow_run *r, int atom, const struct gram_line *urc,
@@ -49,7 +60,7 @@ enum at_flow_verdict at_flow_step(struct at_flow_run *r, int atom, const struct 
     const struct gram_flow *f = r->f;
     if (atom < 0 || atom >= f->n_atoms)
         return AT_FLOW_NOT_MINE;
-    uint64_t nx = next_set(f, r->live, atom);
+    uint64_t nx = next_set(f, r->d, r->live, atom);
     if (!nx)
         return AT_FLOW_ORDER;
     /* field rules */
@@ -91,13 +102,13 @@ enum at_flow_verdict at_flow_step(struct at_flow_run *r, int atom, const struct 
     for (int p = 0; p <= f->n_pos; p++)
         if (nx >> p & 1)
             onward |= f->follow[p];
-    r->ended = onward == 0;
+    r->ended = (onward & positions_on(f, r->d)) == 0;
     return AT_FLOW_ACCEPTED;
 }
 
 bool at_flow_can_end(const struct at_flow_run *r)
 {
-    return (r->live & r->f->accept) != 0;
+    return (r->live & r->f->accept & positions_on(r->f, r->d)) != 0;
 }
 
 bool at_flow_finished(const struct at_flow_run *r)
@@ -112,6 +123,7 @@ char *at_flow_expected(const struct at_flow_run *r, char *buf, size_t n)
     for (int p = 0; p <= f->n_pos; p++)
         if (r->live >> p & 1)
             nx |= f->follow[p];
+    nx &= positions_on(f, r->d);
     size_t o = 0;
     buf[0] = '\0';
     bool seen[256] = {false};

@@ -335,6 +335,8 @@ enum at_err at_check_rules(const struct gram_rule *rules, uint16_t n_rules,
 {
     for (uint16_t r = 0; r < n_rules; r++) {
         const struct gram_rule *rule = &rules[r];
+        if (d && !gram_guard_ok(d, rule->guard))
+            continue;
         bool holds = true;
         for (uint8_t k = 0; k < rule->n_conds && holds; k++)
             holds = at_cond_holds(&rule->conds[k], params, vals, n_given, escapes, line);
