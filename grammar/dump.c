@@ -129,7 +129,7 @@ static json_t *line_json(const struct gram_vendor *v, const struct gram_line *l)
     json_t *flags = json_array();
     static const struct { uint16_t bit; const char *name; } fl[] = {
         {GLF_FALLBACK, "fallback"}, {GLF_BOOT, "boot"}, {GLF_REPEAT, "repeat"},
-        {GLF_OPTIONAL, "optional"}, {GLF_ON_ERROR, "on-error"}, {GLF_NO_TERM, "unterminated"}};
+        {GLF_OPTIONAL, "optional"}, {GLF_ON_ERROR, "on-error"}, {GLF_ON_OK, "on-ok"}, {GLF_NO_TERM, "unterminated"}};
     for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++)
         if (l->flags & fl[i].bit)
             json_array_append_new(flags, json_string(fl[i].name));

@@ -988,6 +988,8 @@ static bool line_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         ln->flags |= GLF_OPTIONAL;
     } else if (glex_is(kw, "on-error") && ln->kind == GL_INFO) {
         ln->flags |= GLF_ON_ERROR;
+    } else if (glex_is(kw, "on-ok") && ln->kind == GL_INFO) {
+        ln->flags |= GLF_ON_OK;
     } else if (glex_is(kw, "payload") && ln->kind != GL_FINAL) {
         struct glex_tok t;
         char *name;

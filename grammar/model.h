@@ -207,6 +207,7 @@ enum gram_line_flags {
     GLF_OPTIONAL = 1u << 3, /* info: may be left out */
     GLF_ON_ERROR = 1u << 4, /* info: comes before an error final only */
     GLF_NO_TERM = 1u << 5,  /* may arrive without a line terminator (glued) */
+    GLF_ON_OK = 1u << 6,    /* info: comes before the OK final only */
 };
 
 enum gram_payload_enc { GPE_NONE = 0, GPE_RAW, GPE_HEX };
