@@ -201,21 +201,13 @@ static bool run(struct mstate *st, uint16_t i, size_t pos)
                 return true;
             if (st->c->cs_none && run(st, (uint16_t)(i + 1), pos))
                 return true;
-            if (sp && !st->c->cs_space) {
+            if (sp ? !st->c->cs_space : !st->c->cs_none) {
+                /* got: 1 = a space where none may be, 0 = none where one must be */
                 struct at_verror e;
-                memset(&e, 0, sizeof e);
+                at_verror_reset(&e);
                 e.code = AT_E_CSPACE;
                 e.off = (uint32_t)pos;
-                e.got = 1;
-                e.index = -1;
-                record(st, &e);
-            } else if (!sp && !st->c->cs_none) {
-                struct at_verror e;
-                memset(&e, 0, sizeof e);
-                e.code = AT_E_CSPACE;
-                e.off = (uint32_t)pos;
-                e.got = 0;
-                e.index = -1;
+                e.got = sp;
                 record(st, &e);
             }
             return false;
