@@ -12,7 +12,7 @@ static void usage(FILE *out)
             "  grammar lint|list|dump|dict|corpus|examples [--vendor ID|all] [--grammar FILE]...\n"
             "                                     [--dialect [VENDOR:]KNOB=CHOICE]...\n"
             "  parse FILE [--vendor ID|all] [--chunk N] [--quiet]   (read a capture of module output)\n"
-            "  bench parse FILE [--chunk N] [--vendor ID|all] [--no-validate]\n"
+            "  bench parse FILE [--chunk N] [--vendor ID|all] [--check-echo] [--framer-only]\n"
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
             "  bench make-commands FILE [--lines N] [--seed N]\n"

@@ -17,7 +17,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: otacheck bench parse FILE [--chunk N] [--repeat R] [--framer-only]\n"
+            "usage: otacheck bench parse FILE [--chunk N] [--repeat R] [--framer-only] [--check-echo]\n"
             "       otacheck bench commands FILE [--repeat R]\n"
             "       otacheck bench make-stream FILE [--mb N] [--seed N] [--payload-share F]\n"
             "       otacheck bench make-commands FILE [--lines N] [--seed N]\n"
@@ -60,7 +60,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 static int bench_parse(const struct at_index *ix, const char *path, size_t chunk, int repeat,
-                       bool framer_only)
+                       bool framer_only, bool check_echo)
 {
     size_t len;
     uint8_t *data = slurp(path, &len);
@@ -74,6 +74,7 @@ static int bench_parse(const struct at_index *ix, const char *path, size_t chunk
     for (int r = 0; r < repeat; r++) {
         struct at_monitor m;
         at_monitor_init(&m, ix, carry, sizeof carry);
+        m.check_echo = check_echo;
         struct at_event ev;
         double t0 = now_s();
         for (size_t off = 0; off < len; off += chunk) {
@@ -101,8 +102,10 @@ static int bench_parse(const struct at_index *ix, const char *path, size_t chunk
     double mb = (double)len / 1e6;
     printf("%.1f MB/s\n", mb / med);
     printf("parse%s: %.1f MB, chunk %zu, median of %d passes %.4f s (best %.1f MB/s)\n",
-           framer_only ? " (framer only, no classification)" : " with grammar validation", mb, chunk,
-           repeat, med, mb / times[0]);
+           framer_only  ? " (framer only, no classification)"
+           : check_echo ? " with grammar validation of every line, echoed commands included"
+                        : " with grammar validation (echoed commands identified, not checked)",
+           mb, chunk, repeat, med, mb / times[0]);
     printf("tokens: %" PRIu64, st.tokens);
     if (!framer_only) {
         printf(" (lines %" PRIu64 ", payload bytes %" PRIu64 ")\n", st.lines, st.payload_bytes);
@@ -181,6 +184,7 @@ int verb_bench(int argc, char **argv)
         {"seed", required_argument, NULL, 's'},
         {"payload-share", required_argument, NULL, 'p'},
         {"framer-only", no_argument, NULL, 'F'},
+        {"check-echo", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -195,7 +199,7 @@ int verb_bench(int argc, char **argv)
     int repeat = 7;
     uint64_t mb = 50, lines = 1000000, seed = 1;
     double share = 0.3;
-    bool framer_only = false;
+    bool framer_only = false, check_echo = false;
     optind = 3;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -209,6 +213,7 @@ int verb_bench(int argc, char **argv)
         case 's': seed = strtoull(optarg, NULL, 10); break;
         case 'p': share = atof(optarg); break;
         case 'F': framer_only = true; break;
+        case 'E': check_echo = true; break;
         case 'h': usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: usage(stderr); cli_env_free(&env); return EXIT_USAGE;
         }
@@ -238,7 +243,7 @@ int verb_bench(int argc, char **argv)
     struct at_index ix;
     at_index_build(&ix, vs, dp, nv);
     if (strcmp(sub, "parse") == 0)
-        rc = bench_parse(&ix, file, chunk, repeat, framer_only);
+        rc = bench_parse(&ix, file, chunk, repeat, framer_only, check_echo);
     else if (strcmp(sub, "commands") == 0)
         rc = bench_commands(&ix, file, repeat);
     else if (strcmp(sub, "make-stream") == 0)

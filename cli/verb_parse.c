@@ -125,6 +125,7 @@ int verb_parse(int argc, char **argv)
     uint8_t carry[4096];
     struct at_monitor m;
     at_monitor_init(&m, &ix, carry, sizeof carry);
+    m.check_echo = true; /* a capture's command lines are worth checking too */
     uint8_t *buf = malloc(chunk);
     struct at_event ev;
     unsigned problems = 0;

@@ -18,6 +18,22 @@ const char *at_tok_kind_name(enum at_tok_kind k)
     return "?";
 }
 
+/* The first occurrence of the split marker in p[0..n), or NULL. Markers are short and lines
+ * too: memchr for its first byte and a compare beat memmem's set-up. */
+static const uint8_t *find_marker(const struct at_framer *f, const uint8_t *p, size_t n)
+{
+    const uint8_t *end = p + n;
+    while (p + f->split_len <= end) {
+        const uint8_t *q = memchr(p, f->split[0], (size_t)(end - p) - f->split_len + 1);
+        if (!q)
+            return NULL;
+        if (at_bytes_eq(q + 1, f->split + 1, f->split_len - 1))
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
 void at_framer_init(struct at_framer *f, uint8_t *buf, size_t cap)
 {
     memset(f, 0, sizeof *f);
@@ -82,7 +98,7 @@ static bool next_piece(struct at_framer *f, struct at_token *tok)
     size_t left = f->pend_len - f->pend_pos;
     size_t cut = left;
     if (left > f->split_len) {
-        const uint8_t *m = memmem(s + 1, left - 1, f->split, f->split_len);
+        const uint8_t *m = find_marker(f, s + 1, left - 1);
         if (m)
             cut = (size_t)(m - s);
     }
@@ -141,8 +157,11 @@ static bool emit_line(struct at_framer *f, struct at_token *tok, const uint8_t *
     f->in_line = false;
     f->line_carried = false;
     f->carry_len = 0;
+    /* an event sent without CR LF glues what follows onto itself: only a line that starts
+     * with the marker can hold more than one */
     if (tok->kind == AT_TOK_LINE && f->split_len && tok->len > f->split_len &&
-        memmem(tok->data + 1, tok->len - 1, f->split, f->split_len)) {
+        at_bytes_eq(tok->data, f->split, f->split_len) &&
+        find_marker(f, tok->data + 1, tok->len - 1)) {
         f->pend = tok->data;
         f->pend_len = tok->len;
         f->pend_pos = 0;

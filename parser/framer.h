@@ -93,8 +93,9 @@ struct at_framer {
 
 /* buf/cap: the carry buffer (the longest line and payload piece kept whole). */
 void at_framer_init(struct at_framer *f, uint8_t *buf, size_t cap);
-/* Lines are also cut right before each occurrence of `marker` that is not at their start
- * (QCC730 events may arrive without a line terminator). NULL turns it off. */
+/* A line that starts with `marker` is also cut right before each further occurrence of it:
+ * QCC730 events may arrive without a line terminator, so what follows an event is glued
+ * onto it. NULL turns it off. */
 void at_framer_set_split(struct at_framer *f, const char *marker);
 void at_framer_feed(struct at_framer *f, const void *data, size_t len, uint64_t t_ns);
 bool at_framer_next(struct at_framer *f, struct at_token *tok);

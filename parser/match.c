@@ -162,6 +162,29 @@ static bool field(struct mstate *st, const struct gram_tpl_op *op, size_t pos, s
     return true;
 }
 
+/* Can what follows the colon space at op i begin with a space? If not, a space there is
+ * the colon's, and no second reading needs trying. */
+static bool cspace_decided(const struct gram_template *t, uint16_t i)
+{
+    const struct gram_tpl_op *nx = &t->ops[i + 1];
+    if (nx->kind == TPL_LIT)
+        return t->lits[nx->b] != ' ';
+    if (nx->kind != TPL_FIELD)
+        return false;
+    const struct gram_type *ty = &t->fields[nx->a].type;
+    switch (ty->kind) {
+    case GT_INT:
+    case GT_MASK:
+    case GT_LIST:
+        return true;
+    case GT_STRING:
+    case GT_ENUM:
+        return ty->quoting == GQ_QUOTED;
+    default:
+        return false;
+    }
+}
+
 static bool run(struct mstate *st, uint16_t i, size_t pos)
 {
     if (++st->steps > 4096) /* a pathological template cannot hang a parser */
@@ -197,6 +220,12 @@ static bool run(struct mstate *st, uint16_t i, size_t pos)
         }
         case TPL_CSPACE: {
             bool sp = pos < st->n && st->s[pos] == ' ';
+            if (sp && st->c->cs_space && cspace_decided(t, i)) {
+                /* what follows cannot start with a space: the space is the colon's */
+                pos++;
+                i++;
+                continue;
+            }
             if (sp && st->c->cs_space && run(st, (uint16_t)(i + 1), pos + 1))
                 return true;
             if (st->c->cs_none && run(st, (uint16_t)(i + 1), pos))

@@ -73,7 +73,9 @@ static void handle(struct at_monitor *m, struct at_event *ev)
         /* Most likely the echo of a command we did not see sent. Unless no command of the
          * grammar reads it: then it is a response that starts with "AT" (QCC730 prints
          * "AT+OTATRIAL:Success to Accept Trial FWD"). */
-        ev->cmd_err = at_validate_command(m->ix, -1, ev->tok.data, ev->tok.len, &m->cl, &ev->cmd_verr);
+        ev->cmd_err = m->check_echo
+                          ? at_validate_command(m->ix, -1, ev->tok.data, ev->tok.len, &m->cl, &ev->cmd_verr)
+                          : at_identify_command(m->ix, ev->tok.data, ev->tok.len, &m->cl, &ev->cmd_verr);
         bool unreadable = ev->cmd_err == AT_E_UNKNOWN_COMMAND || ev->cmd_err == AT_E_BAD_NAME ||
                           ev->cmd_err == AT_E_NO_AT || ev->cmd_err == AT_E_SEPARATOR;
         if (!unreadable) {

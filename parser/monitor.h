@@ -1,7 +1,9 @@
 /* parser/monitor.h — the reference parser as one pipeline: bytes in, classified events
  * out. It reads a module's output on its own, as a passive monitor would: the echo of a
  * command line tells it which command is in flight (so that information responses and
- * binary payloads are understood), a final result ends the exchange. Used by `otacheck
+ * binary payloads are understood), a final result ends the exchange. Every line the module
+ * says is validated against the grammar; echoed command lines are only identified unless
+ * check_echo is set (the command validator proper is at_validate_command). Used by `otacheck
  * bench parse`, by the documented-example checks and by the fuzz targets; the harness
  * session drives the framer and classifier itself, since it knows what it sent. */
 #ifndef OTACHECK_PARSER_MONITOR_H
@@ -35,6 +37,7 @@ struct at_monitor_stats {
 
 struct at_monitor {
     const struct at_index *ix;
+    bool check_echo;          /* validate echoed command lines fully (values, rules) */
     struct at_framer fr;
     struct at_inflight fl;
     char split_marker[64];

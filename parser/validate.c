@@ -134,7 +134,7 @@ enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const stru
  * values pass, else the error of the first that fits. */
 static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd *ce,
                                enum gram_form_kind k, int state, const uint8_t *line, size_t len,
-                               struct at_cmd *c, struct at_verror *e)
+                               bool check, struct at_cmd *c, struct at_verror *e)
 {
     const struct gram_command *cmd = ce->cmd;
     const struct gram_form *first_kind = NULL, *first_fit = NULL;
@@ -149,7 +149,7 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
             continue;
         /* checked in place: checking only fills in the numbers of the values */
         at_verror_reset(e);
-        if (at_validate_args(ix, ce->slot, f, state, line, len, c, e) == AT_OK) {
+        if (!check || at_validate_args(ix, ce->slot, f, state, line, len, c, e) == AT_OK) {
             c->form = f;
             return AT_OK;
         }
@@ -174,8 +174,8 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
     return e->code;
 }
 
-enum at_err at_validate_command(const struct at_index *ix, int state, const uint8_t *s,
-                                size_t n, struct at_cmdline *out, struct at_verror *e)
+static enum at_err parse_command(const struct at_index *ix, int state, const uint8_t *s,
+                                 size_t n, bool check, struct at_cmdline *out, struct at_verror *e)
 {
     at_verror_reset(e);
     out->n = 0;
@@ -253,7 +253,7 @@ enum at_err at_validate_command(const struct at_index *ix, int state, const uint
             if (p < n && s[p] != ';')
                 return err_at(e, AT_E_SEPARATOR, p);
             c->len = (uint32_t)(p - pos);
-            if (choose_form(ix, ce, k, state, s, n, c, e) != AT_OK)
+            if (choose_form(ix, ce, k, state, s, n, check, c, e) != AT_OK)
                 return e->code;
             out->n++;
             pos = p < n ? p + 1 : p;
@@ -284,7 +284,7 @@ enum at_err at_validate_command(const struct at_index *ix, int state, const uint
         enum gram_form_kind k = GF_WRITE;
         if (c->n_args == 0 && gram_command_form(c->cmd, GF_EXEC, NULL))
             k = GF_EXEC;
-        if (choose_form(ix, ce, k, state, s, n, c, e) != AT_OK)
+        if (choose_form(ix, ce, k, state, s, n, check, c, e) != AT_OK)
             return e->code;
         out->n++;
         pos = skip_spaces(s, n, d);
@@ -302,4 +302,16 @@ length:
         }
     }
     return AT_OK;
+}
+
+enum at_err at_validate_command(const struct at_index *ix, int state, const uint8_t *line,
+                                size_t len, struct at_cmdline *out, struct at_verror *e)
+{
+    return parse_command(ix, state, line, len, true, out, e);
+}
+
+enum at_err at_identify_command(const struct at_index *ix, const uint8_t *line, size_t len,
+                                struct at_cmdline *out, struct at_verror *e)
+{
+    return parse_command(ix, -1, line, len, false, out, e);
 }

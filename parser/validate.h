@@ -35,6 +35,13 @@ struct at_cmdline {
 enum at_err at_validate_command(const struct at_index *ix, int state, const uint8_t *line,
                                 size_t len, struct at_cmdline *out, struct at_verror *e);
 
+/* Only which commands the line holds: names, forms, and the variant whose parameter count
+ * fits — values and rules are not checked (what a passive reader needs of an echo: the
+ * host checked the line before sending it). Errors: the line's shape (no AT, unknown
+ * command, no such form, no variant takes that many parameters). */
+enum at_err at_identify_command(const struct at_index *ix, const uint8_t *line, size_t len,
+                                struct at_cmdline *out, struct at_verror *e);
+
 /* Checks the parameters of an already chosen form (what the reference module does with a
  * command it received). */
 enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const struct gram_form *f,

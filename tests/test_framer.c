@@ -151,10 +151,10 @@ static void naive_emit_line(struct naive *z, uint16_t flags)
         push(z->out, &x);
         return;
     }
-    /* cut before every marker that is not at the start */
+    /* a line that starts with the marker is cut before every further marker */
     size_t ml = strlen(MARK);
     size_t cuts[CAP + 1], n_cuts = 0;
-    for (size_t i = 1; i + ml <= x.len; i++)
+    for (size_t i = 1; x.len >= ml && memcmp(x.data, MARK, ml) == 0 && i + ml <= x.len; i++)
         if (memcmp(x.data + i, MARK, ml) == 0)
             cuts[n_cuts++] = i;
     if (n_cuts == 0) {
