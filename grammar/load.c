@@ -587,22 +587,6 @@ static void st_code_entry(struct gload *L, struct glex *lx, const struct glex_to
     c->n_codes = (uint16_t)n;
 }
 
-/* The template that ends a final, URC or info statement, compiled into ln. */
-static bool read_line(struct gload *L, struct glex *lx, enum gram_line_kind kind, const char *name,
-                      uint32_t line, uint32_t col, const struct gload_scope *scope,
-                      struct gram_line *ln)
-{
-    size_t tl;
-    uint32_t tline, tcol;
-    const char *tx = glex_rest(lx, &tl, &tline, &tcol);
-    memset(ln, 0, sizeof *ln);
-    ln->kind = kind;
-    ln->name = name;
-    ln->payload_field = -1;
-    ln->pos = gload_pos(L, line, col);
-    return gload_template(L, tx, tl, tline, tcol, &ln->tpl, scope);
-}
-
 /* final <name> ok|error <template> */
 static void st_final(struct gload *L, struct glex *lx)
 {
@@ -627,10 +611,18 @@ static void st_final(struct gload *L, struct glex *lx)
         gload_err(L, nt.line, nt.col, "too-many", "more than %d final results", GRAM_MAX_FINALS);
         return;
     }
+    size_t tl;
+    uint32_t tline, tcol;
+    const char *tx = glex_rest(lx, &tl, &tline, &tcol);
     struct gram_line ln;
-    if (!read_line(L, lx, GL_FINAL, name, nt.line, nt.col, NULL, &ln))
-        return;
+    memset(&ln, 0, sizeof ln);
+    ln.kind = GL_FINAL;
+    ln.name = name;
     ln.outcome = oc;
+    ln.payload_field = -1;
+    ln.pos = gload_pos(L, nt.line, nt.col);
+    if (!gload_template(L, tx, tl, tline, tcol, &ln.tpl, NULL))
+        return;
     size_t n = v->n_finals;
     *GLOAD_PUSH(L, v->finals, n, L->cap_finals) = ln;
     v->n_finals = (uint16_t)n;
@@ -654,8 +646,16 @@ static void st_urc(struct gload *L, struct glex *lx)
     }
     if (name_taken(L, name, nt.line, nt.col))
         return;
+    size_t tl;
+    uint32_t tline, tcol;
+    const char *tx = glex_rest(lx, &tl, &tline, &tcol);
     struct gram_line ln;
-    if (!read_line(L, lx, GL_URC, name, nt.line, nt.col, NULL, &ln))
+    memset(&ln, 0, sizeof ln);
+    ln.kind = GL_URC;
+    ln.name = name;
+    ln.payload_field = -1;
+    ln.pos = gload_pos(L, nt.line, nt.col);
+    if (!gload_template(L, tx, tl, tline, tcol, &ln.tpl, NULL))
         return;
     size_t n = v->n_urcs;
     *GLOAD_PUSH(L, v->urcs, n, L->cap_urcs) = ln;
@@ -804,8 +804,17 @@ static void st_info(struct gload *L, struct glex *lx, const struct glex_tok *kw)
         glex_skip_statement(lx);
         return;
     }
+    size_t tl;
+    uint32_t tline, tcol;
+    const char *tx = glex_rest(lx, &tl, &tline, &tcol);
+    struct gram_line ln;
+    memset(&ln, 0, sizeof ln);
+    ln.kind = GL_INFO;
     char nm[32];
     snprintf(nm, sizeof nm, "info%u", (unsigned)f->n_infos + 1);
+    ln.name = oc_arena_strdup(L->A, nm);
+    ln.payload_field = -1;
+    ln.pos = gload_pos(L, kw->line, kw->col);
     /* Fields may name the form's parameters; test, read and exec forms have none of their
      * own and name those of the command's write form, declared before them. */
     struct gload_scope sc = {f->params, f->n_params, "parameter"};
@@ -818,8 +827,7 @@ static void st_info(struct gload *L, struct glex *lx, const struct glex_tok *kw)
                 break;
             }
     }
-    struct gram_line ln;
-    if (!read_line(L, lx, GL_INFO, oc_arena_strdup(L->A, nm), kw->line, kw->col, &sc, &ln))
+    if (!gload_template(L, tx, tl, tline, tcol, &ln.tpl, &sc))
         return;
     size_t n = f->n_infos;
     *GLOAD_PUSH(L, f->infos, n, L->cap_infos) = ln;
@@ -879,9 +887,25 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
             glex_next(lx);
         }
     } else if (glex_is(kw, "in-state")) {
-        const char *states = gload_word_list(L, lx, ",", "a state name");
-        if (!states)
-            return true;
+        char buf[512];
+        size_t bl = 0;
+        for (;;) {
+            struct glex_tok s = glex_next(lx);
+            if (s.kind != GT_WORD) {
+                gload_err_tok(L, &s, "a state name");
+                return true;
+            }
+            if (bl + s.len + 2 < sizeof buf) {
+                if (bl)
+                    buf[bl++] = ',';
+                memcpy(buf + bl, s.p, s.len);
+                bl += s.len;
+            }
+            struct glex_tok p = glex_peek(lx);
+            if (!glex_is(&p, ","))
+                break;
+            glex_next(lx);
+        }
         struct gram_guard guard = {0, 0};
         struct glex_tok w = glex_peek(lx);
         if (glex_is(&w, "when")) {
@@ -897,14 +921,30 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         r->guard = guard;
         r->n_cons = 1;
         r->cons[0].kind = GCONS_STATE;
-        r->cons[0].state_names = states;
+        r->cons[0].state_names = oc_arena_strndup(L->A, buf, bl);
         r->text = oc_arena_strdup(L->A, "in-state");
         r->pos = gload_pos(L, kw->line, kw->col);
     } else if (glex_is(kw, "starts")) {
         /* starts a | b: the first event tells which of the flows runs */
-        f->starts_names = gload_word_list(L, lx, "|", "a flow name");
-        if (!f->starts_names)
-            return true;
+        char buf[256];
+        size_t bl = 0;
+        for (;;) {
+            char *name;
+            if (!want_word(L, lx, &name, "a flow name", NULL))
+                return true;
+            size_t nl = strlen(name);
+            if (bl + nl + 2 < sizeof buf) {
+                if (bl)
+                    buf[bl++] = ',';
+                memcpy(buf + bl, name, nl);
+                bl += nl;
+            }
+            struct glex_tok p = glex_peek(lx);
+            if (!glex_is(&p, "|"))
+                break;
+            glex_next(lx);
+        }
+        f->starts_names = oc_arena_strndup(L->A, buf, bl);
     } else {
         return false;
     }

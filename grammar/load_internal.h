@@ -113,8 +113,6 @@ struct gload_scope {
 bool gload_type(struct gload *L, struct glex *lx, struct gram_type *t, struct gram_param *owner,
                 const struct gload_scope *scope);
 bool gload_guard(struct gload *L, struct glex *lx, struct gram_guard *g);
-/* name[<sep> name]... as "a,b" (NULL after an error). */
-char *gload_word_list(struct gload *L, struct glex *lx, const char *sep, const char *what);
 bool gload_signature(struct gload *L, struct glex *lx, struct gram_form *f);
 bool gload_rule(struct gload *L, struct glex *lx, struct gram_rule *r,
                 const struct gload_scope *scope, uint32_t line, uint32_t col);

@@ -93,71 +93,6 @@ static int find_param(const struct gload_scope *s, const char *name)
     return -1;
 }
 
-/* After an item of a set: [: "label"] [when knob=choice] then ',' (returns 1) or '}'
- * (returns 0); -1 on an error. */
-static int item_tail(struct gload *L, struct glex *lx, const char **label, struct gram_guard *guard)
-{
-    struct glex_tok p = glex_peek(lx);
-    if (glex_is(&p, ":")) {
-        glex_next(lx);
-        struct glex_tok s = glex_next(lx);
-        if (s.kind != GT_STR) {
-            gload_err_tok(L, &s, "a quoted label after ':'");
-            return -1;
-        }
-        *label = oc_arena_strndup(L->A, s.str, s.str_len);
-        p = glex_peek(lx);
-    }
-    if (glex_is(&p, "when")) {
-        glex_next(lx);
-        if (!gload_guard(L, lx, guard))
-            return -1;
-        p = glex_peek(lx);
-    }
-    glex_next(lx);
-    if (glex_is(&p, ","))
-        return 1;
-    if (glex_is(&p, "}"))
-        return 0;
-    gload_err_tok(L, &p, "',' or '}'");
-    return -1;
-}
-
-char *gload_word_list(struct gload *L, struct glex *lx, const char *sep, const char *what)
-{
-    char buf[512];
-    size_t bl = 0;
-    for (;;) {
-        struct glex_tok s = glex_next(lx);
-        if (s.kind != GT_WORD) {
-            gload_err_tok(L, &s, what);
-            return NULL;
-        }
-        if (bl + s.len + 2 < sizeof buf) {
-            if (bl)
-                buf[bl++] = ',';
-            memcpy(buf + bl, s.p, s.len);
-            bl += s.len;
-        }
-        struct glex_tok p = glex_peek(lx);
-        if (!glex_is(&p, sep))
-            break;
-        glex_next(lx);
-    }
-    return oc_arena_strndup(L->A, buf, bl);
-}
-
-/* The parameter or field a name token names, or -1 after reporting it. */
-static int lookup_param(struct gload *L, const struct gload_scope *scope, const struct glex_tok *t)
-{
-    char *name = gload_word(L, t);
-    int i = find_param(scope, name);
-    if (i < 0)
-        gload_err(L, t->line, t->col, "undefined-name", "no %s named '%s' here",
-                  scope ? scope->what : "parameter", name);
-    return i;
-}
-
 /* int{...} and mask{...} items */
 static bool parse_int_items(struct gload *L, struct glex *lx, struct gram_type *t, bool mask)
 {
@@ -213,12 +148,35 @@ static bool parse_int_items(struct gload *L, struct glex *lx, struct gram_type *
                       "a mask lists bit numbers 0..62, one at a time");
             return false;
         }
-        int more = item_tail(L, lx, &it.label, &it.guard);
-        if (more < 0)
-            return false;
+        struct glex_tok p = glex_peek(lx);
+        if (glex_is(&p, ":")) {
+            glex_next(lx);
+            struct glex_tok s = glex_next(lx);
+            if (s.kind != GT_STR) {
+                gload_err_tok(L, &s, "a quoted label after ':'");
+                return false;
+            }
+            it.label = oc_arena_strndup(L->A, s.str, s.str_len);
+            p = glex_peek(lx);
+        }
+        if (glex_is(&p, "when")) {
+            glex_next(lx);
+            if (!gload_guard(L, lx, &it.guard))
+                return false;
+            p = glex_peek(lx);
+        }
         *GLOAD_PUSH(L, items, n, cap) = it;
-        if (!more)
+        if (glex_is(&p, ",")) {
+            glex_next(lx);
+            continue;
+        }
+        if (glex_is(&p, "}")) {
+            glex_next(lx);
             break;
+        }
+        glex_next(lx);
+        gload_err_tok(L, &p, "',' or '}'");
+        return false;
     }
     if (n == 0) {
         gload_err(L, lx->line, lx->col, "empty-range", "empty set of values");
@@ -250,12 +208,35 @@ static bool parse_enum_items(struct gload *L, struct glex *lx, struct gram_type 
         for (size_t i = 0; i < n; i++)
             if (items[i].len == it.len && memcmp(items[i].text, it.text, it.len) == 0)
                 gload_err(L, a.line, a.col, "duplicate-name", "'%s' is listed twice", it.text);
-        int more = item_tail(L, lx, &it.label, &it.guard);
-        if (more < 0)
-            return false;
+        struct glex_tok p = glex_peek(lx);
+        if (glex_is(&p, ":")) {
+            glex_next(lx);
+            struct glex_tok s = glex_next(lx);
+            if (s.kind != GT_STR) {
+                gload_err_tok(L, &s, "a quoted label after ':'");
+                return false;
+            }
+            it.label = oc_arena_strndup(L->A, s.str, s.str_len);
+            p = glex_peek(lx);
+        }
+        if (glex_is(&p, "when")) {
+            glex_next(lx);
+            if (!gload_guard(L, lx, &it.guard))
+                return false;
+            p = glex_peek(lx);
+        }
         *GLOAD_PUSH(L, items, n, cap) = it;
-        if (!more)
+        if (glex_is(&p, ",")) {
+            glex_next(lx);
+            continue;
+        }
+        if (glex_is(&p, "}")) {
+            glex_next(lx);
             break;
+        }
+        glex_next(lx);
+        gload_err_tok(L, &p, "',' or '}'");
+        return false;
     }
     t->enums = items;
     t->n_items = (uint16_t)n;
@@ -636,9 +617,13 @@ static bool parse_name_list(struct gload *L, struct glex *lx, const struct gload
             gload_err_tok(L, &n, scope ? scope->what : "a name");
             return false;
         }
-        int i = lookup_param(L, scope, &n);
-        if (i < 0)
+        char *name = gload_word(L, &n);
+        int i = find_param(scope, name);
+        if (i < 0) {
+            gload_err(L, n.line, n.col, "undefined-name", "no %s named '%s' here",
+                      scope ? scope->what : "parameter", name);
             return false;
+        }
         *mask |= 1ull << i;
         struct glex_tok p = glex_next(lx);
         if (glex_is(&p, ","))
@@ -705,10 +690,13 @@ static bool parse_cond(struct gload *L, struct glex *lx, struct gram_cond *c,
         c->ival = v.num;
         return true;
     }
-    int i = lookup_param(L, scope, &n);
-    if (i < 0)
+    char *name = gload_word(L, &n);
+    int i = find_param(scope, name);
+    if (i < 0) {
+        gload_err(L, n.line, n.col, "undefined-name", "no %s named '%s' here",
+                  scope ? scope->what : "parameter", name);
         return false;
-    const char *name = scope->params[i].name;
+    }
     c->field = (int16_t)i;
     struct glex_tok op = glex_next(lx);
     if (glex_is(&op, "="))
@@ -785,14 +773,38 @@ bool gload_rule(struct gload *L, struct glex *lx, struct gram_rule *r,
             c->kind = GCONS_STATE;
             if (!gload_expect(L, lx, "("))
                 return false;
-            /* state names are resolved once the machine is known: kept as written */
-            c->state_names = gload_word_list(L, lx, ",", "a state name");
-            if (!c->state_names || !gload_expect(L, lx, ")"))
+            /* State names are resolved once the machine is known: keep them as written. */
+            char buf[512];
+            size_t bl = 0;
+            for (;;) {
+                struct glex_tok s = glex_next(lx);
+                if (s.kind != GT_WORD) {
+                    gload_err_tok(L, &s, "a state name");
+                    return false;
+                }
+                if (bl + s.len + 2 < sizeof buf) {
+                    if (bl)
+                        buf[bl++] = ',';
+                    memcpy(buf + bl, s.p, s.len);
+                    bl += s.len;
+                }
+                struct glex_tok q = glex_next(lx);
+                if (glex_is(&q, ","))
+                    continue;
+                if (glex_is(&q, ")"))
+                    break;
+                gload_err_tok(L, &q, "',' or ')'");
                 return false;
+            }
+            c->state_names = oc_arena_strndup(L->A, buf, bl); /* resolved with the machine */
         } else if (k.kind == GT_WORD) {
-            int i = lookup_param(L, scope, &k);
-            if (i < 0)
+            char *name = gload_word(L, &k);
+            int i = find_param(scope, name);
+            if (i < 0) {
+                gload_err(L, k.line, k.col, "undefined-name", "no %s named '%s' here",
+                          scope ? scope->what : "parameter", name);
                 return false;
+            }
             if (!gload_expect(L, lx, ":"))
                 return false;
             c->kind = GCONS_TYPE;
