@@ -1597,7 +1597,7 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
     }
     /* vendor attributes belong right under 'vendor': said anywhere else they are an error,
      * even under an item that failed */
-    static const char *const vendor_only[] = {"use", "response-time", "errors", "echo",
+    static const char *const vendor_only[] = {"use", "response-time", "echo",
                                               "line-end", "max-line", "strings", "escapes",
                                               "empty-values", "names", "revision"};
     if (L->cur != GC_VENDOR && !(L->cur == GC_EXAMPLE && glex_is(kw, "echo"))) {
@@ -1614,6 +1614,12 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
     /* new items: when one fails, the attribute lines under it are skipped quietly */
     size_t errors_before = L->diag->errors;
     bool new_item = true;
+    if (glex_is(kw, "errors") && L->cur != GC_VENDOR) {
+        /* 'errors X when knob=c' comes after the knob it names: it is a statement of its
+         * own there, not an attribute of the item above */
+        st_vendor_attr(L, lx, kw);
+        return;
+    }
     if (glex_is(kw, "dialect")) st_dialect(L, lx);
     else if (glex_is(kw, "codes")) st_codes(L, lx);
     else if (glex_is(kw, "final")) st_final(L, lx);

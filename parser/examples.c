@@ -21,6 +21,7 @@ struct ex_state {
     uint64_t payload_expected;
     struct at_flow_run flows[4];
     int n_flows;
+    const struct gram_line *on_ok, *on_error; /* such lines seen in the exchange */
 };
 
 static void report(struct ex_state *s, const struct gram_step *st, const char *reading,
@@ -77,13 +78,15 @@ static void flows_event(struct ex_state *s, const struct at_result *r, char *pro
         int a = -1;
         if (r && r->line)
             a = at_flow_atom_of_urc(fr->f, r->line);
-        if (a < 0 && (!r || (r->line && (r->line->flags & GLF_BOOT))))
+        bool restart = a < 0 && (!r || (r->line && (r->line->flags & GLF_BOOT)));
+        if (restart)
             a = at_flow_atom_reboot(fr->f); /* a restart, or a boot URC the flow does not name */
-        if (a < 0)
+        if (a < 0 && !(restart && fr->events && !at_flow_finished(fr)))
             continue;
         mine[i] = true;
         any_mine++;
-        why[i] = at_flow_step(fr, a, r ? r->line : NULL, r ? r->fields : NULL);
+        /* a restart in the middle of a flow that has none is out of order */
+        why[i] = a < 0 ? AT_FLOW_ORDER : at_flow_step(fr, a, r ? r->line : NULL, r ? r->fields : NULL);
         if (why[i] == AT_FLOW_ACCEPTED) {
             fit[i] = true;
             any_fit++;
@@ -146,7 +149,20 @@ static void on_recv(struct ex_state *s, const struct gram_step *st)
             snprintf(problem, sizeof problem, "%s", at_verror_format(&r.err, &s->ix->slots[0].d, msg, sizeof msg));
         }
     }
+    if (r.cls == AT_CLS_INFO && r.valid) {
+        if (r.line->flags & GLF_ON_OK)
+            s->on_ok = r.line;
+        if (r.line->flags & GLF_ON_ERROR)
+            s->on_error = r.line;
+    }
     if (r.cls == AT_CLS_FINAL) {
+        if (r.valid && !problem[0] && s->on_ok && r.line->outcome != GO_OK)
+            snprintf(problem, sizeof problem, "\"%s\" comes only before OK, and %s came",
+                     s->on_ok->tpl.text, r.line->name);
+        else if (r.valid && !problem[0] && s->on_error && r.line->outcome == GO_OK)
+            snprintf(problem, sizeof problem, "\"%s\" comes only before an error, and OK came",
+                     s->on_error->tpl.text);
+        s->on_ok = s->on_error = NULL;
         if (!s->have_cmd && !problem[0]) {
             snprintf(problem, sizeof problem, "a final result with no command in flight");
         } else if (s->form && r.valid && !gram_form_final_allowed(s->form, r.line->id, &s->ix->slots[0].d) &&
@@ -219,5 +235,17 @@ int at_check_example(const struct at_index *ix, const struct gram_example *ex, a
         report(&s, &ex->steps[ex->n_steps - 1], "end", "the last command got no final result");
     if (s.payload_expected && ex->n_steps)
         report(&s, &ex->steps[ex->n_steps - 1], "end", "an announced payload never came");
+    /* A flow whose events the example shows must be at a point where it may end; an
+     * example that shows none of them (only the command and its OK) is just shorter. */
+    for (int i = 0; i < s.n_flows && ex->n_steps; i++) {
+        const struct at_flow_run *fr = &s.flows[i];
+        if (fr->events && !at_flow_can_end(fr)) {
+            char exp[256], problem[400];
+            snprintf(problem, sizeof problem, "flow %s stops before its end (next: %s)", fr->f->name,
+                     at_flow_expected(fr, exp, sizeof exp));
+            report(&s, &ex->steps[ex->n_steps - 1], "end", problem);
+            break;
+        }
+    }
     return s.problems;
 }

@@ -12,7 +12,7 @@
 #include "parser/validate.h"
 #include "tests/tu.h"
 
-enum vkind { V_CMD, V_LINE };
+enum vkind { V_CMD, V_LINE, V_FINAL };
 
 struct vec {
     char name[96];
@@ -151,9 +151,9 @@ static void load_file(const char *rel, const struct gram_vendor *vendor)
         if (strncmp(s, "cmd ", 4) == 0) {
             v->kind = V_CMD;
             body = s + 4;
-        } else if (strncmp(s, "line ", 5) == 0) {
-            v->kind = V_LINE;
-            body = s + 5;
+        } else if (strncmp(s, "line ", 5) == 0 || strncmp(s, "final ", 6) == 0) {
+            v->kind = s[0] == 'l' ? V_LINE : V_FINAL;
+            body = s + (s[0] == 'l' ? 5 : 6);
             if (*body == '[') {
                 char *close = strstr(body, "] ");
                 if (!close) {
@@ -174,13 +174,23 @@ static void load_file(const char *rel, const struct gram_vendor *vendor)
         if (arrow) {
             snprintf(expect, sizeof expect, "%s", arrow + 4);
             *arrow = '\0';
-        } else if (v->kind == V_LINE) {
-            fprintf(stderr, "%s: a line vector needs '=> <class>'\n", where);
+        } else if (v->kind != V_CMD) {
+            fprintf(stderr, "%s: a line or final vector needs '=> ...'\n", where);
             exit(1);
         }
         snprintf(v->text, sizeof v->text, "%s", body);
         v->len = strlen(v->text);
-        bool ok = v->kind == V_CMD ? parse_expect_cmd(v, expect, where) : parse_expect_line(v, expect, where);
+        bool ok;
+        if (v->kind == V_FINAL) {
+            /* final [<command>] <line> => allowed | refused */
+            ok = strcmp(expect, "allowed") == 0 || strcmp(expect, "refused") == 0;
+            v->expect_ok = strcmp(expect, "allowed") == 0;
+            if (!ok || !v->inflight[0])
+                fprintf(stderr, "%s: write 'final [<command>] <line> => allowed|refused'\n", where);
+            ok = ok && v->inflight[0];
+        } else {
+            ok = v->kind == V_CMD ? parse_expect_cmd(v, expect, where) : parse_expect_line(v, expect, where);
+        }
         if (!ok)
             exit(1);
         snprintf(v->name, sizeof v->name, "%s%s%s:%d", vendor->id, strcmp(base, "core.vec") == 0 ? "/" : "",
@@ -259,12 +269,45 @@ static void evaluate(const struct vec *v, struct outcome *o)
     at_index_free(&ix);
 }
 
+/* final vectors: may the command in flight end with this final under the dialect? */
+static void run_final(const struct vec *v)
+{
+    struct gram_dialect d;
+    gram_dialect_default(&d, v->v);
+    char err[256];
+    for (int i = 0; i < v->n_dialect; i++)
+        TU_CHECK(gram_dialect_set(&d, v->dialect[i], err, sizeof err) == 0, "%s: %s", v->name, err);
+    const struct gram_dialect *dp = &d;
+    struct at_index ix;
+    at_index_build(&ix, &v->v, &dp, 1);
+    struct at_cmdline cl;
+    struct at_verror e;
+    struct at_result r;
+    bool cmd_ok = at_validate_command(&ix, -1, (const uint8_t *)v->inflight, strlen(v->inflight), &cl, &e) == AT_OK;
+    TU_CHECK(cmd_ok, "%s: the command '%s' does not validate", v->name, v->inflight);
+    if (cmd_ok) {
+        struct at_inflight fl = {cl.cmds[cl.n - 1].form, 0, NULL, 0, false};
+        at_classify_line(&ix, &fl, (const uint8_t *)v->text, v->len, &r);
+        TU_CHECK(r.cls == AT_CLS_FINAL && r.valid, "%s: \"%s\" is not a valid final result", v->name, v->text);
+        if (r.cls == AT_CLS_FINAL && r.valid) {
+            bool allowed = gram_form_final_allowed(fl.form, r.line->id, &d);
+            TU_CHECK(allowed == v->expect_ok, "%s: %s may %send with %s, expected %s", v->name, v->inflight,
+                     allowed ? "" : "not ", r.line->name, v->expect_ok ? "allowed" : "refused");
+        }
+    }
+    at_index_free(&ix);
+}
+
 static void run_vector(void)
 {
     const struct vec *v = find_vec(tu_current());
     TU_CHECK(v != NULL, "no vector named %s", tu_current());
     if (!v)
         return;
+    if (v->kind == V_FINAL) {
+        run_final(v);
+        return;
+    }
     struct outcome o;
     evaluate(v, &o);
     TU_CHECK(!o.setup_failed, "%s: %s", v->name, o.setup);

@@ -210,6 +210,11 @@ static const struct lintcase lint_cases[] = {
     {"example final not allowed", HEAD "command +X class query\n  exec\n    result OK\nexample \"e\"\n  > AT+X\n  < ERROR\n", "example", OC_SEV_ERROR},
     {"example flow out of order", HEAD "urc a A\nurc b B\ncommand +X class destructive\n  exec\n    starts f\nflow f\n  = a b\n  stall 1s\n  ok b\nexample \"e\"\n  > AT+X\n  < OK\n  < B\n", "example", OC_SEV_ERROR},
     {"example payload length", HEAD "command +X class query\n  exec\n    info +X: <n:int>\n      payload n\nexample \"e\"\n  > AT+X\n  < +X: 4\n  < <data 3>\n  < OK\n", "example", OC_SEV_ERROR},
+    {"example on-ok line before ERROR", HEAD "command +X class query\n  exec\n    info +X: done\n      on-ok\nexample \"e\"\n  > AT+X\n  < +X: done\n  < ERROR\n", "example", OC_SEV_ERROR},
+    {"example on-error line before OK", HEAD "command +X class query\n  exec\n    info +X: failed\n      on-error\nexample \"e\"\n  > AT+X\n  < +X: failed\n  < OK\n", "example", OC_SEV_ERROR},
+    {"example flow stops before its end", HEAD "urc a A\nurc b B\ncommand +X class destructive\n  exec\n    starts f\nflow f\n  = a b\n  stall 1s\n  ok b\nexample \"e\"\n  > AT+X\n  < OK\n  < A\n", "example", OC_SEV_ERROR},
+    {"example restart where the flow has none", HEAD "urc a A\nurc b B\ncommand +X class destructive\n  exec\n    starts f\nflow f\n  = a b\n  stall 1s\n  ok b\nexample \"e\"\n  > AT+X\n  < OK\n  < A\n  < <reboot>\n  < B\n", "example", OC_SEV_ERROR},
+    {"guarded error final", HEAD CS "errors cme when colon-space=none\ncommand +X class query\n  exec\nexample \"e\"\n  > AT+X\n  < +CME ERROR: 3\n", "example", OC_SEV_ERROR},
     {"unused knob is a note", HEAD "dialect k \"?\"\n  choice a \"a\"\n  choice b \"b\"\n  default a|b\n", "knob-unused", OC_SEV_NOTE},
     {"unreachable state", HEAD "machine m\n  state a initial\n  state b\n", "state-unreachable", OC_SEV_WARNING},
     {"clean grammar", HEAD "urc a A\nurc b B: <n:int{0..100}>\ncommand +X class destructive\n  exec\n    starts f\nflow f\n  = a b* \n  nondecreasing b.n\n  stall 10s\n  ok a\nexample \"e\"\n  > AT+X\n  < OK\n  < A\n", NULL, OC_SEV_WARNING},
@@ -247,8 +252,8 @@ static void lint_case(void)
     const struct gram_vendor *v = gram_set_vendor(&s, "t");
     struct gram_dialect dl;
     gram_dialect_default(&dl, v);
-    if (strcmp(c->name, "flow can never end") == 0)
-        gram_dialect_set(&dl, "colon-space=space", buf, sizeof buf); /* switches URC b off */
+    if (strcmp(c->name, "flow can never end") == 0 || strcmp(c->name, "guarded error final") == 0)
+        gram_dialect_set(&dl, "colon-space=space", buf, sizeof buf); /* switches the guarded item off */
     gram_lint_vendor(v, &dl, &d);
     at_crosscheck_vendor(v, &dl, &d);
     const struct gram_dialect *dp = &dl;
