@@ -121,6 +121,18 @@ static bool try_full(const struct at_index *ix, uint8_t slot, const struct gram_
 static bool try_cand(const struct at_index *ix, const struct at_ix_cand *c, const uint8_t *s,
                      size_t n, size_t after, struct at_result *r, bool *lead_ok)
 {
+    const struct gram_line *el = c->line;
+    if (el->tpl.exact && el->n_rules == 0 && el->tpl.key_len == n && el->tpl.lead_len == n) {
+        /* "OK", "RDY": the line is the bucket's key, and the key is this whole line */
+        *lead_ok = true;
+        r->cls = class_of(el);
+        r->valid = true;
+        r->line = el;
+        r->slot = c->slot;
+        r->n_fields = 0;
+        r->err.code = AT_OK;
+        return true;
+    }
     if (c->tail) {
         if (after + c->tail_len > n || !at_bytes_eq(s + after, c->tail, c->tail_len))
             return false; /* not this line: its text after the colon differs */
@@ -294,8 +306,17 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
     /* the key: the text before the first ':' (keys are short: look no further than the
      * longest one) */
     size_t lim = n < (size_t)ix->max_key + 1 ? n : (size_t)ix->max_key + 1;
-    const uint8_t *colon = memchr(s, ':', lim);
-    size_t klen = colon ? (size_t)(colon - s) : n;
+    size_t klen;
+    if (lim <= 16) {
+        klen = 0;
+        while (klen < lim && s[klen] != ':')
+            klen++;
+        if (klen == lim)
+            klen = n;
+    } else {
+        const uint8_t *colon = memchr(s, ':', lim);
+        klen = colon ? (size_t)(colon - s) : n;
+    }
     const struct at_ix_bucket *b = at_index_bucket(ix, s, klen);
     if (!first_match(ix, fl, b, s, n, r)) {
         best_failure(ix, fl, b, s, n, r);

@@ -30,26 +30,15 @@ uint64_t at_hash(const uint8_t *p, size_t n)
 }
 
 /* The hash of a command name without case: bytes folded with 0x20 (letters to lower
- * case; the other characters of V.250 names stay distinct enough for a hash). */
+ * case; the other characters of V.250 names stay distinct enough for a hash). Built a byte
+ * at a time, so that the validator can compute it while it reads the name. */
 static uint64_t hash_upper(const uint8_t *p, size_t n)
 {
-    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = ((h ^ (w | 0x2020202020202020ull)) * 0xff51afd7ed558ccdull);
-        h ^= h >> 32;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            w |= (uint64_t)(p[i] | 0x20) << (8 * i);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-        h ^= h >> 29;
-    }
-    return h;
+    struct at_name_hash nh;
+    at_name_hash_init(&nh);
+    for (size_t i = 0; i < n; i++)
+        at_name_hash_byte(&nh, p[i]);
+    return at_name_hash_end(&nh);
 }
 
 static uint32_t table_size(size_t n)
@@ -247,7 +236,12 @@ const struct at_ix_bucket *at_index_bucket(const struct at_index *ix, const uint
 const struct at_ix_cmd *at_index_command(const struct at_index *ix, const uint8_t *name,
                                          size_t n)
 {
-    uint64_t h = hash_upper(name, n);
+    return at_index_command_h(ix, name, n, hash_upper(name, n));
+}
+
+const struct at_ix_cmd *at_index_command_h(const struct at_index *ix, const uint8_t *name,
+                                           size_t n, uint64_t h)
+{
     uint32_t b = (uint32_t)h & ix->cmd_mask;
     while (ix->cmds[b].used) {
         const struct at_ix_cmd *e = &ix->cmds[b];

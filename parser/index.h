@@ -83,4 +83,41 @@ const struct at_ix_bucket *at_index_bucket(const struct at_index *ix, const uint
 const struct at_ix_cmd *at_index_command(const struct at_index *ix, const uint8_t *name,
                                          size_t n);
 
+/* The name hash, fed a byte at a time (the validator hashes a name while it reads it). */
+struct at_name_hash {
+    uint64_t h, w;
+    unsigned k;
+    size_t n;
+};
+
+static inline void at_name_hash_init(struct at_name_hash *nh)
+{
+    nh->h = 0x9E3779B97F4A7C15ull;
+    nh->w = 0;
+    nh->k = 0;
+    nh->n = 0;
+}
+
+static inline void at_name_hash_byte(struct at_name_hash *nh, uint8_t c)
+{
+    nh->w |= (uint64_t)(c | 0x20) << (8 * nh->k);
+    nh->n++;
+    if (++nh->k == 8) {
+        nh->h = (nh->h ^ nh->w) * 0xff51afd7ed558ccdull;
+        nh->h ^= nh->h >> 32;
+        nh->w = 0;
+        nh->k = 0;
+    }
+}
+
+static inline uint64_t at_name_hash_end(const struct at_name_hash *nh)
+{
+    uint64_t h = (nh->h ^ nh->w ^ nh->n) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+/* at_index_command with the name's hash already known. */
+const struct at_ix_cmd *at_index_command_h(const struct at_index *ix, const uint8_t *name,
+                                           size_t n, uint64_t h);
+
 #endif

@@ -46,7 +46,8 @@ static enum at_err scan_args(const uint8_t *s, size_t n, size_t *pos, uint8_t es
         if (c->n_args >= GRAM_MAX_PARAMS)
             return err_at(e, AT_E_COUNT, p);
         struct at_value *v = &c->args[c->n_args];
-        memset(v, 0, sizeof *v);
+        v->i = 0;
+        v->is_int = false;
         p = skip_spaces(s, n, p);
         v->off = (uint32_t)p;
         if (p < n && s[p] == '"') {
@@ -217,12 +218,15 @@ static enum at_err parse_command(const struct at_index *ix, int state, const uin
         const struct at_ix_cmd *ce;
         if (s[pos] == '+') {
             size_t q = pos + 1;
+            struct at_name_hash nh;
+            at_name_hash_init(&nh);
+            at_name_hash_byte(&nh, '+');
             while (q < n && is_name_char(s[q]))
-                q++;
+                at_name_hash_byte(&nh, s[q++]);
             size_t nl = q - pos - 1;
             if (nl < 1 || nl > 16 || !is_alpha(s[pos + 1]))
                 return err_at(e, AT_E_BAD_NAME, pos);
-            ce = at_index_command(ix, s + pos, q - pos);
+            ce = at_index_command_h(ix, s + pos, q - pos, at_name_hash_end(&nh));
             if (!ce || ce->cmd->basic)
                 return err_at(e, AT_E_UNKNOWN_COMMAND, pos);
             c->cmd = ce->cmd;
