@@ -12,6 +12,10 @@ packages=(
   libcunit1-dev        # CUnit: test registry and runner
   libserialport-dev    # real serial ports
   libjansson-dev       # JSON writing/reading (grammar dump, reports)
+  libssl-dev           # libcrypto: MD5 and SHA-256 of OTA images
+  zlib1g-dev           # zlib: CRC-32 of OTA images
+  libinih-dev          # inih: the capability file (INI)
+  ser2net              # the tcp: target's test: a real ser2net exporting a pty
 )
 
 missing=()

@@ -1,0 +1,60 @@
+/* harness/defaults.c — see defaults.h. Values are illustrative: a real module gets its own
+ * in the capability file. */
+#include "harness/defaults.h"
+
+#include <string.h>
+
+static const struct ota_defaults table[] = {
+    {.vendor = "fibocom",
+     .http_url = "http://ota.example.com/L610/update.pack",
+     .ftp_host = "ftp.example.com", .ftp_file = "fw/L610.pack",
+     .ftp_user = "otacheck", .ftp_pass = "otacheck-ftp-secret",
+     .image_size = 65536, .new_revision = "16000.1000.00.97.20.06"},
+    {.vendor = "simcom",
+     .oem = "SIMCOM", .model = "7600M21", .product_id = "1540907004",
+     .product_secret = "f9bbb0d76f894da090b6b69253616561",
+     .target_version = "SIM7600M21_LE11_181025_V2.00",
+     .image_size = 65536, .new_revision = "SIM7600M21_LE11_181025_V2.00"},
+    {.vendor = "airm2m",
+     .product_key = "otacheck-product-key", .upgrade_url = "http://ota.example.com/air780e.bin",
+     .image_size = 65536, .new_revision = "AirM2M_780E_V1147_LTE_AT"},
+    {.vendor = "qualcomm",
+     .fw_url = "http://192.168.1.10:8080", .fw_file = "ota.bin",
+     .image_size = 65536, .new_revision = "QCC730.OTA.2.0"},
+    {.vendor = "quectel",
+     .mcu_component = "MCU", .mcu_version = "1_0_0", .mcu_target = "2_0_0",
+     .module_component = "app", .module_target = "EC200UCNAAR03A02M08",
+     .image_size = 27954, .new_revision = "EC200UCNAAR03A02M08"},
+};
+
+static const struct flow_start flows[] = {
+    {"fibocom", "gtota", {NULL}, "AT+GTOTA=0,\"http://ota.example.com/L610/update.pack\"", "watch",
+     "an HTTP download of the module's firmware"},
+    {"simcom", "cscfota", {"AT+CAPFOTA=1", NULL},
+     "AT+CSCFOTA=\"SIMCOM\",\"7600M21\",\"1540907004\",\"f9bbb0d76f894da090b6b69253616561\",\"SIM7600M21_LE11_181025_V2.00\"",
+     "watch", "FOTA switched on, then the cloud check and download"},
+    {"airm2m", "upgrade", {"AT+UPGRADE=\"KEY\",\"otacheck-product-key\"", NULL}, "AT+UPGRADE", "watch",
+     "a manual upgrade with the product key set"},
+    {"qualcomm", "otafwup", {NULL}, "AT+OTAFWUP=http,\"http://192.168.1.10:8080\",\"ota.bin\",1",
+     "qualcomm-trial", "download with auto reboot, then the trial image accepted"},
+    {"quectel", "fota", {NULL}, "AT+QIOTOTAREQ=1", "quectel-fota",
+     "a module firmware plan: confirmed, downloaded, installed across a restart"},
+    {"quectel", "sota", {"AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", NULL}, "AT+QIOTOTAREQ=1", "quectel-sota",
+     "an MCU firmware plan: confirmed, read block by block with AT+QIOTOTARD, checked, reported"},
+};
+
+const struct ota_defaults *ota_defaults_for(const char *vendor)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].vendor, vendor) == 0)
+            return &table[i];
+    return NULL;
+}
+
+const struct flow_start *flow_start_for(const char *vendor, const char *flow)
+{
+    for (size_t i = 0; i < sizeof flows / sizeof flows[0]; i++)
+        if (strcmp(flows[i].vendor, vendor) == 0 && strcmp(flows[i].flow, flow) == 0)
+            return &flows[i];
+    return NULL;
+}

@@ -1,0 +1,43 @@
+/* harness/defaults.h — what the reference module's "cloud" accepts (the URL it serves, the
+ * credentials and versions it knows), and how each vendor's OTA flows are started against
+ * it. The reference module and the conformance cases read the same table, so that a run
+ * without a capability file starts flows the reference module completes; a capability file
+ * replaces these values for a real module. */
+#ifndef OTACHECK_HARNESS_DEFAULTS_H
+#define OTACHECK_HARNESS_DEFAULTS_H
+
+#include <stddef.h>
+
+struct ota_defaults {
+    const char *vendor;
+    /* fibocom */
+    const char *http_url, *ftp_host, *ftp_file, *ftp_user, *ftp_pass;
+    /* simcom */
+    const char *oem, *model, *product_id, *product_secret, *target_version;
+    /* airm2m */
+    const char *product_key, *upgrade_url;
+    /* qualcomm */
+    const char *fw_url, *fw_file;
+    /* quectel */
+    const char *mcu_component, *mcu_version, *mcu_target, *module_component, *module_target;
+    /* the image the cloud serves */
+    size_t image_size;
+    /* the version the module reports after an upgrade */
+    const char *new_revision;
+};
+
+/* How a flow is started: commands sent first, the command that starts it, and the
+ * procedure that drives it once started (a name the conformance runner knows). */
+struct flow_start {
+    const char *vendor, *flow;
+    const char *setup[4];   /* NULL-terminated */
+    const char *start;
+    const char *driver;     /* "watch" (only observe), "quectel-fota", "quectel-sota",
+                               "qualcomm-trial" */
+    const char *note;
+};
+
+const struct ota_defaults *ota_defaults_for(const char *vendor);
+const struct flow_start *flow_start_for(const char *vendor, const char *flow);
+
+#endif

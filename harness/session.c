@@ -1,0 +1,464 @@
+/* harness/session.c — see session.h. */
+#include "harness/session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser/mask.h"
+#include "parser/validate.h"
+
+#define MS 1000000ull
+
+static void finding(struct hx_exchange *x, const char *rule, uint32_t ev, const char *expected,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void finding(struct hx_exchange *x, const char *rule, uint32_t ev, const char *expected,
+                    const char *fmt, ...)
+{
+    if (!x || x->n_findings >= HX_MAX_FINDINGS)
+        return;
+    /* one finding per rule per exchange */
+    for (unsigned i = 0; i < x->n_findings; i++)
+        if (strcmp(x->findings[i].rule, rule) == 0)
+            return;
+    struct hx_finding *f = &x->findings[x->n_findings++];
+    f->rule = rule;
+    f->event = ev;
+    snprintf(f->expected, sizeof f->expected, "%s", expected);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->seen, sizeof f->seen, fmt, ap);
+    va_end(ap);
+}
+
+int hx_session_init(struct hx_session *s, struct hx_transport *t, const struct gram_vendor *v,
+                    const struct gram_dialect *d, const struct hx_session_opts *o)
+{
+    memset(s, 0, sizeof *s);
+    s->t = t;
+    s->v = v;
+    if (d)
+        s->d = *d;
+    else
+        gram_dialect_default(&s->d, v);
+    const struct gram_dialect *dp = &s->d;
+    if (at_index_build(&s->ix, &v, &dp, 1) != 0)
+        return -1;
+    s->o.settle_ns = o && o->settle_ns ? o->settle_ns : 50 * MS;
+    s->o.idle_flush_ns = o && o->idle_flush_ns ? o->idle_flush_ns : 30 * MS;
+    s->o.probe_ns = o && o->probe_ns ? o->probe_ns : 2000 * MS;
+    at_framer_init(&s->fr, s->frbuf, sizeof s->frbuf);
+    /* events that may arrive without a terminator are cut at their key (QCC730) */
+    for (uint16_t i = 0; i < v->n_urcs; i++) {
+        const struct gram_line *u = &v->urcs[i];
+        if ((u->flags & GLF_NO_TERM) && gram_guard_ok(&s->d, u->guard) && u->tpl.key_len &&
+            (size_t)u->tpl.key_len + 2 < sizeof s->split_marker) {
+            snprintf(s->split_marker, sizeof s->split_marker, "%.*s:", (int)u->tpl.key_len, u->tpl.key);
+            at_framer_set_split(&s->fr, s->split_marker);
+            break;
+        }
+    }
+    s->echo_on = v->echo;
+    return 0;
+}
+
+void hx_session_free(struct hx_session *s)
+{
+    for (size_t i = 0; i < s->n_ev; i++)
+        free(s->ev[i].text);
+    free(s->ev);
+    free(s->pay);
+    at_index_free(&s->ix);
+    memset(s, 0, sizeof *s);
+}
+
+static struct hx_event *new_event(struct hx_session *s)
+{
+    if (s->n_ev == s->cap_ev) {
+        s->cap_ev = s->cap_ev ? s->cap_ev * 2 : 256;
+        s->ev = realloc(s->ev, s->cap_ev * sizeof *s->ev);
+    }
+    struct hx_event *e = &s->ev[s->n_ev++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
+{
+    for (unsigned i = 0; i < s->n_secrets; i++) {
+        size_t sl = strlen(s->secrets[i]);
+        if (sl >= 3 && n >= sl && memmem(p, n, s->secrets[i], sl))
+            return true;
+    }
+    return false;
+}
+
+/* A token: classify, log, and note what is wrong with it. */
+static void on_token(struct hx_session *s, const struct at_token *tok)
+{
+    struct at_result r;
+    at_classify(&s->ix, &s->fl, tok, &r);
+    struct hx_exchange *x = s->x;
+    struct hx_event *e = new_event(s);
+    uint32_t idx = (uint32_t)(s->n_ev - 1);
+    e->tok = (uint8_t)tok->kind;
+    e->cls = (uint8_t)r.cls;
+    e->valid = r.valid;
+    e->flags = tok->flags;
+    e->line = r.line;
+    e->err = r.err;
+    e->t_first = tok->t_first;
+    e->t_last = tok->t_last;
+    e->full_len = tok->full_len;
+    e->exchange = x ? x->id : 0;
+    size_t keep = tok->len;
+    if (tok->kind == AT_TOK_PAYLOAD && keep > 32)
+        keep = 32;
+    e->text = malloc(keep + 1);
+    memcpy(e->text, tok->data, keep);
+    e->text[keep] = '\0';
+    e->len = (uint32_t)keep;
+    if (x && !x->t_first_byte && r.cls != AT_CLS_ECHO)
+        x->t_first_byte = tok->t_first;
+
+    if (tok->kind == AT_TOK_PAYLOAD) {
+        if (x) {
+            if (s->pay_len + tok->len > s->pay_cap) {
+                s->pay_cap = (s->pay_len + tok->len) * 2;
+                s->pay = realloc(s->pay, s->pay_cap);
+            }
+            memcpy(s->pay + s->pay_len, tok->data, tok->len);
+            s->pay_len += tok->len;
+        }
+        if (!(tok->flags & AT_TF_MORE))
+            s->payload_pending = false;
+        return;
+    }
+    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO) {
+        e->leak = true;
+        finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
+    }
+    /* data after binary data with no line end before it: the data was longer than its header */
+    if ((tok->flags & AT_TF_AFTER_PAYLOAD) && tok->lead == 0 && r.cls != AT_CLS_FINAL) {
+        finding(x, "payload-length", idx, "the announced number of bytes, then CR LF",
+                "%u more bytes after the announced data", tok->len);
+    }
+    switch (r.cls) {
+    case AT_CLS_ECHO:
+        s->fl.echo_pending = false;
+        break;
+    case AT_CLS_FINAL:
+        if (!x || x->final_ev >= 0) {
+            if (x && x->final_ev >= 0) {
+                x->n_finals++;
+                finding(x, "final-result", idx, "exactly one final result", "a second final result: %s", e->text);
+            } else {
+                e->stray_final = true;
+            }
+        } else {
+            x->final_ev = (int)idx;
+            x->n_finals = 1;
+            x->t_final = tok->t_last;
+        }
+        s->fl.form = NULL;
+        s->fl.echo_pending = false;
+        break;
+    case AT_CLS_INFO:
+        if (r.valid && r.payload_len) {
+            at_framer_expect_payload(&s->fr, r.payload_len);
+            s->payload_pending = true;
+        }
+        break;
+    case AT_CLS_URC:
+        if (r.line && (r.line->flags & GLF_BOOT)) {
+            e->reboot = true;
+            s->reboots++;
+            s->echo_on = s->v->echo;
+        }
+        if (r.valid && r.payload_len) {
+            at_framer_expect_payload(&s->fr, r.payload_len);
+            s->payload_pending = true;
+        }
+        break;
+    default:
+        break;
+    }
+    if (x) {
+        if (r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW) {
+            bool looks_echo = s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
+                              (tok->data[1] | 0x20) == 't';
+            if (looks_echo) {
+                s->fl.echo_pending = false;
+                finding(x, "echo", idx, s->echo_text, "%s", e->text);
+            } else if (!e->leak) {
+                finding(x, "clean-output", idx, "lines the grammar knows",
+                        "%s \"%.80s\"", at_class_name(r.cls), e->text);
+            }
+        } else if (!r.valid && r.cls != AT_CLS_ECHO && !e->leak) {
+            char msg[300];
+            at_verror_format(&r.err, &s->d, msg, sizeof msg);
+            finding(x, "response-syntax", idx, r.line ? r.line->tpl.text : "a valid line",
+                    "\"%.80s\": %s", e->text, msg);
+        }
+    }
+}
+
+/* Reads once, waiting at most timeout; feeds the framer. Returns -1 when the port is gone,
+ * 0 on silence, 1 when bytes came. */
+static int pump(struct hx_session *s, uint64_t timeout)
+{
+    long n = hx_read(s->t, s->rbuf, sizeof s->rbuf, timeout);
+    uint64_t now = hx_now(s->t);
+    struct at_token tok;
+    if (n < 0) {
+        s->lost = true;
+        while (at_framer_flush(&s->fr, &tok, now))
+            on_token(s, &tok);
+        return -1;
+    }
+    if (n == 0) {
+        /* silence: a partial line is a line now (events sent without CR LF) */
+        while (at_framer_flush(&s->fr, &tok, now))
+            on_token(s, &tok);
+        return 0;
+    }
+    at_framer_feed(&s->fr, s->rbuf, (size_t)n, now);
+    while (at_framer_next(&s->fr, &tok))
+        on_token(s, &tok);
+    return 1;
+}
+
+static void remember_secrets(struct hx_session *s, const char *line)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    if (at_validate_command(&s->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) != AT_OK)
+        return;
+    for (uint8_t k = 0; k < cl.n; k++) {
+        const struct at_cmd *c = &cl.cmds[k];
+        for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
+            if (!c->form->params[i].secret || c->args[i].kind == AT_V_ABSENT)
+                continue;
+            char val[256];
+            size_t n = at_value_decode((const uint8_t *)line, &c->args[i], s->v->escapes, (uint8_t *)val,
+                                       sizeof val - 1);
+            val[n < sizeof val - 1 ? n : sizeof val - 1] = '\0';
+            bool known = false;
+            for (unsigned j = 0; j < s->n_secrets; j++)
+                if (strcmp(s->secrets[j], val) == 0)
+                    known = true;
+            if (!known && strlen(val) >= 3)
+                snprintf(s->secrets[s->n_secrets++ % 8], sizeof s->secrets[0], "%s", val);
+        }
+    }
+}
+
+static const struct gram_form *form_of(struct hx_session *s, const char *line)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    if (at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n)
+        return cl.cmds[cl.n - 1].form;
+    return e.form;
+}
+
+enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t timeout_ns,
+                           struct hx_exchange *x)
+{
+    memset(x, 0, sizeof *x);
+    x->id = ++s->n_exchanges;
+    x->final_ev = -1;
+    snprintf(x->cmd, sizeof x->cmd, "%s", line);
+    x->form = form_of(s, line);
+    s->pay_len = 0;
+    if (s->lost) {
+        x->status = HX_LOST;
+        return HX_LOST;
+    }
+    /* what arrived before the command is not its answer */
+    while (pump(s, 0) > 0)
+        ;
+    remember_secrets(s, line);
+    s->x = x;
+    x->first_ev = s->n_ev;
+    struct hx_event *se = new_event(s);
+    se->sent = true;
+    se->exchange = x->id;
+    size_t ll = strlen(line);
+    se->text = malloc(ll + 1);
+    memcpy(se->text, line, ll + 1);
+    se->len = (uint32_t)ll;
+    s->fl.form = x->form;
+    s->fl.slot = 0;
+    snprintf(s->echo_text, sizeof s->echo_text, "%s", line);
+    s->fl.echo = (const uint8_t *)s->echo_text;
+    s->fl.echo_len = strlen(s->echo_text);
+    s->fl.echo_pending = s->echo_on;
+    uint8_t *w = malloc(ll + 1);
+    memcpy(w, line, ll);
+    w[ll] = '\r';
+    int wr = hx_write(s->t, w, ll + 1);
+    free(w);
+    x->t_sent = hx_now(s->t);
+    se->t_first = se->t_last = x->t_sent;
+    if (wr != 0) {
+        s->lost = true;
+        x->status = HX_LOST;
+        goto done;
+    }
+    uint64_t deadline = x->t_sent + timeout_ns;
+    unsigned reboots = s->reboots;
+    for (;;) {
+        uint64_t now = hx_now(s->t);
+        if (x->final_ev >= 0) {
+            x->status = HX_DONE;
+            break;
+        }
+        if (s->reboots != reboots) {
+            x->status = HX_REBOOTED;
+            break;
+        }
+        if (now >= deadline) {
+            x->status = HX_TIMEOUT;
+            break;
+        }
+        uint64_t slice = deadline - now;
+        if (slice > s->o.idle_flush_ns)
+            slice = s->o.idle_flush_ns;
+        if (pump(s, slice) < 0) {
+            x->status = HX_LOST;
+            break;
+        }
+    }
+    if (x->status == HX_DONE) {
+        /* a second final result would come now */
+        uint64_t until = hx_now(s->t) + s->o.settle_ns;
+        for (uint64_t now = hx_now(s->t); now < until && !s->lost; now = hx_now(s->t))
+            if (pump(s, until - now) < 0)
+                break;
+    }
+    if (x->status == HX_TIMEOUT) {
+        if (s->payload_pending) {
+            /* binary data that never ended: was it shorter than its header said? */
+            uint64_t missing = at_framer_abort_payload(&s->fr);
+            s->payload_pending = false;
+            bool final_inside = s->pay_len >= 4 && (memmem(s->pay, s->pay_len, "\r\nOK\r\n", 6) ||
+                                                    memmem(s->pay, s->pay_len, "ERROR\r\n", 7));
+            if (final_inside)
+                finding(x, "payload-length", UINT32_MAX, "the announced number of bytes",
+                        "the data ended %llu bytes early: its final result was read as data",
+                        (unsigned long long)missing);
+            else
+                finding(x, "final-result", UINT32_MAX, "a final result",
+                        "binary data still %llu bytes short when the time ran out", (unsigned long long)missing);
+        } else {
+            finding(x, "final-result", UINT32_MAX, "a final result within the limit", "none came");
+        }
+    }
+    if (x->status == HX_DONE && s->echo_on && s->fl.echo_pending) {
+        s->fl.echo_pending = false;
+        finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
+    }
+done:
+    s->fl.echo_pending = false;
+    s->fl.form = NULL;
+    x->end_ev = s->n_ev;
+    x->payload = s->pay;
+    x->payload_len = s->pay_len;
+    s->x = NULL;
+    /* ATE0 / ATE1 decide what the next commands should look like */
+    if (x->status == HX_DONE && x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0 &&
+        x->final_ev >= 0 && s->ev[x->final_ev].line && s->ev[x->final_ev].line->outcome == GO_OK) {
+        const char *p = line + 3;
+        s->echo_on = *p == '1';
+    }
+    return x->status;
+}
+
+long hx_next_event(struct hx_session *s, uint64_t timeout_ns)
+{
+    uint64_t deadline = hx_now(s->t) + timeout_ns;
+    for (;;) {
+        while (s->watched < s->n_ev) {
+            size_t i = s->watched++;
+            const struct hx_event *e = &s->ev[i];
+            if (e->exchange == 0 || e->cls == AT_CLS_URC)
+                return (long)i;
+        }
+        if (s->lost)
+            return -2;
+        uint64_t now = hx_now(s->t);
+        if (now >= deadline)
+            return -1;
+        uint64_t slice = deadline - now;
+        if (slice > s->o.idle_flush_ns)
+            slice = s->o.idle_flush_ns;
+        if (pump(s, slice) < 0 && s->watched >= s->n_ev)
+            return -2;
+    }
+}
+
+void hx_drain(struct hx_session *s, uint64_t quiet_ns)
+{
+    while (!s->lost && pump(s, quiet_ns) > 0)
+        ;
+}
+
+bool hx_probe(struct hx_session *s)
+{
+    struct hx_exchange x;
+    if (hx_exchange(s, "AT", s->o.probe_ns, &x) != HX_DONE)
+        return false;
+    const struct hx_event *f = &s->ev[x.final_ev];
+    return f->line && f->line->outcome == GO_OK;
+}
+
+size_t hx_mask_command(const struct hx_session *s, const char *line, char *out, size_t cap)
+{
+    return at_mask_command(&s->ix, (const uint8_t *)line, strlen(line), out, cap);
+}
+
+size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *out, size_t cap)
+{
+    size_t o = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = from; i < to && i < s->n_ev && o + 8 < cap; i++) {
+        const struct hx_event *e = &s->ev[i];
+        char masked[1200];
+        if (e->sent || e->cls == AT_CLS_ECHO) {
+            at_mask_command(&s->ix, (const uint8_t *)e->text, e->len, masked, sizeof masked);
+        } else if (e->tok == AT_TOK_PAYLOAD) {
+            snprintf(masked, sizeof masked, "<%llu bytes of data>", (unsigned long long)e->full_len);
+        } else if (e->leak) {
+            snprintf(masked, sizeof masked, "%s", AT_MASK " (a response that repeats a credential)");
+        } else {
+            struct at_result r;
+            at_classify_line(&s->ix, NULL, (const uint8_t *)e->text, e->len, &r);
+            at_mask_response(&r, (const uint8_t *)e->text, e->len, masked, sizeof masked);
+            /* control bytes as \xNN */
+            char clean[1200];
+            size_t c = 0;
+            for (size_t k = 0; masked[k] && c + 5 < sizeof clean; k++) {
+                unsigned char ch = (unsigned char)masked[k];
+                if (ch < 0x20 || ch == 0x7f)
+                    c += (size_t)snprintf(clean + c, sizeof clean - c, "\\x%02x", ch);
+                else
+                    clean[c++] = (char)ch;
+            }
+            clean[c] = '\0';
+            snprintf(masked, sizeof masked, "%s", clean);
+        }
+        int w = snprintf(out + o, cap - o, "%s %s\n", e->sent ? ">" : "<", masked);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+        if (o >= cap) {
+            o = cap - 1;
+            break;
+        }
+    }
+    return o;
+}

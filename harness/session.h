@@ -1,0 +1,132 @@
+/* harness/session.h — a conversation with a module (DESIGN.md layer 3, the session).
+ *
+ * Sends a command, reads the module's output through the reference parser with a monotonic
+ * time on every token, and pairs the echo, the information responses and exactly one final
+ * result with the command; URCs are routed to the log whenever they come, also between a
+ * command's lines. What is wrong is recorded as findings (the rule, what was expected, what
+ * came): no final, two finals, a final with no command in flight, a wrong echo, lines the
+ * grammar does not know or that break it, binary data of the wrong length, a credential in
+ * a response, a restart. Every wait is bounded; a port that vanishes ends the session.
+ *
+ * The log keeps every token as it came (text copied, secrets masked when written out), so a
+ * case can show its transcript. */
+#ifndef OTACHECK_HARNESS_SESSION_H
+#define OTACHECK_HARNESS_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/transport.h"
+#include "parser/classify.h"
+#include "parser/framer.h"
+#include "parser/index.h"
+
+struct hx_event {
+    uint8_t tok;          /* enum at_tok_kind */
+    uint8_t cls;          /* enum at_class */
+    bool valid;
+    bool sent;            /* not read: a command line the harness wrote */
+    bool stray_final;     /* a final result with no command in flight */
+    bool reboot;          /* a boot announcement */
+    bool leak;            /* carries a credential that was sent */
+    uint16_t flags;       /* enum at_tok_flags */
+    const struct gram_line *line;
+    struct at_verror err;
+    char *text;           /* the bytes (payload: its first bytes), NUL-terminated */
+    uint32_t len;
+    uint64_t full_len;    /* payload and overflow tokens: the real length */
+    uint64_t t_first, t_last;
+    uint32_t exchange;    /* the exchange it belongs to (1...), 0 when none was in flight */
+};
+
+struct hx_finding {
+    const char *rule;     /* "final-result", "echo", ... (static strings) */
+    char expected[200];
+    char seen[300];
+    uint32_t event;       /* index into the log, or UINT32_MAX */
+};
+
+enum hx_status {
+    HX_DONE,      /* a final result came */
+    HX_TIMEOUT,   /* no final result within the limit */
+    HX_LOST,      /* the port is gone */
+    HX_REBOOTED,  /* the module restarted before answering */
+};
+
+#define HX_MAX_FINDINGS 16
+
+struct hx_exchange {
+    uint32_t id;
+    char cmd[1024];               /* as sent (secrets as sent: mask when writing out) */
+    const struct gram_form *form; /* what the grammar reads it as, NULL if it does not */
+    enum hx_status status;
+    size_t first_ev, end_ev;      /* the log entries of the exchange */
+    int final_ev;                 /* index of the (first) final, -1 */
+    unsigned n_finals;
+    uint64_t t_sent;              /* the last byte of the command written */
+    uint64_t t_first_byte;        /* the first byte after it (0: none) */
+    uint64_t t_final;             /* the last byte of the final */
+    uint8_t *payload;             /* binary data of the exchange (owned by the session) */
+    size_t payload_len;
+    struct hx_finding findings[HX_MAX_FINDINGS];
+    unsigned n_findings;
+};
+
+struct hx_session_opts {
+    uint64_t settle_ns;      /* after a final, how long to watch for a second one */
+    uint64_t idle_flush_ns;  /* a partial line this long without more bytes is a line */
+    uint64_t probe_ns;       /* the limit for AT -> OK */
+};
+
+struct hx_session {
+    struct hx_transport *t;
+    const struct gram_vendor *v;
+    struct at_index ix;
+    struct gram_dialect d;
+    struct hx_session_opts o;
+    struct at_framer fr;
+    uint8_t frbuf[8192];
+    uint8_t rbuf[4096];
+    struct at_inflight fl;
+    char echo_text[1024];
+    char split_marker[64];   /* the framer's split marker lives here */
+    bool echo_on;            /* the module echoes commands */
+    bool lost;
+    unsigned reboots;
+    uint32_t n_exchanges;
+    /* the log */
+    struct hx_event *ev;
+    size_t n_ev, cap_ev;
+    size_t watched;          /* events handed out by hx_next_event */
+    /* the exchange being read */
+    struct hx_exchange *x;
+    bool payload_pending;
+    uint8_t *pay;
+    size_t pay_len, pay_cap;
+    /* credentials sent, to spot them in responses */
+    char secrets[8][256];
+    unsigned n_secrets;
+};
+
+int hx_session_init(struct hx_session *s, struct hx_transport *t, const struct gram_vendor *v,
+                    const struct gram_dialect *d, const struct hx_session_opts *o);
+void hx_session_free(struct hx_session *s);
+
+/* Sends line (no CR) and reads until its final, a timeout, a restart or the end. */
+enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t timeout_ns,
+                           struct hx_exchange *x);
+/* The next event that no exchange and no earlier call took (URCs between commands), waiting
+ * at most timeout_ns: its log index, or -1 on timeout, -2 when the port is gone. */
+long hx_next_event(struct hx_session *s, uint64_t timeout_ns);
+/* Reads and logs whatever comes within quiet_ns of silence (resynchronising). */
+void hx_drain(struct hx_session *s, uint64_t quiet_ns);
+/* AT -> OK within the probe limit? */
+bool hx_probe(struct hx_session *s);
+
+/* The log as text, lines [from, to), secrets masked: "> AT+X" / "< OK", for transcripts. */
+size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *out, size_t cap);
+/* A command line with its secrets masked. */
+size_t hx_mask_command(const struct hx_session *s, const char *line, char *out, size_t cap);
+
+#endif

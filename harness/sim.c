@@ -1,0 +1,814 @@
+/* harness/sim.c — the reference module's core; see sim.h. */
+#include "harness/sim.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "parser/render.h"
+
+struct sim_segment {
+    uint64_t due;
+    size_t off, len;
+};
+
+/* ---- faults ---------------------------------------------------------------------- */
+
+static const struct sim_fault_info faults[SF__COUNT] = {
+    [SF_SLOW_RESPONSE] = {"slow-response", "response-time", "the first OTA command answers after its time limit"},
+    [SF_MISSING_FINAL] = {"missing-final", "final-result", "the first OTA command's test form gets no final result"},
+    [SF_DOUBLE_FINAL] = {"double-final", "final-result", "the first OTA command's test form gets two final results"},
+    [SF_ACCEPT_INVALID] = {"accept-invalid", "rejects-invalid", "the first OTA command accepts values out of range"},
+    [SF_REJECT_VALID] = {"reject-valid", "accepts-valid", "the first OTA command rejects upper bounds that are in range"},
+    [SF_WRONG_TEST_RANGE] = {"wrong-test-range", "test-range", "a test form announces one value too many"},
+    [SF_READ_STALE] = {"read-stale", "read-reflects-write", "a read answers the value from before the last write"},
+    [SF_URC_ORDER] = {"urc-order", "flow-order", "two events of a flow come swapped"},
+    [SF_PERCENT_BACKWARDS] = {"percent-backwards", "flow-fields", "a progress percentage goes down"},
+    [SF_NO_TERMINAL] = {"no-terminal-event", "flow-end", "a flow never sends its last event"},
+    [SF_PAYLOAD_SHORT] = {"payload-short", "payload-length", "binary data is shorter than its header says"},
+    [SF_PAYLOAD_LONG] = {"payload-long", "payload-length", "binary data is longer than its header says"},
+    [SF_HASH_MISMATCH] = {"hash-mismatch", "flow-integrity", "the image does not match the digests announced for it"},
+    [SF_GARBAGE] = {"garbage", "clean-output", "noise bytes between two lines"},
+    [SF_SILENT_HANG] = {"silent-hang", "liveness", "stops answering after a few commands"},
+    [SF_REBOOT_MID_FLOW] = {"reboot-mid-flow", "flow-order", "restarts in the middle of a flow"},
+    [SF_WRONG_ECHO] = {"wrong-echo", "echo", "echoes a command other than the one sent"},
+    [SF_SECRET_ECHO] = {"secret-echo", "no-secret-leak", "repeats a credential in a response"},
+    [SF_MALFORMED] = {"malformed-response", "response-syntax", "a response line breaks its grammar"},
+};
+
+const struct sim_fault_info *sim_fault_info(enum sim_fault f)
+{
+    return f < SF__COUNT ? &faults[f] : NULL;
+}
+
+int sim_fault_by_name(const char *name)
+{
+    for (int i = 0; i < SF__COUNT; i++)
+        if (strcmp(faults[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static bool has_payload_info(const struct gram_vendor *v)
+{
+    for (uint16_t i = 0; i < v->n_commands; i++)
+        for (uint16_t j = 0; j < v->commands[i].n_forms; j++)
+            for (uint16_t k = 0; k < v->commands[i].forms[j].n_infos; k++)
+                if (v->commands[i].forms[j].infos[k].payload_field >= 0)
+                    return true;
+    return false;
+}
+
+static bool has_check(const struct gram_vendor *v, enum gram_check_kind k)
+{
+    for (uint16_t i = 0; i < v->n_flows; i++)
+        for (uint16_t c = 0; c < v->flows[i].n_checks; c++)
+            if (v->flows[i].checks[c].kind == k)
+                return true;
+    return false;
+}
+
+static bool has_secret(const struct gram_vendor *v)
+{
+    for (uint16_t i = 0; i < v->n_commands; i++)
+        for (uint16_t j = 0; j < v->commands[i].n_forms; j++)
+            for (uint16_t k = 0; k < v->commands[i].forms[j].n_params; k++)
+                if (v->commands[i].forms[j].params[k].secret)
+                    return true;
+    return false;
+}
+
+static const struct sim_vendor *hooks_for(const char *id);
+
+bool sim_fault_applies(enum sim_fault f, const struct gram_vendor *v)
+{
+    if (hooks_for(v->id)->no_faults >> f & 1)
+        return false;
+    switch (f) {
+    case SF_PAYLOAD_SHORT:
+    case SF_PAYLOAD_LONG:
+        return has_payload_info(v);
+    case SF_HASH_MISMATCH:
+        return has_check(v, GCK_MD5) || has_check(v, GCK_SHA256) || has_check(v, GCK_CRC32);
+    case SF_PERCENT_BACKWARDS:
+        return has_check(v, GCK_NONDECREASING);
+    case SF_URC_ORDER:
+    case SF_NO_TERMINAL:
+    case SF_REBOOT_MID_FLOW:
+        return v->n_flows > 0;
+    case SF_SECRET_ECHO:
+        return has_secret(v);
+    default:
+        return true;
+    }
+}
+
+bool sim_fault(const struct sim *s, enum sim_fault f)
+{
+    return (s->o.faults >> f) & 1;
+}
+
+bool sim_fault_once(struct sim *s, enum sim_fault f)
+{
+    if (!sim_fault(s, f) || s->fault_fired[f])
+        return false;
+    s->fault_fired[f] = true;
+    return true;
+}
+
+/* ---- output ------------------------------------------------------------------------- */
+
+void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
+{
+    if (s->hung || n == 0)
+        return;
+    uint64_t due = s->now + delay;
+    if (due < s->last_due)
+        due = s->last_due; /* a serial line keeps the order of what is written */
+    s->last_due = due;
+    if (s->out_len + n > s->out_cap) {
+        size_t cap = s->out_cap ? s->out_cap : 4096;
+        while (cap < s->out_len + n)
+            cap *= 2;
+        s->out = realloc(s->out, cap);
+        s->out_cap = cap;
+    }
+    memcpy(s->out + s->out_len, data, n);
+    if (s->n_seg == s->cap_seg) {
+        s->cap_seg = s->cap_seg ? s->cap_seg * 2 : 64;
+        s->seg = realloc(s->seg, s->cap_seg * sizeof *s->seg);
+    }
+    s->seg[s->n_seg++] = (struct sim_segment){due, s->out_len, n};
+    s->out_len += n;
+}
+
+void sim_emit_line(struct sim *s, uint64_t delay, const char *text)
+{
+    size_t n = strlen(text);
+    char *b = malloc(n + 5);
+    memcpy(b, "\r\n", 2);
+    memcpy(b + 2, text, n);
+    memcpy(b + 2 + n, "\r\n", 2);
+    sim_emit_raw(s, delay, b, n + 4);
+    free(b);
+}
+
+static void machine_urc(struct sim *s, const struct gram_line *u)
+{
+    const struct gram_machine *m = s->v->machine;
+    if (!m || s->state < 0)
+        return;
+    for (uint16_t i = 0; i < m->n_tr; i++) {
+        const struct gram_transition *t = &m->tr[i];
+        if (t->kind == GE_URC && t->urc && t->urc->tpl.ops == u->tpl.ops && (t->from >> s->state & 1)) {
+            s->state = t->to;
+            return;
+        }
+    }
+}
+
+bool sim_emit_info(struct sim *s, uint64_t delay, const struct gram_line *l, const char *const *pairs)
+{
+    char buf[4096];
+    if (!at_render_named(l, &s->lc, pairs, buf, sizeof buf))
+        return false;
+    sim_emit_line(s, delay, buf);
+    return true;
+}
+
+bool sim_emit_urc(struct sim *s, uint64_t delay, const char *urc, const char *const *pairs)
+{
+    const struct gram_line *u = gram_vendor_urc(s->v, urc);
+    if (!u || !gram_guard_ok(&s->d, u->guard))
+        return false;
+    if (!sim_emit_info(s, delay, u, pairs))
+        return false;
+    machine_urc(s, u);
+    return true;
+}
+
+static const char *cme_text(const struct sim *s, int code)
+{
+    const struct gram_vendor *c = s->v->core ? s->v->core : s->v;
+    for (uint16_t i = 0; i < c->n_codes; i++)
+        if (strcmp(c->codes[i].name, "cme") == 0)
+            for (uint16_t k = 0; k < c->codes[i].n_codes; k++)
+                if (c->codes[i].codes[k].value == code)
+                    return c->codes[i].codes[k].meaning;
+    return "unknown";
+}
+
+void sim_ok(struct sim *s, uint64_t delay)
+{
+    sim_emit_line(s, delay, "OK");
+}
+
+void sim_error(struct sim *s, uint64_t delay, int cme_code)
+{
+    char b[128];
+    if (s->cmee && (s->v->error_forms & GEF_CME)) {
+        if (s->cmee == 1)
+            snprintf(b, sizeof b, "+CME ERROR: %d", cme_code);
+        else
+            snprintf(b, sizeof b, "+CME ERROR: %s", cme_text(s, cme_code));
+        sim_emit_line(s, delay, b);
+    } else {
+        sim_emit_line(s, delay, "ERROR");
+    }
+}
+
+uint64_t sim_reply_delay(const struct sim *s)
+{
+    return s->reply ? s->reply : 2 * SIM_MS; /* a quick module: inside every documented limit */
+}
+
+uint64_t sim_flow_delay(const struct sim *s, uint64_t ms)
+{
+    double f = s->o.time_scale > 0 ? s->o.time_scale : 1.0;
+    return (uint64_t)((double)ms * f * (double)SIM_MS);
+}
+
+uint64_t sim_form_limit(const struct gram_form *f)
+{
+    uint32_t ms = gram_form_time_ms(f);
+    return (uint64_t)(ms ? ms : 10000) * SIM_MS;
+}
+
+/* ---- settings ------------------------------------------------------------------------ */
+
+const char *sim_get(const struct sim *s, const char *key)
+{
+    for (unsigned i = 0; i < s->n_store; i++)
+        if (strcmp(s->store[i].key, key) == 0)
+            return s->store[i].val;
+    return NULL;
+}
+
+void sim_set(struct sim *s, const char *key, const char *val)
+{
+    unsigned i;
+    for (i = 0; i < s->n_store; i++)
+        if (strcmp(s->store[i].key, key) == 0)
+            break;
+    if (i == s->n_store) {
+        if (s->n_store == SIM_MAX_STORE)
+            return;
+        s->n_store++;
+        snprintf(s->store[i].key, sizeof s->store[i].key, "%s", key);
+    }
+    snprintf(s->store[i].val, sizeof s->store[i].val, "%s", val);
+}
+
+const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n)
+{
+    if (i >= c->n_args || c->args[i].kind == AT_V_ABSENT) {
+        if (n)
+            buf[0] = '\0';
+        return buf;
+    }
+    const struct at_value *v = &c->args[i];
+    size_t len = at_value_decode(line, v, GESC_V250, (uint8_t *)buf, n ? n - 1 : 0);
+    if (len >= n)
+        len = n - 1;
+    buf[len] = '\0';
+    return buf;
+}
+
+int64_t sim_arg_int(const struct at_cmd *c, unsigned i, int64_t dflt)
+{
+    if (i >= c->n_args || c->args[i].kind == AT_V_ABSENT || !c->args[i].is_int) {
+        if (c->form && i < c->form->n_params && c->form->params[i].has_default &&
+            (i >= c->n_args || c->args[i].kind == AT_V_ABSENT))
+            return c->form->params[i].def_int;
+        return dflt;
+    }
+    return c->args[i].i;
+}
+
+bool sim_arg_given(const struct at_cmd *c, unsigned i)
+{
+    return i < c->n_args && c->args[i].kind != AT_V_ABSENT;
+}
+
+/* ---- the state machine ------------------------------------------------------------ */
+
+void sim_machine_command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
+{
+    const struct gram_machine *m = s->v->machine;
+    if (!m || s->state < 0)
+        return;
+    for (uint16_t i = 0; i < m->n_tr; i++) {
+        const struct gram_transition *t = &m->tr[i];
+        if (t->kind != GE_COMMAND || strcasecmp(t->cmd->name, c->cmd->name) != 0 || !(t->from >> s->state & 1))
+            continue;
+        bool match = true;
+        for (uint8_t k = 0; k < t->n_conds && match; k++)
+            match = c->form && at_cond_holds(&t->conds[k], c->form->params, c->args, c->n_args,
+                                             s->v->escapes, line);
+        if (match) {
+            s->state = t->to;
+            return;
+        }
+    }
+}
+
+/* What a restart does to the module, at the time it happens. */
+static void reboot_now(struct sim *s, const char *revision)
+{
+    s->in_len = 0;
+    s->in_overflow = false;
+    s->boots++;
+    const struct gram_machine *m = s->v->machine;
+    if (m) {
+        int to = m->initial;
+        for (uint16_t i = 0; i < m->n_tr; i++)
+            if (m->tr[i].kind == GE_REBOOT && (s->state < 0 || (m->tr[i].from >> s->state & 1)))
+                to = m->tr[i].to;
+        s->state = to;
+    }
+    s->echo = s->v->echo;
+    s->cmee = 0;
+    if (revision && revision[0])
+        snprintf(s->revision, sizeof s->revision, "%s", revision);
+}
+
+static void apply_due_reboots(struct sim *s, uint64_t now)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < s->n_reboots; i++) {
+        if (s->reboots[i].due <= now)
+            reboot_now(s, s->reboots[i].revision);
+        else
+            s->reboots[k++] = s->reboots[i];
+    }
+    s->n_reboots = k;
+}
+
+void sim_upgrade_at_reboot(struct sim *s, const char *revision)
+{
+    snprintf(s->next_revision, sizeof s->next_revision, "%s", revision);
+}
+
+void sim_reboot(struct sim *s, uint64_t delay)
+{
+    uint64_t due = s->now + delay;
+    if (due < s->last_due)
+        due = s->last_due; /* after what was written before it */
+    if (s->n_reboots < SIM_MAX_REBOOTS) {
+        s->reboots[s->n_reboots].due = due;
+        snprintf(s->reboots[s->n_reboots].revision, sizeof s->reboots[0].revision, "%s", s->next_revision);
+        s->n_reboots++;
+    }
+    s->next_revision[0] = '\0';
+    if (delay == 0)
+        apply_due_reboots(s, s->now);
+    /* the boot announcements the grammar knows (RDY ...) */
+    for (uint16_t i = 0; i < s->v->n_urcs; i++) {
+        const struct gram_line *u = &s->v->urcs[i];
+        if ((u->flags & GLF_BOOT) && gram_guard_ok(&s->d, u->guard) && u->tpl.exact) {
+            sim_emit_line(s, delay, u->tpl.text);
+            delay = 0;
+        }
+    }
+}
+
+/* ---- the image ---------------------------------------------------------------------- */
+
+void sim_make_image(struct sim *s, size_t n)
+{
+    free(s->image);
+    s->image = malloc(n ? n : 1);
+    s->image_len = n;
+    uint64_t x = s->o.seed * 0x9E3779B97F4A7C15ull + 0x1234567;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s->image[i] = (uint8_t)(x >> 24);
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int ml;
+    static const char hex[] = "0123456789abcdef";
+    EVP_Digest(s->image, n, md, &ml, EVP_md5(), NULL);
+    for (unsigned i = 0; i < ml && i < 16; i++) {
+        s->md5[2 * i] = hex[md[i] >> 4];
+        s->md5[2 * i + 1] = hex[md[i] & 15];
+    }
+    s->md5[32] = '\0';
+    EVP_Digest(s->image, n, md, &ml, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < ml && i < 32; i++) {
+        s->sha256[2 * i] = hex[md[i] >> 4];
+        s->sha256[2 * i + 1] = hex[md[i] & 15];
+    }
+    s->sha256[64] = '\0';
+    s->crc32 = (uint32_t)crc32(crc32(0L, Z_NULL, 0), s->image, (uInt)n);
+}
+
+/* ---- generic handling: core commands, test forms, settings -------------------------- */
+
+static const struct gram_form *write_form(const struct gram_command *c)
+{
+    return gram_command_form(c, GF_WRITE, NULL);
+}
+
+/* The command whose faults strike: the vendor's first own command with a write form. */
+static const struct gram_command *fault_target(const struct sim *s)
+{
+    const struct gram_vendor *v = s->v;
+    unsigned first = v->core ? v->core->n_commands : 0;
+    for (uint16_t i = first; i < v->n_commands; i++) {
+        const struct gram_form *w = write_form(&v->commands[i]);
+        if (w && w->n_params && !v->commands[i].prereq)
+            return &v->commands[i];
+    }
+    return NULL;
+}
+
+static bool is_fault_target(const struct sim *s, const struct gram_command *c)
+{
+    const struct gram_command *t = fault_target(s);
+    return t && strcasecmp(t->name, c->name) == 0;
+}
+
+/* The value a field takes in a generic read or test response. */
+static void field_value(struct sim *s, const struct gram_command *cmd, const struct gram_param *f,
+                        bool test_form, char *out, size_t n)
+{
+    const struct gram_form *w = write_form(cmd);
+    const struct gram_type *t = &f->type;
+    if (t->kind == GT_LIST) {
+        const struct gram_type *pt = (w && t->list_of >= 0 && t->list_of < w->n_params) ? &w->params[t->list_of].type : t;
+        at_render_list(pt, &s->d, out, n);
+        if (test_form && sim_fault(s, SF_WRONG_TEST_RANGE) && pt->kind == GT_INT && pt->n_items) {
+            /* one value too many: (0-2) where the grammar says (0-1) */
+            int64_t lo, hi;
+            if (gram_int_bounds(pt, &s->d, &lo, &hi))
+                snprintf(out, n, "(%lld-%lld)", (long long)lo, (long long)hi + 1);
+        }
+        return;
+    }
+    char key[64];
+    snprintf(key, sizeof key, "%s %s", cmd->name, f->name);
+    const char *v = sim_get(s, key);
+    if (v) {
+        snprintf(out, n, "%s", v);
+        return;
+    }
+    /* the write form's default, else the first value the type allows */
+    int pi = w ? gram_form_param(w, f->name) : -1;
+    if (pi >= 0 && w->params[pi].has_default && w->params[pi].def_text) {
+        snprintf(out, n, "%s", w->params[pi].def_text);
+        return;
+    }
+    switch (t->kind) {
+    case GT_INT:
+    case GT_MASK: {
+        int64_t lo = 0, hi = 0;
+        if (t->n_items && gram_int_bounds(t, &s->d, &lo, &hi))
+            snprintf(out, n, "%lld", (long long)lo);
+        else
+            snprintf(out, n, "0");
+        break;
+    }
+    case GT_ENUM:
+        snprintf(out, n, "%s", t->n_items ? t->enums[0].text : "");
+        break;
+    default:
+        snprintf(out, n, "%s", t->min_len ? "x" : "");
+        break;
+    }
+}
+
+/* Renders the first info line of a form that the dialect allows and values can fill. */
+static bool emit_form_infos(struct sim *s, const struct at_cmd *c, bool test_form, uint64_t delay)
+{
+    const struct gram_form *f = c->form;
+    for (uint16_t i = 0; i < f->n_infos; i++) {
+        const struct gram_line *l = &f->infos[i];
+        if (!gram_guard_ok(&s->d, l->guard) || (l->flags & (GLF_ON_ERROR | GLF_OPTIONAL)) ||
+            l->payload_field >= 0)
+            continue;
+        char vals[GRAM_MAX_PARAMS][300];
+        struct at_rval rv[GRAM_MAX_PARAMS];
+        for (uint16_t k = 0; k < l->tpl.n_fields; k++) {
+            const struct gram_param *fp = &l->tpl.fields[k];
+            bool in_group = false;
+            for (uint16_t o = 0; o < l->tpl.n_ops; o++)
+                if (l->tpl.ops[o].kind == TPL_OPT && k >= l->tpl.ops[o].a && k < l->tpl.ops[o].a + l->tpl.ops[o].n)
+                    in_group = true;
+            char key[64];
+            snprintf(key, sizeof key, "%s %s", c->cmd->name, fp->name);
+            if (in_group && fp->type.kind != GT_LIST && !sim_get(s, key)) {
+                rv[k].text = NULL; /* an optional part nobody set */
+                continue;
+            }
+            field_value(s, c->cmd, fp, test_form, vals[k], sizeof vals[k]);
+            rv[k].text = vals[k];
+        }
+        char out[4096];
+        if (at_render_line(l, &s->lc, rv, out, sizeof out)) {
+            sim_emit_line(s, delay, out);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Values written: kept by "command parameter", so reads and the tests find them. */
+static void store_write(struct sim *s, const struct at_cmd *c, const uint8_t *line)
+{
+    const struct gram_form *f = c->form;
+    for (uint16_t i = 0; i < c->n_args && i < f->n_params; i++) {
+        if (c->args[i].kind == AT_V_ABSENT)
+            continue;
+        char key[64], val[300];
+        snprintf(key, sizeof key, "%s %s", c->cmd->name, f->params[i].name);
+        sim_arg(c, line, i, val, sizeof val);
+        if (sim_fault(s, SF_READ_STALE)) {
+            /* the read will answer what was there before this write */
+            char stale[64];
+            snprintf(stale, sizeof stale, "%s %s#next", c->cmd->name, f->params[i].name);
+            const char *prev = sim_get(s, stale);
+            if (prev)
+                sim_set(s, key, prev);
+            sim_set(s, stale, val);
+            continue;
+        }
+        sim_set(s, key, val);
+    }
+}
+
+static bool core_command(struct sim *s, const struct at_cmd *c, const uint8_t *line, int *err)
+{
+    const char *n = c->cmd->name;
+    uint64_t d = sim_reply_delay(s);
+    if (c->cmd->empty)
+        return true;
+    if (strcmp(n, "E") == 0) {
+        s->echo = sim_arg_int(c, 0, 0) != 0;
+        return true;
+    }
+    if (strcmp(n, "I") == 0) {
+        const struct sim_vendor *x = s->vx;
+        char b[160];
+        sim_emit_line(s, d, x->manufacturer);
+        sim_emit_line(s, 0, x->model);
+        snprintf(b, sizeof b, "Revision: %s", s->revision);
+        sim_emit_line(s, 0, b);
+        return true;
+    }
+    if (strcasecmp(n, "+CGMR") == 0 && c->form->kind == GF_EXEC) {
+        sim_emit_line(s, d, s->revision);
+        return true;
+    }
+    if (strcasecmp(n, "+CMEE") == 0 && c->form->kind == GF_WRITE) {
+        s->cmee = (int)sim_arg_int(c, 0, 0);
+        store_write(s, c, line);
+        return true;
+    }
+    (void)err;
+    return false;
+}
+
+/* ---- commands ---------------------------------------------------------------------- */
+
+/* SF_SECRET_ECHO: a credential the command carried comes back in a response line. */
+static void leak_secret(struct sim *s, const struct at_cmd *c, const uint8_t *line)
+{
+    for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++)
+        if (c->form->params[i].secret && c->args[i].kind != AT_V_ABSENT && c->args[i].slen > 0) {
+            char val[300], out[400];
+            sim_arg(c, line, i, val, sizeof val);
+            snprintf(out, sizeof out, "%s: \"%s\"", c->cmd->name, val);
+            sim_emit_line(s, 0, out);
+            return;
+        }
+}
+
+static int cme_for(enum at_err e)
+{
+    switch (e) {
+    case AT_E_STATE: return 3;             /* operation not allowed */
+    case AT_E_UNKNOWN_COMMAND:
+    case AT_E_NO_FORM: return 4;           /* operation not supported */
+    default: return 50;                    /* incorrect parameters */
+    }
+}
+
+static bool upper_bound_given(const struct at_cmd *c)
+{
+    const struct gram_form *f = c->form;
+    for (uint16_t i = 0; i < c->n_args && i < f->n_params; i++) {
+        const struct gram_type *t = &f->params[i].type;
+        const struct at_value *v = &c->args[i];
+        if (v->kind == AT_V_ABSENT)
+            continue;
+        if (t->kind == GT_INT && t->n_items && v->is_int) {
+            int64_t lo, hi;
+            if (gram_int_bounds(t, NULL, &lo, &hi) && v->i == hi && lo != hi)
+                return true;
+        }
+        if (t->kind == GT_STRING && t->max_len && v->slen == t->max_len)
+            return true;
+    }
+    return false;
+}
+
+static void handle_line(struct sim *s, const uint8_t *line, size_t n)
+{
+    s->commands++;
+    if (sim_fault(s, SF_SILENT_HANG) && s->commands > 12) {
+        s->hung = true;
+        return;
+    }
+    if (s->echo) {
+        if (sim_fault_once(s, SF_WRONG_ECHO) && n > 2) {
+            char *w = malloc(n + 2);
+            memcpy(w, line, n);
+            w[n - 1] = w[n - 1] == 'X' ? 'Y' : 'X';
+            w[n] = '\r';
+            sim_emit_raw(s, 0, w, n + 1);
+            free(w);
+        } else {
+            sim_emit_raw(s, 0, line, n);
+            sim_emit_raw(s, 0, "\r", 1);
+        }
+    }
+    if (n == 0)
+        return;
+    s->reply = 0;
+    uint64_t d = sim_reply_delay(s);
+    struct at_cmdline cl;
+    struct at_verror e;
+    enum at_err r = at_validate_command(&s->ix, s->state, line, n, &cl, &e);
+    if (r != AT_OK) {
+        bool value_error = r != AT_E_NO_AT && r != AT_E_UNKNOWN_COMMAND && r != AT_E_BAD_NAME &&
+                           r != AT_E_NO_FORM && r != AT_E_STATE && r != AT_E_CONTROL;
+        if (sim_fault(s, SF_ACCEPT_INVALID) && value_error && e.cmd && is_fault_target(s, e.cmd)) {
+            sim_ok(s, d); /* the fault: an out-of-range value goes through */
+            return;
+        }
+        sim_error(s, d, cme_for(r));
+        return;
+    }
+    /* V.250: one final result for the whole line; the first command that fails ends it */
+    for (uint8_t k = 0; k < cl.n; k++) {
+        struct at_cmd *c = &cl.cmds[k];
+        bool target = is_fault_target(s, c->cmd);
+        if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
+            sim_error(s, d, 50);
+            return;
+        }
+        uint64_t fd = d;
+        if (target && sim_fault(s, SF_SLOW_RESPONSE))
+            fd = sim_form_limit(c->form) + 150 * SIM_MS; /* over the limit, by a clear margin */
+        s->reply = fd;
+        if (sim_fault(s, SF_SECRET_ECHO))
+            leak_secret(s, c, line);
+        if (target && c->form->kind == GF_TEST) {
+            if (sim_fault(s, SF_MISSING_FINAL)) {
+                emit_form_infos(s, c, true, d);
+                return; /* no final result at all */
+            }
+        }
+        int err = 0;
+        bool handled = core_command(s, c, line, &err);
+        /* the machine moves first: URCs the hook emits move it on from the new state */
+        s->state_before = s->state;
+        sim_machine_command(s, c, line);
+        if (!handled && s->vx->command && s->vx->command(s, c, line))
+            continue; /* the vendor hook answered, final included */
+        if (!handled) {
+            switch (c->form->kind) {
+            case GF_TEST:
+            case GF_READ:
+                emit_form_infos(s, c, c->form->kind == GF_TEST, d);
+                break;
+            case GF_WRITE:
+                store_write(s, c, line);
+                break;
+            case GF_EXEC:
+                emit_form_infos(s, c, false, d); /* a usage text, if the grammar gives one */
+                break;
+            }
+        }
+        if (k + 1 == cl.n) {
+            if (c->form->final_silence && !c->form->finals)
+                return; /* a form documented to end without a final result */
+            sim_ok(s, fd);
+            if (target && c->form->kind == GF_TEST && sim_fault(s, SF_DOUBLE_FINAL))
+                sim_ok(s, 0);
+        }
+    }
+    if (sim_fault_once(s, SF_GARBAGE) && s->commands > 3)
+        sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
+}
+
+void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
+{
+    s->now = now;
+    if (s->last_due < now)
+        s->last_due = now;
+    apply_due_reboots(s, now);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = data[i];
+        if (s->hung)
+            return;
+        if (b == '\r') {
+            if (s->in_overflow)
+                sim_error(s, sim_reply_delay(s), 24); /* text string too long */
+            else
+                handle_line(s, s->in, s->in_len);
+            s->in_len = 0;
+            s->in_overflow = false;
+        } else if (b == '\n' || b == 0) {
+            continue; /* V.250 5.2.2: ignored */
+        } else if (b == 8) {
+            if (s->in_len)
+                s->in_len--;
+        } else if (s->in_len < sizeof s->in) {
+            s->in[s->in_len++] = b;
+        } else {
+            s->in_overflow = true;
+        }
+    }
+}
+
+uint64_t sim_next_due(const struct sim *s)
+{
+    return s->first_seg < s->n_seg ? s->seg[s->first_seg].due : UINT64_MAX;
+}
+
+size_t sim_take(struct sim *s, uint64_t now, uint8_t *buf, size_t cap)
+{
+    size_t n = 0;
+    while (s->first_seg < s->n_seg && n < cap) {
+        struct sim_segment *g = &s->seg[s->first_seg];
+        if (g->due > now)
+            break;
+        size_t k = g->len < cap - n ? g->len : cap - n;
+        memcpy(buf + n, s->out + g->off, k);
+        n += k;
+        g->off += k;
+        g->len -= k;
+        if (g->len == 0)
+            s->first_seg++;
+    }
+    if (s->first_seg == s->n_seg) {
+        s->first_seg = s->n_seg = 0;
+        s->out_len = 0;
+    }
+    return n;
+}
+
+/* ---- life ----------------------------------------------------------------------------- */
+
+static const struct sim_vendor *hooks_for(const char *id)
+{
+    static const struct sim_vendor *const all[] = {&sim_vendor_quectel, &sim_vendor_simcom,
+                                                   &sim_vendor_airm2m, &sim_vendor_qualcomm,
+                                                   &sim_vendor_fibocom};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->id, id) == 0)
+            return all[i];
+    return &sim_vendor_generic;
+}
+
+int sim_init(struct sim *s, const struct gram_vendor *v, const struct sim_options *o)
+{
+    memset(s, 0, sizeof *s);
+    s->v = v;
+    s->vx = hooks_for(v->id);
+    if (o)
+        s->o = *o;
+    if (s->o.time_scale <= 0)
+        s->o.time_scale = 1.0;
+    gram_dialect_default(&s->d, v);
+    const struct gram_dialect *dp = &s->d;
+    if (at_index_build(&s->ix, &v, &dp, 1) != 0)
+        return -1;
+    at_line_ctx_init(&s->lc, v, &s->ix.slots[0].d);
+    s->echo = v->echo;
+    s->state = v->machine ? v->machine->initial : -1;
+    snprintf(s->revision, sizeof s->revision, "%s", s->vx->revision);
+    if (s->vx->init)
+        s->vx->init(s);
+    return 0;
+}
+
+void sim_free(struct sim *s)
+{
+    if (s->vx && s->vx->free)
+        s->vx->free(s);
+    at_index_free(&s->ix);
+    free(s->seg);
+    free(s->out);
+    free(s->image);
+    memset(s, 0, sizeof *s);
+}
+
+const struct sim_vendor sim_vendor_generic = {
+    "generic", "otacheck", "reference module", "otacheck-sim-1.0", NULL, NULL, NULL, 0,
+};

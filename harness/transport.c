@@ -1,0 +1,103 @@
+/* harness/transport.c — target specs, and what the transports share. */
+#include "harness/transport.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t hx_monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **out, char *err,
+            size_t errlen)
+{
+    static const struct {
+        const char *prefix;
+        int (*open)(const char *, struct hx_transport **, char *, size_t);
+    } kinds[] = {
+        {"exec:", hx_open_exec}, {"pty:", hx_open_pty},
+    };
+    *out = NULL;
+    int r;
+    if (strncmp(spec, "sim:", 4) == 0) {
+        r = hx_open_sim(spec + 4, gs, out, err, errlen);
+    } else {
+        r = -1;
+        snprintf(err, errlen,
+                 "unknown target '%s': use sim:<vendor>, exec:<command>, pty:<path>, "
+                 "serial:<device>[,baud=N][,flow=none|rtscts|xonxoff] or tcp:<host>:<port>",
+                 spec);
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+            if (strncmp(spec, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+                r = kinds[i].open(spec + strlen(kinds[i].prefix), out, err, errlen);
+    }
+    if (r == 0)
+        snprintf((*out)->spec, sizeof (*out)->spec, "%s", spec);
+    return r;
+}
+
+void hx_close(struct hx_transport *t)
+{
+    if (t)
+        t->ops->close(t);
+}
+
+int hx_write(struct hx_transport *t, const void *p, size_t n)
+{
+    if (!t->pace_us)
+        return t->ops->write(t, p, n);
+    /* per-byte pacing for modules that drop bytes written back to back */
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        if (t->ops->write(t, b + i, 1) != 0)
+            return -1;
+        if (!t->virtual_time && i + 1 < n)
+            usleep(t->pace_us);
+    }
+    return 0;
+}
+
+long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns)
+{
+    struct pollfd pf = {fd, POLLIN, 0};
+    int ms = (int)((timeout_ns + 999999) / 1000000);
+    for (;;) {
+        int r = poll(&pf, 1, ms);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 0;
+        ssize_t n = read(fd, p, cap);
+        if (n > 0)
+            return (long)n;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return -1; /* end of file or error: the module is gone */
+    }
+}
+
+int hx_fd_write(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && (errno == EINTR || errno == EAGAIN)) {
+            struct pollfd pf = {fd, POLLOUT, 0};
+            poll(&pf, 1, 1000);
+            continue;
+        }
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}

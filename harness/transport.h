@@ -1,0 +1,70 @@
+/* harness/transport.h — how the harness reaches a module (DESIGN.md layer 3, targets):
+ *
+ *   sim:<vendor>[,fault=a+b][,time-scale=F]   the reference module in-process, on a virtual
+ *                                              clock (the default target)
+ *   exec:<command>                            a program on a pseudo-terminal
+ *   pty:<path>                                an existing pty or tty, through termios
+ *   serial:<device>[,baud=N][,flow=none|rtscts|xonxoff]   through libserialport
+ *   tcp:<host>:<port>                         raw TCP, as ser2net and labgrid export a port
+ *
+ * Every transport reads with a time limit and says what time it is: real monotonic time,
+ * or the virtual time of the in-process module. */
+#ifndef OTACHECK_HARNESS_TRANSPORT_H
+#define OTACHECK_HARNESS_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grammar/model.h"
+
+struct hx_transport;
+
+struct hx_transport_ops {
+    /* All of it, or -1: the port is gone. */
+    int (*write)(struct hx_transport *t, const uint8_t *p, size_t n);
+    /* Up to cap bytes, waiting at most timeout_ns: >0 bytes, 0 nothing in time, -1 gone. */
+    long (*read)(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns);
+    uint64_t (*now)(struct hx_transport *t);
+    void (*close)(struct hx_transport *t);
+};
+
+struct hx_transport {
+    const struct hx_transport_ops *ops;
+    char spec[512];
+    bool virtual_time;     /* sim: waits cost nothing */
+    uint32_t pace_us;      /* pause between bytes written (modules that drop bytes) */
+    char vendor_hint[32];  /* sim:<vendor> says which vendor it is */
+};
+
+/* Opens a target. gs: the grammars (sim: needs them). Returns 0, or -1 with a message in err
+ * (a usage error: bad spec) or -2 (the target cannot be reached). */
+int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **out, char *err,
+            size_t errlen);
+void hx_close(struct hx_transport *t);
+
+int hx_write(struct hx_transport *t, const void *p, size_t n);
+static inline long hx_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns)
+{
+    return t->ops->read(t, p, cap, timeout_ns);
+}
+static inline uint64_t hx_now(struct hx_transport *t)
+{
+    return t->ops->now(t);
+}
+
+/* The monotonic clock, ns. */
+uint64_t hx_monotonic_ns(void);
+
+/* The transports (transport_<kind>.c). Each returns 0, -1 (bad spec) or -2 (unreachable). */
+int hx_open_sim(const char *arg, const struct gram_set *gs, struct hx_transport **out, char *err, size_t n);
+int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n);
+int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n);
+int hx_open_serial(const char *arg, struct hx_transport **out, char *err, size_t n);
+int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n);
+
+/* For fd-based transports (pty, exec, tcp): read with poll(). */
+long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns);
+int hx_fd_write(int fd, const uint8_t *p, size_t n);
+
+#endif
