@@ -1,0 +1,105 @@
+/* reports/report.h — the results of a conformance run and the files they are written to
+ * (DESIGN.md layer 5): JUnit XML (as Jenkins and GitLab read it), TAP 14, JSON with a
+ * documented schema (reports/SCHEMA.md), a self-contained HTML page, and a JSON-lines
+ * stream appended and flushed as each case ends, so that a killed run keeps every case
+ * that finished. The other files are written at the end, each atomically (a temporary
+ * file renamed into place); they can also be rebuilt from the stream of a run that was
+ * killed (otacheck report --from DIR/results.jsonl).
+ *
+ * The conformance layer masks credentials before it hands text over; the writer masks
+ * again every secret it was told about (rp_add_secret) in every text it writes, as a last
+ * line of defence. */
+#ifndef OTACHECK_REPORTS_REPORT_H
+#define OTACHECK_REPORTS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum rp_verdict { RP_PASS, RP_FAIL, RP_NA, RP_ERROR };
+
+const char *rp_verdict_name(enum rp_verdict v); /* "PASS", "FAIL", "N/A", "ERROR" */
+
+/* One module a run talked to (one per vendor in a run). */
+struct rp_target {
+    const char *vendor;            /* "quectel" */
+    const char *vendor_name;       /* "Quectel QuecThing OTA (...)" */
+    const char *spec;              /* "sim:quectel", "serial:/dev/ttyUSB2,baud=115200" */
+    const char *manufacturer;      /* from ATI (NULL when it did not answer) */
+    const char *model;             /* from ATI */
+    const char *revision;          /* from AT+CGMR (or ATI) */
+    const char *grammar_source;    /* the grammar's first source document */
+    unsigned grammar_revision;     /* the grammar file's 'revision' */
+    const char *dialect;           /* the dialect choices in force, "knob=a|b,..." */
+    const char *caps_file;         /* the capability file, or NULL */
+    const char *caps_note;         /* e.g. "no capability file: the reference module's defaults" */
+    bool destructive_allowed;
+    double overhead_ms;            /* measured transport overhead (a round trip of AT), -1 unknown */
+};
+
+/* One case's result. Every string is copied by rp_case. */
+struct rp_case {
+    const char *id;          /* unique, stable: "quectel/+QIOTUPDATE/write/valid/update_action=3" */
+    const char *suite;       /* the CUnit suite: "quectel +QIOTUPDATE", "quectel flow fota" */
+    const char *name;        /* the case within its suite: "write valid update_action=3" */
+    const char *vendor;
+    const char *command;     /* "+QIOTUPDATE" ("" for a flow) */
+    const char *form;        /* "test", "read", "write", "exec", "flow", "example" */
+    enum rp_verdict verdict;
+    const char *rule;        /* the rule the case checks (FAIL: the rule broken) */
+    const char *reason;      /* FAIL: what is wrong; N/A: why not run; ERROR: what stopped it */
+    const char *expected;    /* FAIL: what the rule wants */
+    const char *seen;        /* FAIL: what came */
+    double latency_ms;       /* command's last byte -> final's last byte; < 0: not measured */
+    double first_byte_ms;   /* command's last byte -> first response byte; < 0: none */
+    double limit_ms;         /* the grammar's limit; 0: none */
+    double duration_ms;      /* wall time the case took */
+    const char *transcript;  /* "> AT+X\n< OK\n", credentials masked */
+    unsigned target;         /* index of its rp_target */
+};
+
+struct rp_run {
+    const char *tool_version;   /* "otacheck 0.1.0" */
+    const char *command_line;   /* how it was started, credentials masked */
+    const char *host;
+    const char *started_at;     /* ISO 8601 UTC */
+    const char *finished_at;
+    bool interrupted;           /* killed, or the port vanished: the report is partial */
+    const char *stopped_because;/* why it stopped early, or NULL */
+};
+
+enum rp_format {
+    RP_JUNIT = 1u << 0, /* junit.xml */
+    RP_TAP = 1u << 1,   /* results.tap */
+    RP_JSON = 1u << 2,  /* results.json */
+    RP_HTML = 1u << 3,  /* report.html */
+};
+
+struct rp_writer;
+
+/* Parses "junit,tap,json,html" into a mask; 0 and a message on an unknown name. */
+unsigned rp_parse_formats(const char *list, char *err, size_t errlen);
+
+/* Creates dir (and parents) and starts DIR/results.jsonl. Returns NULL with a message. */
+struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t errlen);
+/* A text never to be written unmasked (a credential). */
+void rp_add_secret(struct rp_writer *w, const char *secret);
+/* Adds a target; returns its index for rp_case.target. Streamed at once. */
+unsigned rp_add_target(struct rp_writer *w, const struct rp_target *t);
+/* Records a case and appends it to the stream (written and flushed before returning). */
+void rp_case(struct rp_writer *w, const struct rp_case *c);
+/* Writes the other files atomically. Returns 0, or -1 with a message. */
+int rp_finish(struct rp_writer *w, const struct rp_run *run, char *err, size_t errlen);
+void rp_free(struct rp_writer *w);
+
+/* Counts so far. */
+struct rp_counts {
+    unsigned total, pass, fail, na, error;
+};
+struct rp_counts rp_counts(const struct rp_writer *w);
+
+/* Rebuilds the files of a run from its stream (a run that was killed): reads jsonl, writes
+ * the formats into dir. Returns 0, or -1 with a message. */
+int rp_rebuild(const char *jsonl, const char *dir, unsigned formats, char *err, size_t errlen);
+
+#endif
