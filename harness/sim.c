@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "parser/machine.h"
 #include "parser/render.h"
 
 struct sim_segment {
@@ -157,16 +158,7 @@ void sim_emit_line(struct sim *s, uint64_t delay, const char *text)
 
 static void machine_urc(struct sim *s, const struct gram_line *u)
 {
-    const struct gram_machine *m = s->v->machine;
-    if (!m || s->state < 0)
-        return;
-    for (uint16_t i = 0; i < m->n_tr; i++) {
-        const struct gram_transition *t = &m->tr[i];
-        if (t->kind == GE_URC && t->urc && t->urc->tpl.ops == u->tpl.ops && (t->from >> s->state & 1)) {
-            s->state = t->to;
-            return;
-        }
-    }
+    s->state = at_machine_urc(s->v->machine, s->state, u);
 }
 
 bool sim_emit_info(struct sim *s, uint64_t delay, const struct gram_line *l, const char *const *pairs)
@@ -296,22 +288,7 @@ bool sim_arg_given(const struct at_cmd *c, unsigned i)
 
 void sim_machine_command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 {
-    const struct gram_machine *m = s->v->machine;
-    if (!m || s->state < 0)
-        return;
-    for (uint16_t i = 0; i < m->n_tr; i++) {
-        const struct gram_transition *t = &m->tr[i];
-        if (t->kind != GE_COMMAND || strcasecmp(t->cmd->name, c->cmd->name) != 0 || !(t->from >> s->state & 1))
-            continue;
-        bool match = true;
-        for (uint8_t k = 0; k < t->n_conds && match; k++)
-            match = c->form && at_cond_holds(&t->conds[k], c->form->params, c->args, c->n_args,
-                                             s->v->escapes, line);
-        if (match) {
-            s->state = t->to;
-            return;
-        }
-    }
+    s->state = at_machine_command(s->v->machine, s->state, c, s->v->escapes, line);
 }
 
 /* What a restart does to the module, at the time it happens. */
@@ -320,14 +297,8 @@ static void reboot_now(struct sim *s, const char *revision)
     s->in_len = 0;
     s->in_overflow = false;
     s->boots++;
-    const struct gram_machine *m = s->v->machine;
-    if (m) {
-        int to = m->initial;
-        for (uint16_t i = 0; i < m->n_tr; i++)
-            if (m->tr[i].kind == GE_REBOOT && (s->state < 0 || (m->tr[i].from >> s->state & 1)))
-                to = m->tr[i].to;
-        s->state = to;
-    }
+    if (s->v->machine)
+        s->state = at_machine_reboot(s->v->machine, s->state);
     s->echo = s->v->echo;
     s->cmee = 0;
     if (revision && revision[0])

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "parser/classify.h"
-#include "parser/flowrun.h"
+#include "parser/flowset.h"
 #include "parser/validate.h"
 
 struct ex_state {
@@ -19,8 +19,7 @@ struct ex_state {
     const struct gram_form *form;
     bool have_cmd;
     uint64_t payload_expected;
-    struct at_flow_run flows[4];
-    int n_flows;
+    struct at_flow_set flows;
     const struct gram_line *on_ok, *on_error; /* such lines seen in the exchange */
 };
 
@@ -65,58 +64,10 @@ static void on_send(struct ex_state *s, const struct gram_step *st)
     s->fl.echo_pending = true;
 }
 
-/* Feeds an event (a URC, or a restart when urc is NULL) to the running flows. Flows that a
- * form started together are alternatives: the ones the event does not fit are dropped as
- * long as one fits; when none does, that is the problem. */
+/* Feeds an event (a URC, or a restart when r is NULL) to the running flows. */
 static void flows_event(struct ex_state *s, const struct at_result *r, char *problem, size_t pn)
 {
-    bool fit[4] = {false}, mine[4] = {false};
-    enum at_flow_verdict why[4];
-    int any_fit = 0, any_mine = 0;
-    for (int i = 0; i < s->n_flows; i++) {
-        struct at_flow_run *fr = &s->flows[i];
-        int a = -1;
-        if (r && r->line)
-            a = at_flow_atom_of_urc(fr->f, r->line);
-        bool restart = a < 0 && (!r || (r->line && (r->line->flags & GLF_BOOT)));
-        if (restart)
-            a = at_flow_atom_reboot(fr->f); /* a restart, or a boot URC the flow does not name */
-        if (a < 0 && !(restart && fr->events && !at_flow_finished(fr)))
-            continue;
-        mine[i] = true;
-        any_mine++;
-        /* a restart in the middle of a flow that has none is out of order */
-        why[i] = a < 0 ? AT_FLOW_ORDER : at_flow_step(fr, a, r ? r->line : NULL, r ? r->fields : NULL);
-        if (why[i] == AT_FLOW_ACCEPTED) {
-            fit[i] = true;
-            any_fit++;
-        }
-    }
-    if (!any_mine)
-        return;
-    if (any_fit) {
-        int k = 0;
-        for (int i = 0; i < s->n_flows; i++)
-            if (!mine[i] || fit[i])
-                s->flows[k++] = s->flows[i];
-        s->n_flows = k;
-        return;
-    }
-    for (int i = 0; i < s->n_flows; i++) {
-        if (!mine[i])
-            continue;
-        struct at_flow_run *fr = &s->flows[i];
-        const char *ev = r && r->line ? r->line->name : "reboot";
-        if (why[i] == AT_FLOW_DECREASE) {
-            snprintf(problem, pn, "flow %s: %s went from %" PRId64 " down to %" PRId64, fr->f->name,
-                     fr->broken->text, fr->before, fr->seen);
-        } else {
-            char exp[256];
-            snprintf(problem, pn, "flow %s: '%s' is out of order (expected %s)", fr->f->name, ev,
-                     at_flow_expected(fr, exp, sizeof exp));
-        }
-        return;
-    }
+    at_flow_set_event(&s->flows, r ? r->line : NULL, r ? r->fields : NULL, problem, pn);
 }
 
 static void on_recv(struct ex_state *s, const struct gram_step *st)
@@ -173,11 +124,10 @@ static void on_recv(struct ex_state *s, const struct gram_step *st)
         if (s->form && r.valid && r.line->outcome == GO_OK && s->form->n_starts) {
             size_t o = strlen(reading);
             o += (size_t)snprintf(reading + o, sizeof reading - o, ", starts flow ");
-            for (uint8_t i = 0; i < s->form->n_starts && s->n_flows < 4; i++) {
-                at_flow_start(&s->flows[s->n_flows++], s->form->starts[i], &s->ix->slots[0].d);
+            for (uint8_t i = 0; i < s->form->n_starts; i++)
                 o += (size_t)snprintf(reading + o, sizeof reading - o, "%s%s", i ? " or " : "",
                                       s->form->starts[i]->name);
-            }
+            at_flow_set_start_form(&s->flows, s->form, &s->ix->slots[0].d);
         }
         s->have_cmd = false;
         s->form = NULL;
@@ -237,8 +187,8 @@ int at_check_example(const struct at_index *ix, const struct gram_example *ex, a
         report(&s, &ex->steps[ex->n_steps - 1], "end", "an announced payload never came");
     /* A flow whose events the example shows must be at a point where it may end; an
      * example that shows none of them (only the command and its OK) is just shorter. */
-    for (int i = 0; i < s.n_flows && ex->n_steps; i++) {
-        const struct at_flow_run *fr = &s.flows[i];
+    for (int i = 0; i < s.flows.n && ex->n_steps; i++) {
+        const struct at_flow_run *fr = &s.flows.runs[i];
         if (fr->events && !at_flow_can_end(fr)) {
             char exp[256], problem[400];
             snprintf(problem, sizeof problem, "flow %s stops before its end (next: %s)", fr->f->name,
