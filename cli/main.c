@@ -9,6 +9,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: otacheck <verb> [options]\n"
             "\n"
+            "  conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
+            "          [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html] [--list]\n"
             "  grammar lint|list|dump|dict|corpus|examples [--vendor ID|all] [--grammar FILE]...\n"
             "                                     [--dialect [VENDOR:]KNOB=CHOICE]...\n"
             "  parse FILE [--vendor ID|all] [--chunk N] [--quiet]   (read a capture of module output)\n"
@@ -33,6 +35,8 @@ int main(int argc, char **argv)
         return verb_grammar(argc - 1, argv + 1);
     if (strcmp(verb, "parse") == 0)
         return verb_parse(argc - 1, argv + 1);
+    if (strcmp(verb, "conform") == 0)
+        return verb_conform(argc - 1, argv + 1);
     if (strcmp(verb, "bench") == 0)
         return verb_bench(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {

@@ -37,11 +37,43 @@ static const struct flow_start flows[] = {
      "a manual upgrade with the product key set"},
     {"qualcomm", "otafwup", {NULL}, "AT+OTAFWUP=http,\"http://192.168.1.10:8080\",\"ota.bin\",1",
      "qualcomm-trial", "download with auto reboot, then the trial image accepted"},
-    {"quectel", "fota", {NULL}, "AT+QIOTOTAREQ=1", "quectel-fota",
+    {"quectel", "fota", {"AT+QIOTMCUVER=\"MCU\",\"2_0_0\"", NULL}, "AT+QIOTOTAREQ=1", "quectel-fota",
      "a module firmware plan: confirmed, downloaded, installed across a restart"},
     {"quectel", "sota", {"AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", NULL}, "AT+QIOTOTAREQ=1", "quectel-sota",
      "an MCU firmware plan: confirmed, read block by block with AT+QIOTOTARD, checked, reported"},
 };
+
+/* Quectel: the routes go through the MCU SOTA (an MCU at version 1_0_0 gets a plan from the
+ * reference cloud), which can be left at every step: refused (QIOTUPDATE=0), or reported
+ * as failed (the MCU reports a version that is not the target: 10706). */
+#define Q_PLAN "> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "> AT+QIOTOTAREQ=0", "< plan"
+#define Q_FAIL "> AT+QIOTUPDATE=3", "< updating", "> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "< ota-fail"
+/* Qualcomm: a download from the reference server without restart (flag 0) ends in
+ * 'downloaded'; with restart (flag 1) the trial image runs after it. */
+#define QC_FWUP(flag) "> AT+OTAFWUP=http,\"http://192.168.1.10:8080\",\"ota.bin\"," flag
+
+static const struct state_route routes[] = {
+    {"quectel", "plan", {Q_PLAN, NULL}, {"> AT+QIOTUPDATE=0", NULL}},
+    {"quectel", "submitted", {Q_PLAN, "> AT+QIOTUPDATE=1", NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
+    {"quectel", "dlstart", {NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
+    {"quectel", "downloading", {NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
+    {"quectel", "downloaded", {Q_PLAN, "> AT+QIOTUPDATE=1", "< dl-done-mcu", NULL}, {Q_FAIL, NULL}},
+    {"quectel", "updating", {Q_PLAN, "> AT+QIOTUPDATE=1", "< dl-done-mcu", "> AT+QIOTUPDATE=3", "< updating", NULL},
+     {"> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "< ota-fail", NULL}},
+    {"quectel", "module-downloaded", {NULL}, {"< ota-ok|ota-fail", NULL}},
+    {"qualcomm", "downloading", {QC_FWUP("0"), NULL}, {"< fin|dl-failed", NULL}},
+    /* no way back without a restart; it accepts what the initial state accepts */
+    {"qualcomm", "downloaded", {QC_FWUP("0"), "< fin", NULL}, {NULL}},
+    {"qualcomm", "trial", {QC_FWUP("1"), "< fin", "~ 1000", NULL}, {"> AT+OTATRIAL=1,0", NULL}},
+};
+
+const struct state_route *state_route_for(const char *vendor, const char *state)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (strcmp(routes[i].vendor, vendor) == 0 && strcmp(routes[i].state, state) == 0)
+            return &routes[i];
+    return NULL;
+}
 
 const struct ota_defaults *ota_defaults_for(const char *vendor)
 {

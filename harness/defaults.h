@@ -37,7 +37,18 @@ struct flow_start {
     const char *note;
 };
 
+/* How to bring the module into a state of its machine (grammar "machine") from the
+ * initial state, and back. Steps: "> LINE" sends a command that must end OK, "< A|B" waits
+ * for URC A or B, "~ MS" waits that many milliseconds (a restart nothing announces). */
+#define ROUTE_MAX_STEPS 10
+struct state_route {
+    const char *vendor, *state;
+    const char *to[ROUTE_MAX_STEPS];    /* NULL-terminated */
+    const char *back[ROUTE_MAX_STEPS];  /* to the initial state; NULL-terminated */
+};
+
 const struct ota_defaults *ota_defaults_for(const char *vendor);
+const struct state_route *state_route_for(const char *vendor, const char *state);
 const struct flow_start *flow_start_for(const char *vendor, const char *flow);
 
 #endif

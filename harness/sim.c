@@ -15,6 +15,24 @@ struct sim_segment {
     size_t off, len;
 };
 
+struct sim_effect {
+    uint64_t due;
+    const struct gram_line *urc; /* a URC: the state machine moves; NULL: a restart */
+    char revision[64];           /* a restart: the firmware it comes up with ("" the same) */
+};
+
+static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc, const char *revision)
+{
+    if (s->n_effects == s->cap_effects) {
+        s->cap_effects = s->cap_effects ? s->cap_effects * 2 : 16;
+        s->effects = realloc(s->effects, s->cap_effects * sizeof *s->effects);
+    }
+    struct sim_effect *e = &s->effects[s->n_effects++];
+    e->due = due;
+    e->urc = urc;
+    snprintf(e->revision, sizeof e->revision, "%s", revision ? revision : "");
+}
+
 /* ---- faults ---------------------------------------------------------------------- */
 
 static const struct sim_fault_info faults[SF__COUNT] = {
@@ -156,10 +174,6 @@ void sim_emit_line(struct sim *s, uint64_t delay, const char *text)
     free(b);
 }
 
-static void machine_urc(struct sim *s, const struct gram_line *u)
-{
-    s->state = at_machine_urc(s->v->machine, s->state, u);
-}
 
 bool sim_emit_info(struct sim *s, uint64_t delay, const struct gram_line *l, const char *const *pairs)
 {
@@ -177,7 +191,8 @@ bool sim_emit_urc(struct sim *s, uint64_t delay, const char *urc, const char *co
         return false;
     if (!sim_emit_info(s, delay, u, pairs))
         return false;
-    machine_urc(s, u);
+    if (s->v->machine)
+        add_effect(s, s->last_due, u, NULL); /* when it is sent */
     return true;
 }
 
@@ -305,16 +320,19 @@ static void reboot_now(struct sim *s, const char *revision)
         snprintf(s->revision, sizeof s->revision, "%s", revision);
 }
 
-static void apply_due_reboots(struct sim *s, uint64_t now)
+/* Applies the effects whose time has come, in order. */
+static void apply_due_effects(struct sim *s, uint64_t now)
 {
-    unsigned k = 0;
-    for (unsigned i = 0; i < s->n_reboots; i++) {
-        if (s->reboots[i].due <= now)
-            reboot_now(s, s->reboots[i].revision);
+    size_t k = 0;
+    while (k < s->n_effects && s->effects[k].due <= now) {
+        const struct sim_effect *e = &s->effects[k++];
+        if (e->urc)
+            s->state = at_machine_urc(s->v->machine, s->state, e->urc);
         else
-            s->reboots[k++] = s->reboots[i];
+            reboot_now(s, e->revision);
     }
-    s->n_reboots = k;
+    memmove(s->effects, s->effects + k, (s->n_effects - k) * sizeof *s->effects);
+    s->n_effects -= k;
 }
 
 void sim_upgrade_at_reboot(struct sim *s, const char *revision)
@@ -327,14 +345,10 @@ void sim_reboot(struct sim *s, uint64_t delay)
     uint64_t due = s->now + delay;
     if (due < s->last_due)
         due = s->last_due; /* after what was written before it */
-    if (s->n_reboots < SIM_MAX_REBOOTS) {
-        s->reboots[s->n_reboots].due = due;
-        snprintf(s->reboots[s->n_reboots].revision, sizeof s->reboots[0].revision, "%s", s->next_revision);
-        s->n_reboots++;
-    }
+    add_effect(s, due, NULL, s->next_revision);
     s->next_revision[0] = '\0';
     if (delay == 0)
-        apply_due_reboots(s, s->now);
+        apply_due_effects(s, s->now);
     /* the boot announcements the grammar knows (RDY ...) */
     for (uint16_t i = 0; i < s->v->n_urcs; i++) {
         const struct gram_line *u = &s->v->urcs[i];
@@ -682,7 +696,7 @@ void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
     s->now = now;
     if (s->last_due < now)
         s->last_due = now;
-    apply_due_reboots(s, now);
+    apply_due_effects(s, now);
     for (size_t i = 0; i < n; i++) {
         uint8_t b = data[i];
         if (s->hung)
@@ -777,6 +791,7 @@ void sim_free(struct sim *s)
     free(s->seg);
     free(s->out);
     free(s->image);
+    free(s->effects);
     memset(s, 0, sizeof *s);
 }
 

@@ -69,9 +69,9 @@ struct sim_options {
 
 struct sim_vendor;
 struct sim_segment;
+struct sim_effect;
 
 #define SIM_MAX_STORE 64
-#define SIM_MAX_REBOOTS 8
 
 struct sim {
     const struct gram_vendor *v;
@@ -114,12 +114,11 @@ struct sim {
     char md5[33], sha256[65];
     uint32_t crc32;
 
-    /* restarts to come: they take effect when their time comes */
-    struct {
-        uint64_t due;
-        char revision[64];        /* the firmware it restarts into ("" the same) */
-    } reboots[SIM_MAX_REBOOTS];
-    unsigned n_reboots;
+    /* what the output still to come does to the module (a URC moves the state machine, a
+     * restart resets it), in order: each takes effect when its time comes, so a command
+     * sent before it still meets the old state */
+    struct sim_effect *effects;
+    size_t n_effects, cap_effects;
     char next_revision[64];
 
     void *vstate;                 /* vendor hooks' own state */

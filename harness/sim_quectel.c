@@ -46,7 +46,10 @@ static void plan(struct sim *s)
     const struct ota_defaults *d = ota_defaults_for("quectel");
     const char *mcu = sim_get(s, "+QIOTMCUVER MCU_number");
     const char *mver = sim_get(s, "+QIOTMCUVER MCU_version");
-    q->mcu_plan = mcu && mcu[0];
+    /* the cloud has a plan for a component whose version is not the target's */
+    q->mcu_plan = mcu && mcu[0] && !(mver && strcmp(mver, d->mcu_target) == 0);
+    if (!q->mcu_plan && strcmp(s->revision, d->module_target) == 0)
+        return; /* nothing to offer */
     char comp[64], src[96], dst[96], space[32];
     field(comp, sizeof comp, "componentNo", "%s", q->mcu_plan ? mcu : d->module_component);
     field(src, sizeof src, "sourceVersion", "%s", q->mcu_plan ? (mver ? mver : "") : s->revision);

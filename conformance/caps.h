@@ -1,0 +1,51 @@
+/* conformance/caps.h — the capability file: what a module claims and how to run the suite
+ * against it (INI, read with inih; a commented example is conformance/caps.example.ini).
+ *
+ *   [module]       vendor, target, allow-destructive, pace-us
+ *   [claims]       not-supported (commands it lacks: N/A), flows (the flows it claims)
+ *   [dialect]      knob = choice|choice   (the dialect choices the module makes)
+ *   [ota]          plan-staged = yes|no; <flow>.setup = LINE (repeatable); <flow>.start = LINE
+ *   [credentials]  name = value: never written unmasked; ${name} in [ota] lines is replaced
+ *
+ * Errors name the file and line: "caps.ini:12: unknown key 'vendr' in [module]". */
+#ifndef OTACHECK_CONFORMANCE_CAPS_H
+#define OTACHECK_CONFORMANCE_CAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CAPS_MAX_LIST 32
+#define CAPS_MAX_FLOWS 8
+#define CAPS_MAX_SETUP 4
+
+struct cf_flow_caps {
+    char *flow;
+    char *setup[CAPS_MAX_SETUP + 1];  /* NULL-terminated */
+    char *start;
+};
+
+struct cf_caps {
+    char *path;
+    char *vendor;
+    char *target;
+    int allow_destructive;            /* -1: not said */
+    unsigned pace_us;
+    char *not_supported[CAPS_MAX_LIST + 1];
+    char *flows[CAPS_MAX_LIST + 1];
+    bool flows_given;
+    char *dialect[CAPS_MAX_LIST + 1]; /* "knob=choice|choice" */
+    int plan_staged;                  /* -1: not said */
+    struct cf_flow_caps flow[CAPS_MAX_FLOWS];
+    unsigned n_flow;
+    char *secret_names[CAPS_MAX_LIST + 1];
+    char *secrets[CAPS_MAX_LIST + 1];
+};
+
+/* Reads the file. Returns 0, or -1 with "file:line: what is wrong" in err. */
+int cf_caps_load(struct cf_caps *c, const char *path, char *err, size_t errlen);
+void cf_caps_init(struct cf_caps *c);
+void cf_caps_free(struct cf_caps *c);
+/* The start of a flow the file gives, or NULL. */
+const struct cf_flow_caps *cf_caps_flow(const struct cf_caps *c, const char *flow);
+
+#endif

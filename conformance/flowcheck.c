@@ -1,0 +1,335 @@
+/* conformance/flowcheck.c — see flowcheck.h. */
+#include "conformance/flowcheck.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "parser/classify.h"
+#include "parser/validate.h"
+#include "parser/verror.h"
+
+#define MS 1000000ull
+
+static void fail(struct cf_flowcheck *fc, const char *rule, const char *expected, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fail(struct cf_flowcheck *fc, const char *rule, const char *expected, const char *fmt, ...)
+{
+    if (fc->rule)
+        return; /* the first thing wrong is the verdict */
+    fc->rule = rule;
+    snprintf(fc->expected, sizeof fc->expected, "%s", expected);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fc->seen, sizeof fc->seen, fmt, ap);
+    va_end(ap);
+}
+
+void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const struct gram_dialect *d,
+                   const struct gram_form *form, const struct gram_flow *flow, uint64_t now)
+{
+    memset(fc, 0, sizeof *fc);
+    fc->ix = ix;
+    fc->d = d;
+    if (flow)
+        at_flow_set_start(&fc->set, flow, d);
+    else
+        at_flow_set_start_form(&fc->set, form, d);
+    fc->t_start = fc->t_last = now;
+    fc->last_atom = -1;
+    fc->next_start = -1;
+}
+
+void cf_flow_free(struct cf_flowcheck *fc)
+{
+    free(fc->data);
+    fc->data = NULL;
+}
+
+bool cf_flow_started(const struct cf_flowcheck *fc)
+{
+    return at_flow_set_started(&fc->set);
+}
+
+/* The flow the checks and limits are read from: the first alternative still running. */
+static const struct gram_flow *current(const struct cf_flowcheck *fc)
+{
+    return fc->set.n ? fc->set.runs[0].f : NULL;
+}
+
+static void announce(struct cf_flowcheck *fc, const struct at_result *r, const uint8_t *line)
+{
+    for (int k = 0; k < fc->set.n; k++) {
+        const struct gram_flow *f = fc->set.runs[k].f;
+        for (uint16_t i = 0; i < f->n_checks; i++) {
+            const struct gram_flow_check *ck = &f->checks[i];
+            if (ck->kind == GCK_NONDECREASING || ck->kind == GCK_FIRST || ck->kind == GCK_STEP)
+                continue;
+            if (!ck->urc || ck->urc->tpl.ops != r->line->tpl.ops || ck->field < 0 || ck->field >= r->n_fields)
+                continue;
+            if (!gram_guard_ok(fc->d, ck->guard) || fc->n_announced == CF_FLOW_MAX_ANNOUNCED)
+                continue;
+            const struct at_value *v = &r->fields[ck->field];
+            if (v->kind == AT_V_ABSENT)
+                continue; /* an optional digest not sent (SHA256 when not asked for) */
+            char *out = fc->announced[fc->n_announced].value;
+            size_t n = at_value_decode(line, v, fc->ix->slots[0].v->escapes, (uint8_t *)out, 95);
+            out[n < 95 ? n : 95] = '\0';
+            fc->announced[fc->n_announced++].ck = ck;
+        }
+    }
+}
+
+bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e)
+{
+    if (e->cls != AT_CLS_URC && !e->reboot)
+        return false;
+    struct at_result r;
+    at_classify_line(fc->ix, NULL, (const uint8_t *)e->text, e->len, &r);
+    const struct gram_line *urc = r.cls == AT_CLS_URC ? r.line : NULL;
+    if (urc && !r.valid) {
+        /* an event of the flow that breaks its own grammar */
+        bool ours = false;
+        for (int k = 0; k < fc->set.n; k++)
+            ours |= at_flow_atom_of_urc(fc->set.runs[k].f, urc) >= 0;
+        if (ours) {
+            char msg[300];
+            at_verror_format(&r.err, fc->d, msg, sizeof msg);
+            fail(fc, "response-syntax", urc->tpl.text, "\"%.120s\": %s", e->text, msg);
+            return true;
+        }
+        return false;
+    }
+    char problem[400] = "";
+    enum at_flowset_result res = at_flow_set_event(&fc->set, urc, urc ? r.fields : NULL, problem, sizeof problem);
+    if (res == AT_FS_IGNORED)
+        return false;
+    char exp[300];
+    switch (res) {
+    case AT_FS_ORDER:
+        fail(fc, "flow-order", at_flow_set_expected(&fc->set, exp, sizeof exp), "%s", problem);
+        break;
+    case AT_FS_DECREASE:
+        fail(fc, "flow-fields", "a value that never decreases", "%s", problem);
+        break;
+    default:
+        break;
+    }
+    fc->events++;
+    fc->t_last = e->t_last;
+    fc->last_event = urc;
+    const struct gram_flow *f = current(fc);
+    fc->last_atom = f ? (urc ? at_flow_atom_of_urc(f, urc) : at_flow_atom_reboot(f)) : -1;
+    if (urc)
+        announce(fc, &r, (const uint8_t *)e->text);
+    return true;
+}
+
+void cf_flow_exchange(struct cf_flowcheck *fc, const struct hx_session *s, const struct hx_exchange *x)
+{
+    if (!x->form || x->final_ev < 0 || !x->payload_len)
+        return;
+    const struct hx_event *fin = &s->ev[x->final_ev];
+    if (!fin->line || fin->line->outcome != GO_OK)
+        return;
+    struct at_cmdline cl;
+    struct at_verror err;
+    if (at_validate_command(fc->ix, -1, (const uint8_t *)x->cmd, strlen(x->cmd), &cl, &err) != AT_OK)
+        return;
+    const struct at_cmd *c = &cl.cmds[cl.n - 1];
+    const struct gram_flow *f = current(fc);
+    for (uint16_t i = 0; f && i < f->n_checks; i++) {
+        const struct gram_flow_check *ck = &f->checks[i];
+        if ((ck->kind != GCK_FIRST && ck->kind != GCK_STEP) || ck->form != c->form || ck->param < 0 ||
+            ck->param >= c->n_args || !c->args[ck->param].is_int || !gram_guard_ok(fc->d, ck->guard))
+            continue;
+        int64_t v = c->args[ck->param].i;
+        if (ck->kind == GCK_FIRST && fc->reads == 0) {
+            bool ok = false;
+            char allowed[96] = "";
+            size_t o = 0;
+            for (uint8_t k = 0; k < ck->n_values; k++) {
+                if (!gram_guard_ok(fc->d, ck->value_guards[k]))
+                    continue;
+                ok |= v == ck->values[k];
+                o += (size_t)snprintf(allowed + o, sizeof allowed - o, "%s%" PRId64, o ? " or " : "", ck->values[k]);
+                if (o >= sizeof allowed)
+                    break;
+            }
+            if (!ok)
+                fail(fc, "flow-integrity", ck->text, "the first read starts at %" PRId64 ", not %s", v, allowed);
+        }
+        if (ck->kind == GCK_STEP && fc->next_start >= 0 && v != fc->next_start)
+            fail(fc, "flow-integrity", ck->text, "a read starts at %" PRId64 "; the one before ended at %" PRId64, v,
+                 fc->next_start);
+    }
+    /* the data, in the order it was read; the next read should start where it ends */
+    if (fc->data_len + x->payload_len > fc->data_cap) {
+        size_t cap = fc->data_cap ? fc->data_cap : 65536;
+        while (cap < fc->data_len + x->payload_len)
+            cap *= 2;
+        uint8_t *d = realloc(fc->data, cap);
+        if (!d)
+            return;
+        fc->data = d;
+        fc->data_cap = cap;
+    }
+    memcpy(fc->data + fc->data_len, x->payload, x->payload_len);
+    fc->data_len += x->payload_len;
+    fc->reads++;
+    for (uint16_t i = 0; f && i < f->n_checks; i++) {
+        const struct gram_flow_check *ck = &f->checks[i];
+        if (ck->kind == GCK_STEP && ck->form == c->form && ck->param >= 0 && ck->param < c->n_args &&
+            c->args[ck->param].is_int)
+            fc->next_start = c->args[ck->param].i + (int64_t)x->payload_len;
+    }
+}
+
+static uint64_t settle_ns(const struct gram_flow *f)
+{
+    return (f && f->settle_ms ? f->settle_ms : 2000) * MS;
+}
+
+/* The "after X within T" limit that applies after the last event, ns (0: none). */
+static uint64_t after_limit(const struct cf_flowcheck *fc)
+{
+    const struct gram_flow *f = current(fc);
+    uint64_t best = 0;
+    for (uint16_t i = 0; f && i < f->n_limits; i++) {
+        const struct gram_flow_limit *l = &f->limits[i];
+        if (l->atom == fc->last_atom || (l->atom < 0 && fc->events)) {
+            uint64_t t = (uint64_t)l->ms * MS;
+            if (!best || t < best)
+                best = t;
+        }
+    }
+    return best;
+}
+
+enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now)
+{
+    if (fc->rule)
+        return CF_FLOW_FAILED;
+    const struct gram_flow *f = current(fc);
+    if (!f)
+        return CF_FLOW_DONE;
+    uint64_t quiet = now - fc->t_last;
+    bool can_end = fc->events && at_flow_set_can_end(&fc->set);
+    if (can_end && quiet >= settle_ns(f))
+        return CF_FLOW_DONE;
+    char exp[300];
+    at_flow_set_expected(&fc->set, exp, sizeof exp);
+    uint64_t after = after_limit(fc);
+    if (!can_end && after && quiet > after) {
+        fail(fc, "flow-end", exp, "nothing came for %.1f s after %s (limit %.1f s)", (double)quiet / 1e9,
+             fc->last_event ? fc->last_event->name : "the restart", (double)after / 1e9);
+        return CF_FLOW_FAILED;
+    }
+    if (!can_end && f->stall_ms && quiet > (uint64_t)f->stall_ms * MS) {
+        if (!fc->events)
+            fail(fc, "flow-end", exp, "no event of the flow came within %u s", f->stall_ms / 1000);
+        else
+            fail(fc, "flow-end", exp, "the flow stopped after %s: nothing for %u s", 
+                 fc->last_event ? fc->last_event->name : "a restart", f->stall_ms / 1000);
+        return CF_FLOW_FAILED;
+    }
+    if (f->total_ms && now - fc->t_start > (uint64_t)f->total_ms * MS) {
+        fail(fc, "flow-end", exp, "the flow took more than its %u s", f->total_ms / 1000);
+        return CF_FLOW_FAILED;
+    }
+    return CF_FLOW_RUNNING;
+}
+
+uint64_t cf_flow_wait(const struct cf_flowcheck *fc, uint64_t now)
+{
+    const struct gram_flow *f = current(fc);
+    if (!f || fc->rule)
+        return 0;
+    uint64_t cands[4] = {0};
+    unsigned n = 0;
+    if (fc->events && at_flow_set_can_end(&fc->set))
+        cands[n++] = fc->t_last + settle_ns(f);
+    if (after_limit(fc))
+        cands[n++] = fc->t_last + after_limit(fc) + 1;
+    if (f->stall_ms)
+        cands[n++] = fc->t_last + (uint64_t)f->stall_ms * MS + 1;
+    if (f->total_ms)
+        cands[n++] = fc->t_start + (uint64_t)f->total_ms * MS + 1;
+    uint64_t until = now + 60000 * MS;
+    for (unsigned i = 0; i < n; i++)
+        if (cands[i] < until)
+            until = cands[i];
+    return until > now ? until - now : 0;
+}
+
+static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out)
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(p, n, d, &len, md, NULL);
+    for (unsigned i = 0; i < len; i++)
+        sprintf(out + 2 * i, "%02x", d[i]);
+    out[2 * len] = '\0';
+}
+
+static void check_data(struct cf_flowcheck *fc)
+{
+    for (unsigned i = 0; i < fc->n_announced && !fc->rule; i++) {
+        const struct gram_flow_check *ck = fc->announced[i].ck;
+        const char *want = fc->announced[i].value;
+        char got[160];
+        switch (ck->kind) {
+        case GCK_SIZE:
+            snprintf(got, sizeof got, "%zu", fc->data_len);
+            if (strtoull(want, NULL, 10) != fc->data_len)
+                fail(fc, "flow-integrity", ck->text, "%s bytes announced, %zu read", want, fc->data_len);
+            break;
+        case GCK_MD5:
+            hex_digest(EVP_md5(), fc->data, fc->data_len, got);
+            if (strcasecmp(got, want) != 0)
+                fail(fc, "flow-integrity", ck->text, "MD5 announced %s, of the %zu bytes read %s", want, fc->data_len, got);
+            break;
+        case GCK_SHA256:
+            hex_digest(EVP_sha256(), fc->data, fc->data_len, got);
+            if (strcasecmp(got, want) != 0)
+                fail(fc, "flow-integrity", ck->text, "SHA-256 announced %s, of the %zu bytes read %s", want,
+                     fc->data_len, got);
+            break;
+        case GCK_CRC32: {
+            uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), fc->data, (uInt)fc->data_len);
+            if (strtoull(want, NULL, 10) != crc)
+                fail(fc, "flow-integrity", ck->text, "CRC-32 announced %s, of the %zu bytes read %u", want,
+                     fc->data_len, crc);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+void cf_flow_finish(struct cf_flowcheck *fc, bool want_ok)
+{
+    if (fc->rule)
+        return;
+    char exp[300];
+    at_flow_set_expected(&fc->set, exp, sizeof exp);
+    if (!fc->events) {
+        fail(fc, "flow-end", exp, "no event of the flow came");
+        return;
+    }
+    if (!at_flow_set_can_end(&fc->set)) {
+        fail(fc, "flow-end", exp, "the flow stopped after %s", fc->last_event ? fc->last_event->name : "a restart");
+        return;
+    }
+    if (fc->reads)
+        check_data(fc);
+    if (want_ok && !fc->rule && at_flow_set_outcome(&fc->set) == GO_ERROR)
+        fail(fc, "flow-outcome", "the flow ends in success with the reference settings",
+             "it ended in failure: %s", fc->last_event ? fc->last_event->name : "?");
+}

@@ -1,0 +1,630 @@
+/* conformance/runner.c — the runner's core: starting on a module, the checked exchange,
+ * states, the cases of one line, and the verdict; see runner.h and steps.h. */
+#include "conformance/runner.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conformance/steps.h"
+#include "harness/defaults.h"
+#include "parser/classify.h"
+#include "parser/machine.h"
+#include "parser/validate.h"
+
+#define MS 1000000ull
+#define TRANSCRIPT_MAX (48 * 1024)
+
+/* ---- what went wrong ------------------------------------------------------------------- */
+
+void cf_fail(struct cf_ctx *cx, const char *rule, const char *expected, const char *fmt, ...)
+{
+    if (cx->rule)
+        return;
+    cx->rule = rule;
+    snprintf(cx->expected, sizeof cx->expected, "%s", expected);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cx->seen, sizeof cx->seen, fmt, ap);
+    va_end(ap);
+}
+
+void cf_error(struct cf_ctx *cx, const char *fmt, ...)
+{
+    if (cx->error || cx->na)
+        return;
+    cx->error = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cx->why, sizeof cx->why, fmt, ap);
+    va_end(ap);
+}
+
+void cf_na(struct cf_ctx *cx, const char *fmt, ...)
+{
+    if (cx->error || cx->na)
+        return;
+    cx->na = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cx->why, sizeof cx->why, fmt, ap);
+    va_end(ap);
+}
+
+void cf_add_finding(struct cf_ctx *cx, const char *rule, const char *expected, const char *seen)
+{
+    if (cx->n_findings == CF_MAX_FINDINGS)
+        return;
+    struct hx_finding *f = &cx->findings[cx->n_findings++];
+    f->rule = rule;
+    snprintf(f->expected, sizeof f->expected, "%s", expected);
+    snprintf(f->seen, sizeof f->seen, "%s", seen);
+    f->event = UINT32_MAX;
+}
+
+void cf_mask(const struct cf_runner *r, const char *line, char *out, size_t n)
+{
+    hx_mask_command(r->s, line, out, n);
+}
+
+/* ---- the state the module should be in ------------------------------------------------ */
+
+void cf_track(struct cf_runner *r)
+{
+    const struct gram_machine *m = r->v->machine;
+    struct hx_session *s = r->s;
+    for (; r->tracked < s->n_ev; r->tracked++) {
+        const struct hx_event *e = &s->ev[r->tracked];
+        if (!m)
+            continue;
+        if (e->reboot) {
+            r->state = at_machine_reboot(m, r->state);
+        } else if (e->sent) {
+            /* a command moves the machine when it was accepted */
+            int outcome = GO_NONE;
+            for (size_t j = r->tracked + 1; j < s->n_ev && s->ev[j].exchange == e->exchange; j++)
+                if (s->ev[j].cls == AT_CLS_FINAL && s->ev[j].line) {
+                    outcome = s->ev[j].line->outcome;
+                    break;
+                }
+            if (outcome != GO_OK)
+                continue;
+            struct at_cmdline cl;
+            struct at_verror err;
+            if (at_validate_command(r->ix, -1, (const uint8_t *)e->text, e->len, &cl, &err) != AT_OK)
+                continue;
+            for (uint8_t k = 0; k < cl.n; k++)
+                r->state = at_machine_command(m, r->state, &cl.cmds[k], r->v->escapes, (const uint8_t *)e->text);
+        } else if (e->cls == AT_CLS_URC && e->valid && e->line) {
+            r->state = at_machine_urc(m, r->state, e->line);
+        }
+    }
+}
+
+static const char *state_name(const struct cf_runner *r, int st)
+{
+    return r->v->machine && st >= 0 ? r->v->machine->states[st] : "-";
+}
+
+/* ---- the checked exchange -------------------------------------------------------------- */
+
+uint64_t cf_timeout_ns(const struct gram_form *f)
+{
+    uint32_t ms = f ? gram_form_time_ms(f) : 0;
+    if (!ms)
+        return 10000 * MS;
+    uint64_t margin = ms < 2000 ? 2000 : ms;
+    if (margin > 60000)
+        margin = 60000;
+    return ((uint64_t)ms + margin) * MS;
+}
+
+int cf_outcome(const struct cf_ctx *cx, const struct hx_exchange *x)
+{
+    if (x->final_ev < 0)
+        return GO_NONE;
+    const struct hx_event *e = &cx->r->s->ev[x->final_ev];
+    return e->line ? e->line->outcome : GO_NONE;
+}
+
+const struct hx_event *cf_documented_refusal(const struct cf_ctx *cx, const struct hx_exchange *x)
+{
+    for (size_t i = x->first_ev; i < x->end_ev; i++) {
+        const struct hx_event *e = &cx->r->s->ev[i];
+        if (e->cls == AT_CLS_INFO && e->valid && e->line && (e->line->flags & GLF_ON_ERROR))
+            return e;
+    }
+    return NULL;
+}
+
+static const struct gram_form *form_of(const struct cf_runner *r, const char *line)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    if (at_identify_command(r->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n)
+        return cl.cmds[cl.n - 1].form;
+    return e.form;
+}
+
+/* After a command got no answer: is the module still there? */
+static void probe(struct cf_ctx *cx)
+{
+    struct cf_runner *r = cx->r;
+    for (int i = 0; i < 2; i++) {
+        if (hx_probe(r->s))
+            return;
+        if (r->s->lost)
+            return;
+    }
+    r->dead = true;
+    snprintf(r->dead_why, sizeof r->dead_why, "no answer to AT after a command went unanswered");
+    cf_add_finding(cx, "liveness", "AT answered with OK after a command got no answer", "no answer to AT");
+}
+
+enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchange *x, bool main)
+{
+    struct cf_runner *r = cx->r;
+    memset(x, 0, sizeof *x);
+    x->final_ev = -1;
+    if (r->lost) {
+        x->status = HX_LOST;
+        cf_error(cx, "the port is gone");
+        return HX_LOST;
+    }
+    if (r->dead) {
+        x->status = HX_TIMEOUT;
+        cf_error(cx, "the module stopped answering earlier (%s)", r->dead_why);
+        return HX_TIMEOUT;
+    }
+    cf_track(r);
+    const struct gram_form *f = form_of(r, line);
+    uint64_t to = cf_timeout_ns(f);
+    if (main && cx->c->expect && strcmp(cx->c->expect, "no-at-prefix") == 0)
+        to = 1000 * MS; /* V.250: a line without AT may be ignored */
+    enum hx_status st = hx_exchange(r->s, line, to, x);
+    bool silence_ok = main && st == HX_TIMEOUT && cx->c->expect && strcmp(cx->c->expect, "no-at-prefix") == 0;
+    for (unsigned i = 0; i < x->n_findings; i++) {
+        const struct hx_finding *fd = &x->findings[i];
+        if (silence_ok && strcmp(fd->rule, "final-result") == 0)
+            continue;
+        /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
+        if (strcmp(fd->rule, "echo") == 0 && x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0)
+            continue;
+        cf_add_finding(cx, fd->rule, fd->expected, fd->seen);
+    }
+    switch (st) {
+    case HX_DONE: {
+        uint32_t limit = x->form ? gram_form_time_ms(x->form) : 0;
+        double lat = (double)(x->t_final - x->t_sent) / 1e6;
+        if (limit && lat > limit) {
+            char exp[96], seen[96];
+            snprintf(exp, sizeof exp, "the final result within %u ms of the command", limit);
+            char shown[200];
+            cf_mask(r, line, shown, sizeof shown);
+            snprintf(seen, sizeof seen, "%.1f ms (%s)", lat, shown);
+            cf_add_finding(cx, "response-time", exp, seen);
+        }
+        break;
+    }
+    case HX_TIMEOUT:
+        if (!silence_ok)
+            probe(cx);
+        break;
+    case HX_REBOOTED:
+        cf_add_finding(cx, "liveness", "an answer to the command", "the module restarted instead of answering");
+        break;
+    case HX_LOST:
+        r->lost = true;
+        char shown[200];
+        cf_mask(r, line, shown, sizeof shown);
+        cf_error(cx, "the port is gone (the module vanished during %s)", shown);
+        break;
+    }
+    cf_track(r);
+    if (main) {
+        cx->have_main = true;
+        cx->limit_ms = x->form ? gram_form_time_ms(x->form) : 0;
+        cx->latency_ms = st == HX_DONE ? (double)(x->t_final - x->t_sent) / 1e6 : -1;
+        cx->first_byte_ms = x->t_first_byte ? (double)(x->t_first_byte - x->t_sent) / 1e6 : -1;
+    }
+    return st;
+}
+
+/* ---- routes between states -------------------------------------------------------------- */
+
+static bool name_in(const char *names, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = names; *p;) {
+        size_t k = strcspn(p, "|");
+        if (k == n && strncmp(p, name, n) == 0)
+            return true;
+        p += k;
+        if (*p == '|')
+            p++;
+    }
+    return false;
+}
+
+bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns)
+{
+    struct hx_session *s = cx->r->s;
+    uint64_t deadline = hx_now(s->t) + timeout_ns;
+    for (;;) {
+        uint64_t now = hx_now(s->t);
+        if (now >= deadline)
+            return false;
+        long i = hx_next_event(s, deadline - now);
+        if (i == -2) {
+            cx->r->lost = true;
+            cf_error(cx, "the port is gone");
+            return false;
+        }
+        if (i < 0)
+            return false;
+        const struct hx_event *e = &s->ev[i];
+        if (e->cls == AT_CLS_URC && e->line && name_in(names, e->line->name)) {
+            cf_track(cx->r);
+            return true;
+        }
+    }
+}
+
+static void wait_ms(struct cf_ctx *cx, uint64_t ms)
+{
+    struct hx_session *s = cx->r->s;
+    uint64_t deadline = hx_now(s->t) + ms * MS;
+    for (uint64_t now = hx_now(s->t); now < deadline && !s->lost; now = hx_now(s->t))
+        if (hx_next_event(s, deadline - now) == -2)
+            break;
+    cf_track(cx->r);
+}
+
+bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose)
+{
+    for (size_t i = 0; steps[i]; i++) {
+        const char *st = steps[i];
+        if (st[0] == '>') {
+            struct hx_exchange x;
+            enum hx_status hs = cf_exchange(cx, st + 2, &x, false);
+            if (hs != HX_DONE || cf_outcome(cx, &x) != GO_OK) {
+                const char *got = hs == HX_DONE && x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "no final result";
+                char shown[300];
+                cf_mask(cx->r, st + 2, shown, sizeof shown);
+                cf_error(cx, "%s: %s answered %s", purpose, shown, got);
+                return false;
+            }
+        } else if (st[0] == '<') {
+            if (!cf_wait_urc(cx, st + 2, 300000 * MS)) {
+                cf_error(cx, "%s: %s did not come", purpose, st + 2);
+                return false;
+            }
+        } else if (st[0] == '~') {
+            wait_ms(cx, strtoull(st + 2, NULL, 10));
+        }
+    }
+    return true;
+}
+
+static bool steps_destructive(const struct cf_runner *r, const char *const *steps)
+{
+    for (size_t i = 0; steps[i]; i++) {
+        if (steps[i][0] != '>')
+            continue;
+        const struct gram_form *f = form_of(r, steps[i] + 2);
+        if (f && gram_form_class(f) == GC_DESTRUCTIVE)
+            return true;
+    }
+    return false;
+}
+
+void cf_back_home(struct cf_ctx *cx)
+{
+    struct cf_runner *r = cx->r;
+    const struct gram_machine *m = r->v->machine;
+    cf_track(r);
+    if (!m || r->state < 0 || r->state == m->initial || r->lost || r->dead)
+        return;
+    const struct state_route *rt = state_route_for(r->v->id, m->states[r->state]);
+    if (!rt || !rt->back[0])
+        return; /* no way back known: the module stays where it is */
+    char purpose[96];
+    snprintf(purpose, sizeof purpose, "back from state %s", m->states[r->state]);
+    cf_run_steps(cx, rt->back, purpose);
+}
+
+bool cf_reach(struct cf_ctx *cx, uint32_t mask)
+{
+    struct cf_runner *r = cx->r;
+    const struct gram_machine *m = r->v->machine;
+    if (!m || !mask)
+        return true;
+    cf_track(r);
+    if (r->state >= 0 && (mask >> r->state & 1))
+        return true;
+    cf_back_home(cx);
+    if (cx->error)
+        return false;
+    if (r->state >= 0 && (mask >> r->state & 1))
+        return true;
+    if (r->state != m->initial) {
+        cf_na(cx, "the module is in state %s and no way from there is known", state_name(r, r->state));
+        return false;
+    }
+    for (uint8_t st = 0; st < m->n_states; st++) {
+        if (!(mask >> st & 1))
+            continue;
+        const struct state_route *rt = state_route_for(r->v->id, m->states[st]);
+        if (!rt || !rt->to[0])
+            continue;
+        if (!r->o.allow_destructive && steps_destructive(r, rt->to)) {
+            cf_na(cx, "reaching state %s needs commands that change the firmware (--allow-destructive)", m->states[st]);
+            return false;
+        }
+        char purpose[96];
+        snprintf(purpose, sizeof purpose, "setting up state %s", m->states[st]);
+        if (!cf_run_steps(cx, rt->to, purpose))
+            return false;
+        if (r->state != st) {
+            cf_error(cx, "setting up state %s: the module should now be in it, but is in %s", m->states[st],
+                     state_name(r, r->state));
+            return false;
+        }
+        return true;
+    }
+    cf_na(cx, "no way to bring the module into the state the case needs is known");
+    return false;
+}
+
+void cf_resync(struct cf_ctx *cx)
+{
+    struct cf_runner *r = cx->r;
+    if (r->lost || r->dead)
+        return;
+    struct hx_exchange x;
+    hx_exchange(r->s, "ATE1", 2000 * MS, &x);
+    cf_track(r);
+}
+
+/* ---- cases of one line ----------------------------------------------------------------- */
+
+static void play_line(struct cf_ctx *cx)
+{
+    const struct cf_case *c = cx->c;
+    struct cf_runner *r = cx->r;
+    uint32_t need = c->kind == CF_REFUSED ? (c->refuse_state >= 0 ? 1u << c->refuse_state : 0) : c->ok_states;
+    if (c->kind != CF_INVALID && !cf_reach(cx, need))
+        return;
+    struct cf_setting saved = {0};
+    if (c->kind == CF_VALID && c->form && gram_form_class(c->form) == GC_CONFIG)
+        cf_setting_save(cx, c->cmd, &saved);
+    struct hx_exchange x;
+    enum hx_status st = cf_exchange(cx, c->line, &x, true);
+    if (st == HX_DONE) {
+        int out = cf_outcome(cx, &x);
+        const char *final = x.final_ev >= 0 ? r->s->ev[x.final_ev].text : "";
+        switch (c->kind) {
+        case CF_TEST_FORM:
+            if (out != GO_OK)
+                cf_fail(cx, "accepts-valid", "OK", "%s", final);
+            else
+                cf_check_test_ranges(cx, &x);
+            break;
+        case CF_READ_FORM:
+        case CF_EXEC_FORM:
+        case CF_VALID:
+            if (out != GO_OK) {
+                const struct hx_event *why = cf_documented_refusal(cx, &x);
+                if (why)
+                    snprintf(cx->note, sizeof cx->note, "refused with a reason the grammar documents: %.200s", why->text);
+                else
+                    cf_fail(cx, "accepts-valid", "OK", "%s (the line is valid: %s)", final, c->what);
+            } else if (x.form && x.form->n_starts) {
+                cf_follow_started(cx, &x);
+            }
+            break;
+        case CF_INVALID:
+        case CF_REFUSED:
+            if (out == GO_OK)
+                cf_fail(cx, c->rule, "an error result", "OK (the line is invalid: %s)", c->what);
+            break;
+        case CF_EXAMPLE:
+            if (out != c->ex_outcome)
+                cf_fail(cx, "example", c->ex_outcome == GO_OK ? "OK, as documented" : "an error, as documented",
+                        "%s", final);
+            break;
+        default:
+            break;
+        }
+    }
+    cf_setting_restore(cx, &saved);
+    cf_back_home(cx);
+}
+
+/* ---- verdicts ------------------------------------------------------------------------ */
+
+/* Which finding decides a case when several rules broke: what makes everything after it
+ * meaningless first. */
+static const char *const rule_order[] = {
+    "liveness",       "final-result", "payload-length", "no-secret-leak", "echo",
+    "clean-output",   "response-syntax", "flow-order",   "flow-fields",    "flow-end",
+    "flow-integrity", "flow-outcome",  "response-time",
+};
+
+static int rank(const char *rule)
+{
+    for (size_t i = 0; i < sizeof rule_order / sizeof rule_order[0]; i++)
+        if (strcmp(rule_order[i], rule) == 0)
+            return (int)i;
+    return (int)(sizeof rule_order / sizeof rule_order[0]);
+}
+
+static void decide(struct cf_ctx *cx, struct cf_result *res)
+{
+    if (cx->na) {
+        res->verdict = RP_NA;
+        snprintf(res->reason, sizeof res->reason, "%s", cx->why);
+        return;
+    }
+    if (cx->error && (cx->r->lost || !cx->n_findings)) {
+        res->verdict = RP_ERROR;
+        snprintf(res->reason, sizeof res->reason, "%s", cx->why);
+        return;
+    }
+    const struct hx_finding *best = NULL;
+    for (unsigned i = 0; i < cx->n_findings; i++)
+        if (!best || rank(cx->findings[i].rule) < rank(best->rule))
+            best = &cx->findings[i];
+    if (best) {
+        res->verdict = RP_FAIL;
+        res->rule = best->rule;
+        snprintf(res->expected, sizeof res->expected, "%s", best->expected);
+        snprintf(res->seen, sizeof res->seen, "%s", best->seen);
+        int o = snprintf(res->reason, sizeof res->reason, "%s: %s", best->rule, best->seen);
+        unsigned others = 0;
+        for (unsigned i = 0; i < cx->n_findings; i++)
+            others += strcmp(cx->findings[i].rule, best->rule) != 0;
+        if (others && o > 0 && (size_t)o < sizeof res->reason)
+            snprintf(res->reason + o, sizeof res->reason - (size_t)o, " (and %u more finding%s)", others,
+                     others > 1 ? "s" : "");
+        return;
+    }
+    if (cx->rule) {
+        res->verdict = RP_FAIL;
+        res->rule = cx->rule;
+        snprintf(res->expected, sizeof res->expected, "%s", cx->expected);
+        snprintf(res->seen, sizeof res->seen, "%s", cx->seen);
+        snprintf(res->reason, sizeof res->reason, "%s: expected %s, got %s", cx->rule, cx->expected, cx->seen);
+        return;
+    }
+    if (cx->error) {
+        res->verdict = RP_ERROR;
+        snprintf(res->reason, sizeof res->reason, "%s", cx->why);
+        return;
+    }
+    res->verdict = RP_PASS;
+    snprintf(res->reason, sizeof res->reason, "%s", cx->note);
+}
+
+void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->latency_ms = res->first_byte_ms = -1;
+    res->rule = c->rule;
+    struct cf_ctx *cx = calloc(1, sizeof *cx);
+    if (!cx) {
+        res->verdict = RP_ERROR;
+        snprintf(res->reason, sizeof res->reason, "out of memory");
+        return;
+    }
+    cx->r = r;
+    cx->c = c;
+    struct hx_session *s = r->s;
+    uint64_t t0 = hx_now(s->t);
+    size_t ev0 = s->n_ev;
+    s->watched = s->n_ev;
+    if (c->na)
+        cf_na(cx, "%s", c->na);
+    else if (r->lost)
+        cf_error(cx, "the port is gone");
+    else if (r->dead)
+        cf_error(cx, "the module stopped answering earlier (%s)", r->dead_why);
+    else if (c->destructive && !r->o.allow_destructive)
+        cf_na(cx, "destructive (it may start a download, flash or restart): run with --allow-destructive");
+    else if (c->kind == CF_FLOW)
+        cf_play_flow(cx);
+    else if (c->kind == CF_READ_WRITE)
+        cf_play_read_write(cx);
+    else
+        play_line(cx);
+    decide(cx, res);
+    if (cx->have_main) {
+        res->latency_ms = cx->latency_ms;
+        res->first_byte_ms = cx->first_byte_ms;
+        res->limit_ms = cx->limit_ms;
+    }
+    res->duration_ms = (double)(hx_now(s->t) - t0) / 1e6;
+    res->transcript = malloc(TRANSCRIPT_MAX);
+    if (res->transcript)
+        hx_transcript(s, ev0, s->n_ev, res->transcript, TRANSCRIPT_MAX);
+    free(cx);
+}
+
+void cf_result_free(struct cf_result *res)
+{
+    free(res->transcript);
+    res->transcript = NULL;
+}
+
+/* ---- starting on a module ------------------------------------------------------------- */
+
+static void first_info(const struct hx_session *s, const struct hx_exchange *x, unsigned nth, char *out, size_t n)
+{
+    unsigned k = 0;
+    out[0] = '\0';
+    for (size_t i = x->first_ev; i < x->end_ev; i++) {
+        const struct hx_event *e = &s->ev[i];
+        if (e->sent || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_FINAL || e->cls == AT_CLS_URC || !e->len)
+            continue;
+        if (k++ == nth) {
+            snprintf(out, n, "%s", e->text);
+            return;
+        }
+    }
+}
+
+int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_runner_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    r->s = s;
+    r->v = s->v;
+    r->ix = &s->ix;
+    r->d = &s->d;
+    if (o)
+        r->o = *o;
+    r->state = r->v->machine ? r->v->machine->initial : -1;
+    r->overhead_ms = -1;
+    bool alive = false;
+    for (int i = 0; i < 3 && !alive && !s->lost; i++)
+        alive = hx_probe(s);
+    if (!alive)
+        return -1;
+    struct hx_exchange x;
+    if (hx_exchange(s, "ATE1", 2000 * MS, &x) == HX_DONE) {
+        /* echo is now checked on every command */
+    }
+    if (hx_exchange(s, "ATI", 2000 * MS, &x) == HX_DONE) {
+        first_info(s, &x, 0, r->manufacturer, sizeof r->manufacturer);
+        first_info(s, &x, 1, r->model, sizeof r->model);
+        char rev[128];
+        first_info(s, &x, 2, rev, sizeof rev);
+        if (strncasecmp(rev, "Revision:", 9) == 0)
+            snprintf(r->revision, sizeof r->revision, "%s", rev + 9 + (rev[9] == ' '));
+    }
+    if (hx_exchange(s, "AT+CGMR", 2000 * MS, &x) == HX_DONE && x.final_ev >= 0 &&
+        s->ev[x.final_ev].line && s->ev[x.final_ev].line->outcome == GO_OK) {
+        char rev[128];
+        first_info(s, &x, 0, rev, sizeof rev);
+        const char *p = strncasecmp(rev, "+CGMR:", 6) == 0 ? rev + 6 + (rev[6] == ' ') : rev;
+        if (*p)
+            snprintf(r->revision, sizeof r->revision, "%s", p);
+    }
+    /* the round trip of the shortest command: the overhead of the way to the module */
+    double lat[5];
+    unsigned n = 0;
+    for (int i = 0; i < 5; i++)
+        if (hx_exchange(s, "AT", 2000 * MS, &x) == HX_DONE)
+            lat[n++] = (double)(x.t_final - x.t_sent) / 1e6;
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && lat[j] < lat[j - 1]; j--) {
+            double t = lat[j];
+            lat[j] = lat[j - 1];
+            lat[j - 1] = t;
+        }
+    if (n)
+        r->overhead_ms = lat[n / 2];
+    r->tracked = s->n_ev;
+    return s->lost ? -1 : 0;
+}

@@ -1,0 +1,64 @@
+/* conformance/runner.h — plays the cases of one vendor against one module and decides
+ * their verdicts (DESIGN.md, "Verdicts"): PASS, FAIL with the rule broken, what was
+ * expected and what came, N/A with the reason, ERROR when the harness could not run it.
+ *
+ * Every exchange of a case is checked, whatever the case is about: exactly one final
+ * result within a bounded time (else a liveness probe), binary data of the announced
+ * length, no credential in a response, the echo, no garbage, every line valid, the
+ * response-time limit. Then the case's own rule. The runner follows the state the module
+ * should be in (the grammar's machine, fed with what it saw), sets up the state a case
+ * needs and brings the module back after it, follows the flows a command starts, and
+ * restores the settings it changed. */
+#ifndef OTACHECK_CONFORMANCE_RUNNER_H
+#define OTACHECK_CONFORMANCE_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conformance/case.h"
+#include "conformance/caps.h"
+#include "harness/session.h"
+#include "reports/report.h"
+
+struct cf_result {
+    enum rp_verdict verdict;
+    const char *rule;
+    char reason[400];
+    char expected[256];
+    char seen[512];
+    double latency_ms;      /* the case's command: last byte written -> final's last byte */
+    double first_byte_ms;
+    double limit_ms;        /* the grammar's limit for it, 0 none */
+    double duration_ms;     /* wall (or virtual) time of the whole case */
+    char *transcript;       /* owned; credentials masked */
+};
+
+struct cf_runner_opts {
+    bool allow_destructive;
+    const struct cf_caps *caps; /* may be NULL: the reference module's defaults are used */
+};
+
+struct cf_runner {
+    struct hx_session *s;
+    const struct gram_vendor *v;
+    const struct at_index *ix;
+    const struct gram_dialect *d;
+    struct cf_runner_opts o;
+    int state;                  /* the machine state the module should be in, -1 none */
+    size_t tracked;             /* log events already applied to state */
+    bool dead;                  /* it stopped answering */
+    bool lost;                  /* the port is gone */
+    char dead_why[200];
+    char manufacturer[128], model[128], revision[128];
+    double overhead_ms;         /* round trip of AT, -1 unknown */
+};
+
+/* Probes the module (AT, up to three times), turns echo on (so it is checked), reads its
+ * identity and measures a round trip. Returns 0, or -1 when it does not answer. */
+int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_runner_opts *o);
+/* Plays one case. */
+void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result *res);
+void cf_result_free(struct cf_result *res);
+
+#endif

@@ -1,0 +1,245 @@
+/* conformance/runner_flow.c — OTA flows: starting one (the capability file's commands, or
+ * the reference cloud's: harness/defaults.h), driving it the way a host does (confirm the
+ * plan, read the image block by block, report the new version, accept the trial image),
+ * and checking it with conformance/flowcheck.h as it goes. Also follows the flows that a
+ * valid command of another case starts, to their end, so the next case meets a quiet
+ * module. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conformance/steps.h"
+#include "harness/defaults.h"
+#include "parser/classify.h"
+
+#define MS 1000000ull
+#define MAX_EVENTS 100000u
+#define READ_BLOCK 1024
+
+/* A host's reaction to an event of the flow. Returns false when it cannot go on. */
+typedef bool (*flow_driver)(struct cf_ctx *cx, struct cf_flowcheck *fc, const struct hx_event *e,
+                            const struct at_result *r);
+
+static bool field_text(const struct hx_event *e, const struct at_result *r, const char *name, uint8_t escapes,
+                       char *out, size_t n)
+{
+    int i = r->line ? gram_line_field(r->line, name) : -1;
+    if (i < 0 || i >= r->n_fields || r->fields[i].kind == AT_V_ABSENT)
+        return false;
+    size_t k = at_value_decode((const uint8_t *)e->text, &r->fields[i], escapes, (uint8_t *)out, n - 1);
+    out[k < n - 1 ? k : n - 1] = '\0';
+    return true;
+}
+
+static bool send_ok(struct cf_ctx *cx, struct cf_flowcheck *fc, const char *line)
+{
+    struct hx_exchange x;
+    enum hx_status st = cf_exchange(cx, line, &x, false);
+    if (st != HX_DONE)
+        return false;
+    cf_flow_exchange(fc, cx->r->s, &x);
+    if (cf_outcome(cx, &x) != GO_OK) {
+        cf_add_finding(cx, "flow-outcome", "OK", line);
+        return false;
+    }
+    return true;
+}
+
+/* Quectel: confirm the plan. */
+static bool drive_quectel_fota(struct cf_ctx *cx, struct cf_flowcheck *fc, const struct hx_event *e,
+                               const struct at_result *r)
+{
+    (void)e;
+    if (r->line && strcmp(r->line->name, "plan") == 0)
+        return send_ok(cx, fc, "AT+QIOTUPDATE=1");
+    return true;
+}
+
+/* Quectel MCU: confirm, read each piece with AT+QIOTOTARD, ask for the next one or report
+ * the update, then report the version the plan promised. */
+static bool drive_quectel_sota(struct cf_ctx *cx, struct cf_flowcheck *fc, const struct hx_event *e,
+                               const struct at_result *r)
+{
+    uint8_t esc = cx->r->v->escapes;
+    if (!r->line)
+        return true;
+    const char *n = r->line->name;
+    char line[256];
+    if (strcmp(n, "plan") == 0) {
+        return send_ok(cx, fc, "AT+QIOTUPDATE=1");
+    } else if (strcmp(n, "dl-done-mcu") == 0) {
+        char a[32], l[32], total[32];
+        if (!field_text(e, r, "startaddr", esc, a, sizeof a) || !field_text(e, r, "piece_length", esc, l, sizeof l) ||
+            !field_text(e, r, "length", esc, total, sizeof total))
+            return false;
+        unsigned long long start = strtoull(a, NULL, 10), len = strtoull(l, NULL, 10), all = strtoull(total, NULL, 10);
+        for (unsigned long long off = start; off < start + len; off += READ_BLOCK) {
+            unsigned long long k = start + len - off < READ_BLOCK ? start + len - off : READ_BLOCK;
+            snprintf(line, sizeof line, "AT+QIOTOTARD=%llu,%llu", off, k);
+            if (!send_ok(cx, fc, line))
+                return false;
+        }
+        return send_ok(cx, fc, start + len < all ? "AT+QIOTUPDATE=2" : "AT+QIOTUPDATE=3");
+    } else if (strcmp(n, "updating") == 0) {
+        const struct ota_defaults *d = ota_defaults_for(cx->r->v->id);
+        snprintf(line, sizeof line, "AT+QIOTMCUVER=\"%s\",\"%s\"", d ? d->mcu_component : "MCU",
+                 d ? d->mcu_target : "2_0_0");
+        return send_ok(cx, fc, line);
+    }
+    return true;
+}
+
+/* Qualcomm: after FIN the module restarts into the trial image (no line says so): wait,
+ * turn echo back on, accept it. */
+static bool drive_qualcomm_trial(struct cf_ctx *cx, struct cf_flowcheck *fc, const struct hx_event *e,
+                                 const struct at_result *r)
+{
+    (void)e, (void)fc;
+    if (!r->line || strncmp(r->line->name, "fin", 3) != 0)
+        return true;
+    const char *wait[] = {"~ 1500", NULL};
+    cf_run_steps(cx, wait, "waiting for the restart after FIN");
+    cf_resync(cx);
+    struct hx_exchange x;
+    if (cf_exchange(cx, "AT+OTATRIAL=1,0", &x, false) != HX_DONE)
+        return false;
+    if (cf_outcome(cx, &x) != GO_OK)
+        cf_add_finding(cx, "flow-outcome", "the trial image accepted (OK)",
+                       x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "no final result");
+    return true;
+}
+
+static bool drive_watch(struct cf_ctx *cx, struct cf_flowcheck *fc, const struct hx_event *e, const struct at_result *r)
+{
+    (void)cx, (void)fc, (void)e, (void)r;
+    return true;
+}
+
+static flow_driver driver_by_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        flow_driver fn;
+    } drivers[] = {
+        {"watch", drive_watch},
+        {"quectel-fota", drive_quectel_fota},
+        {"quectel-sota", drive_quectel_sota},
+        {"qualcomm-trial", drive_qualcomm_trial},
+    };
+    for (size_t i = 0; name && i < sizeof drivers / sizeof drivers[0]; i++)
+        if (strcmp(drivers[i].name, name) == 0)
+            return drivers[i].fn;
+    return drive_watch;
+}
+
+/* Feeds the flow with events until it ends, fails or the port goes. */
+static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive)
+{
+    struct hx_session *s = cx->r->s;
+    for (unsigned n = 0; n < MAX_EVENTS; n++) {
+        uint64_t now = hx_now(s->t);
+        if (cf_flow_tick(fc, now) != CF_FLOW_RUNNING)
+            return;
+        long i = hx_next_event(s, cf_flow_wait(fc, now));
+        if (i == -2) {
+            cx->r->lost = true;
+            cf_error(cx, "the port is gone (during the flow)");
+            return;
+        }
+        if (i < 0)
+            continue;
+        const struct hx_event *e = &s->ev[i];
+        cf_track(cx->r);
+        if (!cf_flow_event(fc, e) || fc->rule)
+            continue;
+        struct at_result r;
+        at_classify_line(cx->r->ix, NULL, (const uint8_t *)e->text, e->len, &r);
+        if (r.cls != AT_CLS_URC)
+            r.line = NULL;
+        /* the driver's exchanges log more events: copy what it needs first */
+        struct hx_event copy = *e;
+        char text[1024];
+        snprintf(text, sizeof text, "%s", e->text);
+        copy.text = text;
+        if (!drive(cx, fc, &copy, &r))
+            return;
+        if (cx->r->lost || cx->r->dead)
+            return;
+    }
+}
+
+void cf_follow_started(struct cf_ctx *cx, const struct hx_exchange *x)
+{
+    struct cf_flowcheck fc;
+    struct hx_session *s = cx->r->s;
+    cf_flow_begin(&fc, cx->r->ix, cx->r->d, x->form, NULL, x->t_final);
+    s->watched = x->first_ev; /* events that came with the command's answer count */
+    follow(cx, &fc, drive_watch);
+    /* a flow that never began: the command was accepted and nothing else asked of it */
+    if (fc.rule && !(strcmp(fc.rule, "flow-end") == 0 && !cf_flow_started(&fc)))
+        cf_add_finding(cx, fc.rule, fc.expected, fc.seen);
+    else if (!fc.rule && cf_flow_started(&fc)) {
+        cf_flow_finish(&fc, false);
+        if (fc.rule)
+            cf_add_finding(cx, fc.rule, fc.expected, fc.seen);
+    }
+    cf_flow_free(&fc);
+    cf_resync(cx);
+}
+
+void cf_play_flow(struct cf_ctx *cx)
+{
+    struct cf_runner *r = cx->r;
+    const struct gram_flow *flow = cx->c->flow;
+    const struct cf_caps *caps = r->o.caps;
+    const struct cf_flow_caps *fcap = cf_caps_flow(caps, flow->name);
+    const struct flow_start *fs = flow_start_for(r->v->id, flow->name);
+    if (caps && caps->plan_staged == 0) {
+        cf_na(cx, "no upgrade is staged for the module (capability file: plan-staged = no)");
+        return;
+    }
+    const char *start = fcap && fcap->start ? fcap->start : fs ? fs->start : NULL;
+    if (!start) {
+        cf_na(cx, "no way to start flow %s is known (capability file: [ota] %s.start)", flow->name, flow->name);
+        return;
+    }
+    cf_back_home(cx);
+    if (cx->error)
+        return;
+    const char *const *setup = fcap && fcap->setup[0] ? (const char *const *)fcap->setup : fs ? fs->setup : NULL;
+    for (size_t i = 0; setup && setup[i]; i++) {
+        struct hx_exchange x;
+        enum hx_status st = cf_exchange(cx, setup[i], &x, false);
+        if (st != HX_DONE || cf_outcome(cx, &x) != GO_OK) {
+            char shown[300];
+            cf_mask(r, setup[i], shown, sizeof shown);
+            cf_error(cx, "flow %s: the setup command %s was not accepted", flow->name, shown);
+            return;
+        }
+    }
+    struct hx_exchange x;
+    enum hx_status st = cf_exchange(cx, start, &x, true);
+    if (st != HX_DONE)
+        return;
+    char shown[300];
+    cf_mask(r, start, shown, sizeof shown);
+    if (cf_outcome(cx, &x) != GO_OK) {
+        cf_fail(cx, "accepts-valid", "OK: the flow starts",
+                "%s answered %s", shown, x.final_ev >= 0 ? r->s->ev[x.final_ev].text : "nothing");
+        return;
+    }
+    struct cf_flowcheck fc;
+    cf_flow_begin(&fc, r->ix, r->d, x.form, flow, x.t_final);
+    r->s->watched = x.first_ev;
+    follow(cx, &fc, driver_by_name(fs ? fs->driver : "watch")); /* the host's part is the vendor's */
+    if (!fc.rule && !cx->error)
+        cf_flow_finish(&fc, true);
+    if (fc.rule)
+        cf_add_finding(cx, fc.rule, fc.expected, fc.seen);
+    cf_flow_free(&fc);
+    cf_resync(cx);
+    cf_back_home(cx);
+    if (!fcap && !cx->n_findings && !cx->rule)
+        snprintf(cx->note, sizeof cx->note, "started with the reference cloud's values (no capability file): %s",
+                 shown);
+}

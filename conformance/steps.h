@@ -1,0 +1,77 @@
+/* conformance/steps.h — what the parts of the runner share (runner.c, runner_flow.c,
+ * runner_rw.c): the context of the case being played, and the steps every case is made
+ * of — an exchange checked on every count, waiting for an event, reaching a state and
+ * coming back from it. Not for use outside conformance/. */
+#ifndef OTACHECK_CONFORMANCE_STEPS_H
+#define OTACHECK_CONFORMANCE_STEPS_H
+
+#include "conformance/flowcheck.h"
+#include "conformance/runner.h"
+
+#define CF_MAX_FINDINGS 32
+
+struct cf_ctx {
+    struct cf_runner *r;
+    const struct cf_case *c;
+    /* what every exchange of the case found */
+    struct hx_finding findings[CF_MAX_FINDINGS];
+    unsigned n_findings;
+    /* the case's own check, when it fails */
+    const char *rule;
+    char expected[256], seen[512];
+    /* the case could not be played: N/A or ERROR, and why */
+    bool na, error;
+    char why[400];
+    char note[300];            /* a PASS with something to say */
+    /* the case's command */
+    bool have_main;
+    double latency_ms, first_byte_ms, limit_ms;
+};
+
+void cf_fail(struct cf_ctx *cx, const char *rule, const char *expected, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cf_error(struct cf_ctx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cf_na(struct cf_ctx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cf_add_finding(struct cf_ctx *cx, const char *rule, const char *expected, const char *seen);
+
+/* Sends a line and checks the exchange on every count; main: it is the case's command
+ * (its latency is the case's). Keeps the machine state up to date. */
+enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchange *x, bool main);
+/* The outcome of an exchange's final result: GO_OK, GO_ERROR, GO_NONE (none). */
+int cf_outcome(const struct cf_ctx *cx, const struct hx_exchange *x);
+/* The info line of an exchange the form documents as an error's reason (on-error), or NULL. */
+const struct hx_event *cf_documented_refusal(const struct cf_ctx *cx, const struct hx_exchange *x);
+/* Applies the log's new events to the machine state. */
+void cf_track(struct cf_runner *r);
+/* Waits for one of the URCs named "a|b" (ns); true when it came. */
+bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns);
+/* Runs route steps ("> LINE", "< A|B", "~ MS"); false (and ERROR) when one fails. */
+bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose);
+/* Brings the module into a state of the mask (0: any), from the state it is in. */
+bool cf_reach(struct cf_ctx *cx, uint32_t mask);
+/* Back to the machine's initial state, when there is a way. */
+void cf_back_home(struct cf_ctx *cx);
+/* Re-sends ATE1 after something that may have reset the module (not checked). */
+void cf_resync(struct cf_ctx *cx);
+/* A command line with its credentials masked, for messages. */
+void cf_mask(const struct cf_runner *r, const char *line, char *out, size_t n);
+/* The timeout for a form's exchange. */
+uint64_t cf_timeout_ns(const struct gram_form *f);
+
+/* runner_flow.c */
+void cf_play_flow(struct cf_ctx *cx);
+/* Follows the flows a command that was just accepted started (valid cases). */
+void cf_follow_started(struct cf_ctx *cx, const struct hx_exchange *x);
+/* runner_rw.c */
+void cf_play_read_write(struct cf_ctx *cx);
+/* Snapshot and restore of a setting around a case that changes it. */
+struct cf_setting {
+    bool have;
+    char line[1024]; /* the write that restores it */
+};
+void cf_setting_save(struct cf_ctx *cx, const struct gram_command *cmd, struct cf_setting *s);
+void cf_setting_restore(struct cf_ctx *cx, const struct cf_setting *s);
+/* Does every list a test response announces match the grammar? (test-range) */
+void cf_check_test_ranges(struct cf_ctx *cx, const struct hx_exchange *x);
+
+#endif
