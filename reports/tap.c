@@ -37,13 +37,12 @@ static unsigned long decode(const unsigned char *p, size_t *n)
     return v;
 }
 
-/* Characters YAML cannot hold as they are (outside c-printable, the byte order mark, and the
- * line and paragraph separators that YAML 1.1 reads as line breaks). */
+/* Characters YAML cannot hold as they are: outside c-printable, the byte order mark, and
+ * NEL and the line and paragraph separators, which YAML 1.1 reads as line breaks. */
 static bool yaml_unprintable(unsigned long cp)
 {
-    return (cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F ||
-           (cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFEFF || cp == 0x2028 ||
-           cp == 0x2029;
+    return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) ||
+           cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
 }
 
 static void yaml_quoted(FILE *out, const char *s)
