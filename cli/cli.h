@@ -54,5 +54,6 @@ int verb_grammar(int argc, char **argv);
 int verb_bench(int argc, char **argv);
 int verb_parse(int argc, char **argv);
 int verb_conform(int argc, char **argv);
+int verb_report(int argc, char **argv);
 
 #endif

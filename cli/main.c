@@ -18,6 +18,8 @@ static void usage(FILE *out)
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
             "  bench make-commands FILE [--lines N] [--seed N]\n"
+            "  report --from FILE.jsonl [--report-dir DIR] [--format junit,tap,json,html]\n"
+            "                                     (rebuild a run's report files from its stream)\n"
             "  version\n"
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
         return verb_conform(argc - 1, argv + 1);
     if (strcmp(verb, "bench") == 0)
         return verb_bench(argc - 1, argv + 1);
+    if (strcmp(verb, "report") == 0)
+        return verb_report(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;

@@ -727,7 +727,7 @@ static void rule_cases(struct gen *g)
                         continue;
                     snprintf(store[i], TEXT_MAX, "%s", pick);
                     vals[i] = store[i];
-                    snprintf(w, sizeof w, "%s; %s = %s", rule->text, f->params[i].name, pick);
+                    snprintf(w, sizeof w, "%s; %s = %.64s", rule->text, f->params[i].name, pick);
                 }
                 if (!count_ok(f, n))
                     continue;

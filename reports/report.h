@@ -80,10 +80,17 @@ struct rp_writer;
 /* Parses "junit,tap,json,html" into a mask; 0 and a message on an unknown name. */
 unsigned rp_parse_formats(const char *list, char *err, size_t errlen);
 
-/* Creates dir (and parents) and starts DIR/results.jsonl. Returns NULL with a message. */
+/* Creates dir (and parents) and starts DIR/results.jsonl. Returns NULL with a message.
+ * Removes the files of the selected formats that an earlier run left in dir, so that a
+ * killed run never leaves an earlier run's report looking like its own. */
 struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t errlen);
-/* A text never to be written unmasked (a credential). */
+/* A text never to be written unmasked (a credential). Register it before the cases that
+ * may carry it: a line already streamed is not rewritten. */
 void rp_add_secret(struct rp_writer *w, const char *secret);
+/* Optional: what is known of the run before it ends (tool version, command line...), so
+ * that the stream of a run that gets killed says it. Fields that are NULL keep what the
+ * writer has (rp_open sets host and started_at). Streamed at once as a "run" line. */
+void rp_set_run(struct rp_writer *w, const struct rp_run *run);
 /* Adds a target; returns its index for rp_case.target. Streamed at once. */
 unsigned rp_add_target(struct rp_writer *w, const struct rp_target *t);
 /* Records a case and appends it to the stream (written and flushed before returning). */
@@ -99,7 +106,11 @@ struct rp_counts {
 struct rp_counts rp_counts(const struct rp_writer *w);
 
 /* Rebuilds the files of a run from its stream (a run that was killed): reads jsonl, writes
- * the formats into dir. Returns 0, or -1 with a message. */
+ * the formats into dir (NULL: the directory of jsonl). Returns 0, or -1 with a message. */
 int rp_rebuild(const char *jsonl, const char *dir, unsigned formats, char *err, size_t errlen);
+/* rp_rebuild, also saying what the stream held: its counts and whether the run was cut
+ * short (no "end" line, or the run said so). counts and interrupted may be NULL. */
+int rp_rebuild_counts(const char *jsonl, const char *dir, unsigned formats,
+                      struct rp_counts *counts, bool *interrupted, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,240 @@
+/* reports/json_model.c — the run, a target and a case as JSON objects, both ways, with
+ * jansson: one definition of the fields (reports/SCHEMA.md) for the results.jsonl stream,
+ * results.json and the rebuild of a killed run from its stream. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report_internal.h"
+
+/* ---- to JSON ---------------------------------------------------------------------- */
+
+static json_t *jstr(const char *s)
+{
+    json_t *v = s ? json_string(s) : NULL;
+    return v ? v : json_null(); /* invalid UTF-8 cannot reach here: rp_clean fixed it */
+}
+
+/* Milliseconds rounded to the microsecond (so that 0.012 is written "0.012"). */
+static json_t *jms(double ms)
+{
+    if (!isfinite(ms))
+        return json_null();
+    char b[64];
+    snprintf(b, sizeof b, "%.3f", ms);
+    return json_real(strtod(b, NULL));
+}
+
+static void set(json_t *o, const char *key, json_t *v)
+{
+    json_object_set_new(o, key, v ? v : json_null());
+}
+
+json_t *rp_run_to_json(const struct rp_run *run)
+{
+    json_t *o = json_object();
+    set(o, "tool_version", jstr(run->tool_version));
+    set(o, "command_line", jstr(run->command_line));
+    set(o, "host", jstr(run->host));
+    set(o, "started_at", jstr(run->started_at));
+    set(o, "finished_at", jstr(run->finished_at));
+    set(o, "interrupted", json_boolean(run->interrupted));
+    set(o, "stopped_because", jstr(run->stopped_because));
+    return o;
+}
+
+json_t *rp_target_to_json(const struct rp_target *t, unsigned index)
+{
+    json_t *o = json_object();
+    set(o, "index", json_integer(index));
+    set(o, "vendor", jstr(t->vendor));
+    set(o, "vendor_name", jstr(t->vendor_name));
+    set(o, "spec", jstr(t->spec));
+    set(o, "manufacturer", jstr(t->manufacturer));
+    set(o, "model", jstr(t->model));
+    set(o, "revision", jstr(t->revision));
+    set(o, "grammar_source", jstr(t->grammar_source));
+    set(o, "grammar_revision", json_integer(t->grammar_revision));
+    set(o, "dialect", jstr(t->dialect));
+    set(o, "caps_file", jstr(t->caps_file));
+    set(o, "caps_note", jstr(t->caps_note));
+    set(o, "destructive_allowed", json_boolean(t->destructive_allowed));
+    set(o, "overhead_ms", t->overhead_ms < 0 ? json_null() : jms(t->overhead_ms));
+    return o;
+}
+
+json_t *rp_case_to_json(const struct rp_case *c)
+{
+    json_t *o = json_object();
+    set(o, "id", jstr(c->id));
+    set(o, "suite", jstr(c->suite));
+    set(o, "name", jstr(c->name));
+    set(o, "vendor", jstr(c->vendor));
+    set(o, "command", jstr(c->command));
+    set(o, "form", jstr(c->form));
+    set(o, "verdict", json_string(rp_verdict_name(c->verdict)));
+    set(o, "rule", jstr(c->rule));
+    set(o, "reason", jstr(c->reason));
+    set(o, "expected", jstr(c->expected));
+    set(o, "seen", jstr(c->seen));
+    set(o, "latency_ms", c->latency_ms < 0 ? json_null() : jms(c->latency_ms));
+    set(o, "first_byte_ms", c->first_byte_ms < 0 ? json_null() : jms(c->first_byte_ms));
+    set(o, "limit_ms", c->limit_ms <= 0 ? json_null() : jms(c->limit_ms));
+    set(o, "duration_ms", c->duration_ms < 0 ? json_null() : jms(c->duration_ms));
+    set(o, "transcript", jstr(c->transcript));
+    set(o, "target", json_integer(c->target));
+    return o;
+}
+
+json_t *rp_summary_to_json(struct rp_counts k)
+{
+    json_t *o = json_object();
+    set(o, "total", json_integer(k.total));
+    set(o, "pass", json_integer(k.pass));
+    set(o, "fail", json_integer(k.fail));
+    set(o, "na", json_integer(k.na));
+    set(o, "error", json_integer(k.error));
+    return o;
+}
+
+/* ---- from JSON -------------------------------------------------------------------- */
+
+/* A string field: absent or null gives NULL. */
+static int get_str(const json_t *o, const char *key, struct oc_arena *a, const char **out,
+                   char *err, size_t errlen)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v)) {
+        snprintf(err, errlen, "field '%s' is not a string", key);
+        return -1;
+    }
+    *out = oc_arena_strndup(a, json_string_value(v), json_string_length(v));
+    return 0;
+}
+
+/* A number field: absent or null gives dflt. */
+static int get_num(const json_t *o, const char *key, double dflt, double *out, char *err,
+                   size_t errlen)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = dflt;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_number(v)) {
+        snprintf(err, errlen, "field '%s' is not a number", key);
+        return -1;
+    }
+    *out = json_number_value(v);
+    return 0;
+}
+
+static int get_uint(const json_t *o, const char *key, unsigned *out, char *err, size_t errlen)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        json_integer_value(v) > (json_int_t)0xFFFFFFFFu) {
+        snprintf(err, errlen, "field '%s' is not an unsigned integer", key);
+        return -1;
+    }
+    *out = (unsigned)json_integer_value(v);
+    return 0;
+}
+
+static int get_bool(const json_t *o, const char *key, bool *out, char *err, size_t errlen)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = false;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v)) {
+        snprintf(err, errlen, "field '%s' is not true or false", key);
+        return -1;
+    }
+    *out = json_is_true(v);
+    return 0;
+}
+
+int rp_run_from_json(const json_t *o, struct oc_arena *a, struct rp_run *out, char *err,
+                     size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (get_str(o, "tool_version", a, &out->tool_version, err, errlen) ||
+        get_str(o, "command_line", a, &out->command_line, err, errlen) ||
+        get_str(o, "host", a, &out->host, err, errlen) ||
+        get_str(o, "started_at", a, &out->started_at, err, errlen) ||
+        get_str(o, "finished_at", a, &out->finished_at, err, errlen) ||
+        get_bool(o, "interrupted", &out->interrupted, err, errlen) ||
+        get_str(o, "stopped_because", a, &out->stopped_because, err, errlen))
+        return -1;
+    return 0;
+}
+
+int rp_target_from_json(const json_t *o, struct oc_arena *a, struct rp_target *out, char *err,
+                        size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (get_str(o, "vendor", a, &out->vendor, err, errlen) ||
+        get_str(o, "vendor_name", a, &out->vendor_name, err, errlen) ||
+        get_str(o, "spec", a, &out->spec, err, errlen) ||
+        get_str(o, "manufacturer", a, &out->manufacturer, err, errlen) ||
+        get_str(o, "model", a, &out->model, err, errlen) ||
+        get_str(o, "revision", a, &out->revision, err, errlen) ||
+        get_str(o, "grammar_source", a, &out->grammar_source, err, errlen) ||
+        get_uint(o, "grammar_revision", &out->grammar_revision, err, errlen) ||
+        get_str(o, "dialect", a, &out->dialect, err, errlen) ||
+        get_str(o, "caps_file", a, &out->caps_file, err, errlen) ||
+        get_str(o, "caps_note", a, &out->caps_note, err, errlen) ||
+        get_bool(o, "destructive_allowed", &out->destructive_allowed, err, errlen) ||
+        get_num(o, "overhead_ms", -1, &out->overhead_ms, err, errlen))
+        return -1;
+    return 0;
+}
+
+static int get_verdict(const json_t *o, enum rp_verdict *out, char *err, size_t errlen)
+{
+    const char *s = json_string_value(json_object_get(o, "verdict"));
+    static const enum rp_verdict all[] = {RP_PASS, RP_FAIL, RP_NA, RP_ERROR};
+    for (size_t i = 0; s && i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(s, rp_verdict_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    snprintf(err, errlen, "field 'verdict' is not one of \"PASS\", \"FAIL\", \"N/A\", \"ERROR\"");
+    return -1;
+}
+
+int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, char *err,
+                      size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (get_str(o, "id", a, &out->id, err, errlen) ||
+        get_str(o, "suite", a, &out->suite, err, errlen) ||
+        get_str(o, "name", a, &out->name, err, errlen) ||
+        get_str(o, "vendor", a, &out->vendor, err, errlen) ||
+        get_str(o, "command", a, &out->command, err, errlen) ||
+        get_str(o, "form", a, &out->form, err, errlen) ||
+        get_verdict(o, &out->verdict, err, errlen) ||
+        get_str(o, "rule", a, &out->rule, err, errlen) ||
+        get_str(o, "reason", a, &out->reason, err, errlen) ||
+        get_str(o, "expected", a, &out->expected, err, errlen) ||
+        get_str(o, "seen", a, &out->seen, err, errlen) ||
+        get_num(o, "latency_ms", -1, &out->latency_ms, err, errlen) ||
+        get_num(o, "first_byte_ms", -1, &out->first_byte_ms, err, errlen) ||
+        get_num(o, "limit_ms", 0, &out->limit_ms, err, errlen) ||
+        get_num(o, "duration_ms", 0, &out->duration_ms, err, errlen) ||
+        get_str(o, "transcript", a, &out->transcript, err, errlen) ||
+        get_uint(o, "target", &out->target, err, errlen))
+        return -1;
+    if (!json_is_string(json_object_get(o, "id"))) {
+        snprintf(err, errlen, "a case needs a string 'id'");
+        return -1;
+    }
+    return 0;
+}

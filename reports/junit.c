@@ -1,0 +1,405 @@
+/* reports/junit.c — junit.xml, written by hand as Jenkins and GitLab read it:
+ * <testsuites> with one <testsuite> per suite and target (counts, time as a plain decimal,
+ * timestamp, hostname, the target's identity in <properties>), one <testcase> per case.
+ * The quirks of those readers (toolchain-notes.md, "CI report consumers"):
+ * - Jenkins splits classname on its last dot: dots in classname become '_';
+ * - GitLab keeps only the first of duplicate classname+name pairs: names get " #2"...;
+ * - one suite run against several modules: the device identity is in the test name;
+ * - GitLab reads output only inside a testcase: <system-out> is per testcase.
+ * Texts are escaped for XML 1.0; control bytes it cannot hold are written as \xNN. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report_internal.h"
+
+/* ---- escaping ----------------------------------------------------------------------- */
+
+static void xml_put(FILE *out, const char *s, bool attr)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break; /* also keeps "]]>" out of text */
+        case '"': fputs(attr ? "&quot;" : "\"", out); break;
+        case '\t': fputs(attr ? "&#9;" : "\t", out); break;
+        case '\n': fputs(attr ? "&#10;" : "\n", out); break;
+        case '\r': fputs("&#13;", out); break;
+        default:
+            if (*p < 0x20 || *p == 0x7F)
+                fprintf(out, "\\x%02x", *p); /* not allowed in XML 1.0, even as &#N; */
+            else
+                fputc(*p, out);
+        }
+    }
+}
+
+static void attr(FILE *out, const char *name, const char *value)
+{
+    fprintf(out, " %s=\"", name);
+    xml_put(out, value, true);
+    fputc('"', out);
+}
+
+static void attr_u(FILE *out, const char *name, size_t v)
+{
+    fprintf(out, " %s=\"%zu\"", name, v);
+}
+
+/* Seconds as a plain decimal ("0.012"): never an exponent, never negative. */
+static void attr_time(FILE *out, double ms)
+{
+    fprintf(out, " time=\"%.3f\"", ms > 0 ? ms / 1000.0 : 0.0);
+}
+
+/* ---- suites: cases grouped by suite name and target, in order of first appearance ---- */
+
+struct group {
+    const char *suite;
+    unsigned target;
+    size_t *cases, n, cap;
+    size_t fail, error, skipped;
+    double ms;
+};
+
+struct groups {
+    struct group *v;
+    size_t n, cap;
+};
+
+static const char *suite_of(const struct rp_case *c)
+{
+    return c->suite && *c->suite ? c->suite : "otacheck";
+}
+
+static void group_cases(const struct rp_results *r, struct groups *g)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct rp_case *c = &r->cases[i];
+        size_t k = g->n;
+        if (g->n && strcmp(g->v[last].suite, suite_of(c)) == 0 && g->v[last].target == c->target)
+            k = last;
+        for (size_t j = 0; k == g->n && j < g->n; j++)
+            if (strcmp(g->v[j].suite, suite_of(c)) == 0 && g->v[j].target == c->target)
+                k = j;
+        if (k == g->n) {
+            if (g->n == g->cap) {
+                g->cap = g->cap ? g->cap * 2 : 16;
+                g->v = realloc(g->v, g->cap * sizeof *g->v);
+                if (!g->v)
+                    abort();
+            }
+            memset(&g->v[k], 0, sizeof g->v[k]);
+            g->v[k].suite = suite_of(c);
+            g->v[k].target = c->target;
+            g->n++;
+        }
+        struct group *s = &g->v[k];
+        if (s->n == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 16;
+            s->cases = realloc(s->cases, s->cap * sizeof *s->cases);
+            if (!s->cases)
+                abort();
+        }
+        s->cases[s->n++] = i;
+        s->fail += c->verdict == RP_FAIL;
+        s->error += c->verdict == RP_ERROR;
+        s->skipped += c->verdict == RP_NA;
+        s->ms += c->duration_ms > 0 ? c->duration_ms : 0;
+        last = k;
+    }
+}
+
+static void groups_free(struct groups *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->v[i].cases);
+    free(g->v);
+}
+
+/* ---- unique classname + name pairs ---------------------------------------------------- */
+
+struct nameset {
+    char **slot;
+    size_t cap, n;
+};
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Adds key (taken over) unless present: returns false, and frees key, when present. */
+static bool nameset_add(struct nameset *ns, char *key)
+{
+    if (2 * (ns->n + 1) > ns->cap) {
+        struct nameset bigger = {calloc(ns->cap ? ns->cap * 2 : 64, sizeof(char *)),
+                                 ns->cap ? ns->cap * 2 : 64, 0};
+        if (!bigger.slot)
+            abort();
+        for (size_t i = 0; i < ns->cap; i++)
+            if (ns->slot[i])
+                nameset_add(&bigger, ns->slot[i]);
+        free(ns->slot);
+        *ns = bigger;
+    }
+    size_t i = (size_t)(hash(key) & (ns->cap - 1));
+    while (ns->slot[i]) {
+        if (strcmp(ns->slot[i], key) == 0) {
+            free(key);
+            return false;
+        }
+        i = (i + 1) & (ns->cap - 1);
+    }
+    ns->slot[i] = key;
+    ns->n++;
+    return true;
+}
+
+static void nameset_free(struct nameset *ns)
+{
+    for (size_t i = 0; i < ns->cap; i++)
+        free(ns->slot[i]);
+    free(ns->slot);
+}
+
+static char *pair_key(const char *classname, const char *name)
+{
+    size_t a = strlen(classname), b = strlen(name);
+    char *k = malloc(a + b + 2);
+    if (!k)
+        abort();
+    memcpy(k, classname, a);
+    k[a] = '\x1f';
+    memcpy(k + a + 1, name, b + 1);
+    return k;
+}
+
+/* name, or name " #2", " #3"... : the first that is not yet used under classname. Returns
+ * a malloc'd string. */
+static char *unique_name(struct nameset *ns, const char *classname, const char *name)
+{
+    size_t n = strlen(name) + 32;
+    char *out = malloc(n);
+    if (!out)
+        abort();
+    snprintf(out, n, "%s", name);
+    for (unsigned k = 2; !nameset_add(ns, pair_key(classname, out)); k++)
+        snprintf(out, n, "%s #%u", name, k);
+    return out;
+}
+
+/* ---- the document ------------------------------------------------------------------- */
+
+static void property(FILE *out, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    fputs("      <property", out);
+    attr(out, "name", name);
+    attr(out, "value", value);
+    fputs("/>\n", out);
+}
+
+static void properties(FILE *out, const struct rp_results *r, const struct rp_target *t)
+{
+    char b[64];
+    fputs("    <properties>\n", out);
+    if (t) {
+        property(out, "target.vendor", t->vendor);
+        property(out, "target.vendor_name", t->vendor_name);
+        property(out, "target.spec", t->spec);
+        property(out, "target.manufacturer", t->manufacturer);
+        property(out, "target.model", t->model);
+        property(out, "target.revision", t->revision);
+        property(out, "target.grammar_source", t->grammar_source);
+        snprintf(b, sizeof b, "%u", t->grammar_revision);
+        property(out, "target.grammar_revision", b);
+        property(out, "target.dialect", t->dialect);
+        property(out, "target.caps_file", t->caps_file);
+        property(out, "target.caps_note", t->caps_note);
+        property(out, "target.destructive_allowed", t->destructive_allowed ? "true" : "false");
+        if (t->overhead_ms >= 0)
+            property(out, "target.overhead_ms", rp_fmt_ms(t->overhead_ms, b, sizeof b));
+    }
+    property(out, "run.tool_version", r->run.tool_version);
+    property(out, "run.command_line", r->run.command_line);
+    property(out, "run.started_at", r->run.started_at);
+    property(out, "run.finished_at", r->run.finished_at);
+    property(out, "run.interrupted", r->run.interrupted ? "true" : "false");
+    property(out, "run.stopped_because", r->run.stopped_because);
+    fputs("    </properties>\n", out);
+}
+
+/* The timestamp as JUnit's schema has it: "2026-11-21T02:36:28", or NULL. */
+static const char *junit_timestamp(const char *iso, char *buf, size_t n)
+{
+    if (!iso || strlen(iso) < 19 || n < 20 || iso[4] != '-' || iso[10] != 'T')
+        return NULL;
+    memcpy(buf, iso, 19);
+    buf[19] = '\0';
+    return buf;
+}
+
+static void system_out(FILE *out, const struct rp_case *c, const struct rp_target *t)
+{
+    char id[512], a[64], b[64];
+    fputs("      <system-out>", out);
+    fprintf(out, "verdict: %s\nid: ", rp_verdict_name(c->verdict));
+    xml_put(out, c->id, false);
+    fputs("\ntarget: ", out);
+    xml_put(out, rp_target_identity(t, id, sizeof id), false);
+    if (c->latency_ms >= 0) {
+        fprintf(out, "\nlatency: %s ms", rp_fmt_ms(c->latency_ms, a, sizeof a));
+        if (c->limit_ms > 0)
+            fprintf(out, " (limit %s ms)", rp_fmt_ms(c->limit_ms, b, sizeof b));
+        else
+            fputs(" (no limit)", out);
+    } else {
+        fputs("\nlatency: not measured", out);
+        if (c->limit_ms > 0)
+            fprintf(out, " (limit %s ms)", rp_fmt_ms(c->limit_ms, b, sizeof b));
+    }
+    if (c->first_byte_ms >= 0)
+        fprintf(out, "\nfirst byte: %s ms", rp_fmt_ms(c->first_byte_ms, a, sizeof a));
+    if (t && t->overhead_ms >= 0)
+        fprintf(out, "\ntransport overhead: %s ms", rp_fmt_ms(t->overhead_ms, a, sizeof a));
+    fprintf(out, "\nduration: %s ms", rp_fmt_ms(c->duration_ms > 0 ? c->duration_ms : 0, a, sizeof a));
+    if (c->transcript) {
+        fputs("\ntranscript:\n", out);
+        xml_put(out, c->transcript, false);
+    }
+    fputs("</system-out>\n", out);
+}
+
+static void labelled(FILE *out, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    fprintf(out, "%s: ", label);
+    xml_put(out, text, false);
+    fputc('\n', out);
+}
+
+static void outcome(FILE *out, const struct rp_case *c)
+{
+    if (c->verdict == RP_PASS)
+        return;
+    if (c->verdict == RP_NA) {
+        fputs("      <skipped", out);
+        attr(out, "message", c->reason ? c->reason : "not applicable");
+        fputs("/>\n", out);
+        return;
+    }
+    const char *el = c->verdict == RP_FAIL ? "failure" : "error";
+    size_t n = strlen(c->rule ? c->rule : "") + strlen(c->reason ? c->reason : "") + 3;
+    char *msg = malloc(n + 16);
+    if (!msg)
+        abort();
+    if (c->rule && c->reason)
+        snprintf(msg, n + 16, "%s: %s", c->rule, c->reason);
+    else
+        snprintf(msg, n + 16, "%s", c->reason ? c->reason : c->rule ? c->rule : rp_verdict_name(c->verdict));
+    fprintf(out, "      <%s", el);
+    attr(out, "message", msg);
+    attr(out, "type", c->rule ? c->rule : rp_verdict_name(c->verdict));
+    fputs(">", out);
+    free(msg);
+    labelled(out, "rule", c->rule);
+    labelled(out, "reason", c->reason);
+    labelled(out, "expected", c->expected);
+    labelled(out, "seen", c->seen);
+    if (c->transcript) {
+        fputs("transcript:\n", out);
+        xml_put(out, c->transcript, false);
+    }
+    fprintf(out, "</%s>\n", el);
+}
+
+static void testcase(FILE *out, const struct rp_results *r, const struct rp_case *c, size_t index,
+                     struct nameset *names)
+{
+    const struct rp_target *t = rp_results_target(r, c);
+    char *classname = strdup(suite_of(c));
+    if (!classname)
+        abort();
+    for (char *p = classname; *p; p++)
+        if (*p == '.')
+            *p = '_';
+    char idn[512], fallback[64];
+    const char *base = c->name && *c->name ? c->name : c->id && *c->id ? c->id : NULL;
+    if (!base) {
+        snprintf(fallback, sizeof fallback, "case %zu", index + 1);
+        base = fallback;
+    }
+    rp_target_identity(t, idn, sizeof idn);
+    size_t n = strlen(base) + strlen(idn) + 4;
+    char *full = malloc(n);
+    if (!full)
+        abort();
+    snprintf(full, n, "%s [%s]", base, idn);
+    char *name = unique_name(names, classname, full);
+
+    fputs("    <testcase", out);
+    attr(out, "classname", classname);
+    attr(out, "name", name);
+    attr_time(out, c->duration_ms);
+    fputs(">\n", out);
+    outcome(out, c);
+    system_out(out, c, t);
+    fputs("    </testcase>\n", out);
+    free(name);
+    free(full);
+    free(classname);
+}
+
+int rp_write_junit(FILE *out, const struct rp_results *r)
+{
+    struct groups g = {NULL, 0, 0};
+    group_cases(r, &g);
+    struct rp_counts k = rp_results_counts(r);
+    double ms = 0;
+    for (size_t i = 0; i < g.n; i++)
+        ms += g.v[i].ms;
+    char ts[32];
+    const char *stamp = junit_timestamp(r->run.started_at, ts, sizeof ts);
+
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
+    attr(out, "name", "otacheck");
+    attr_u(out, "tests", k.total);
+    attr_u(out, "failures", k.fail);
+    attr_u(out, "errors", k.error);
+    attr_u(out, "skipped", k.na);
+    attr_time(out, ms);
+    if (stamp)
+        attr(out, "timestamp", stamp);
+    fputs(">\n", out);
+    struct nameset names = {NULL, 0, 0};
+    for (size_t i = 0; i < g.n; i++) {
+        const struct group *s = &g.v[i];
+        fputs("  <testsuite", out);
+        attr(out, "name", s->suite);
+        attr_u(out, "tests", s->n);
+        attr_u(out, "failures", s->fail);
+        attr_u(out, "errors", s->error);
+        attr_u(out, "skipped", s->skipped);
+        attr_time(out, s->ms);
+        if (stamp)
+            attr(out, "timestamp", stamp);
+        attr(out, "hostname", r->run.host ? r->run.host : "localhost");
+        attr_u(out, "id", i);
+        fputs(">\n", out);
+        properties(out, r, s->target < r->n_targets ? &r->targets[s->target] : NULL);
+        for (size_t j = 0; j < s->n; j++)
+            testcase(out, r, &r->cases[s->cases[j]], s->cases[j], &names);
+        fputs("  </testsuite>\n", out);
+    }
+    fputs("</testsuites>\n", out);
+    nameset_free(&names);
+    groups_free(&g);
+    return 0;
+}

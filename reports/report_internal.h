@@ -1,0 +1,116 @@
+/* reports/report_internal.h — what the files of reports/ share and the rest of the tree does
+ * not see: the results of a run as owned copies (rp_results), the secrets and the cleaning
+ * of every text before it is written (mask, then valid UTF-8), the conversions between the
+ * structs and their JSON objects (one place for the stream, results.json and the rebuild),
+ * the writers of each format, and the atomic write of a file. */
+#ifndef OTACHECK_REPORTS_REPORT_INTERNAL_H
+#define OTACHECK_REPORTS_REPORT_INTERNAL_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "common/arena.h"
+#include "reports/report.h"
+
+#define RP_SCHEMA "otacheck-results/1"
+
+/* ---- results.c: a run's results, every string owned by the arena -------------------- */
+
+struct rp_results {
+    struct oc_arena arena;
+    struct rp_run run;
+    struct rp_target *targets;
+    size_t n_targets, cap_targets;
+    struct rp_case *cases;
+    size_t n_cases, cap_cases;
+};
+
+struct rp_secrets;
+
+void rp_results_init(struct rp_results *r);
+void rp_results_free(struct rp_results *r);
+/* Copies (every string cleaned by rp_clean with s, which may be NULL). */
+unsigned rp_results_add_target(struct rp_results *r, const struct rp_target *t,
+                               const struct rp_secrets *s);
+void rp_results_add_case(struct rp_results *r, const struct rp_case *c,
+                         const struct rp_secrets *s);
+/* Sets the run: the fields of run that are not NULL replace those held; interrupted is
+ * copied. */
+void rp_results_merge_run(struct rp_results *r, const struct rp_run *run,
+                          const struct rp_secrets *s);
+/* dst (initialised, empty) becomes a copy of src with every text cleaned with s. */
+void rp_results_copy_clean(struct rp_results *dst, const struct rp_results *src,
+                           const struct rp_secrets *s);
+struct rp_counts rp_results_counts(const struct rp_results *r);
+
+/* The target of a case, or NULL when its index is out of range. */
+const struct rp_target *rp_results_target(const struct rp_results *r, const struct rp_case *c);
+/* "quectel EC200U EC200UCNAAR02A08M08": the vendor, the model and the revision, or the
+ * target's spec when the module did not say its revision. Written into buf. */
+const char *rp_target_identity(const struct rp_target *t, char *buf, size_t n);
+/* A duration in milliseconds as a plain decimal with at most 3 decimals and no trailing
+ * zeros ("12.5", "300", "0.001"). */
+const char *rp_fmt_ms(double ms, char *buf, size_t n);
+/* Now, as ISO 8601 UTC ("2026-11-21T02:36:28Z"). */
+const char *rp_now_iso(char *buf, size_t n);
+
+/* ---- mask.c: secrets and the cleaning of every text written --------------------------- */
+
+struct rp_secrets {
+    char **v; /* owned, longest first */
+    size_t n, cap;
+};
+
+void rp_secrets_init(struct rp_secrets *s);
+void rp_secrets_free(struct rp_secrets *s);
+void rp_secrets_add(struct rp_secrets *s, const char *secret); /* "" is ignored */
+
+/* text with every secret of s (may be NULL) replaced by AT_MASK, then made valid UTF-8:
+ * each byte that does not start a valid sequence, and the non-characters U+FFFE and
+ * U+FFFF, become U+FFFD. NULL stays NULL. The copy lives in a. */
+char *rp_clean(struct oc_arena *a, const struct rp_secrets *s, const char *text);
+
+/* ---- json_model.c: structs <-> JSON objects ---------------------------------------- */
+
+/* Objects with the fields of SCHEMA.md; NULL strings and unmeasured values become null.
+ * The strings must be valid UTF-8 (rp_clean). */
+json_t *rp_run_to_json(const struct rp_run *run);
+json_t *rp_target_to_json(const struct rp_target *t, unsigned index);
+json_t *rp_case_to_json(const struct rp_case *c);
+json_t *rp_summary_to_json(struct rp_counts k);
+
+/* The reverse, for the rebuild: fills out with strings that live in a. Returns 0, or -1
+ * with what is wrong in err ("field 'verdict': ..."). */
+int rp_run_from_json(const json_t *o, struct oc_arena *a, struct rp_run *out, char *err,
+                     size_t errlen);
+int rp_target_from_json(const json_t *o, struct oc_arena *a, struct rp_target *out, char *err,
+                        size_t errlen);
+int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, char *err,
+                      size_t errlen);
+
+/* ---- the format writers: clean results (rp_results_copy_clean) into an open file ------- */
+
+/* Each returns 0, or -1 when the data cannot be formatted (a write error shows in
+ * ferror(out), which the caller checks). */
+int rp_write_junit(FILE *out, const struct rp_results *r);
+int rp_write_tap(FILE *out, const struct rp_results *r);
+int rp_write_json(FILE *out, const struct rp_results *r);
+int rp_write_html(FILE *out, const struct rp_results *r);
+
+/* ---- files.c: directories and atomic files ------------------------------------------ */
+
+/* mkdir -p. Returns 0, or -1 with "path: strerror". */
+int rp_mkdirs(const char *dir, char *err, size_t errlen);
+/* Writes dir/name through fn into dir/.name.tmp.<pid>, fsyncs it and renames it into place.
+ * On any error the temporary file is removed; returns -1 with the path and strerror. */
+int rp_write_atomic(const char *dir, const char *name,
+                    int (*fn)(FILE *out, const struct rp_results *r), const struct rp_results *r,
+                    char *err, size_t errlen);
+/* The file name of one format ("junit.xml"...). */
+const char *rp_format_file(enum rp_format f);
+/* Writes every format of the mask into dir atomically. All are attempted; returns 0, or -1
+ * with the first failure's message. */
+int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r, char *err,
+                     size_t errlen);
+
+#endif

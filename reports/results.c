@@ -1,0 +1,186 @@
+/* reports/results.c — the results of a run held in memory (rp_results): owned copies of the
+ * run, its targets and its cases, their counts, and the small formatting helpers every
+ * format shares (verdict names, a target's identity, durations, the time now). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "reports/report_internal.h"
+
+const char *rp_verdict_name(enum rp_verdict v)
+{
+    switch (v) {
+    case RP_PASS: return "PASS";
+    case RP_FAIL: return "FAIL";
+    case RP_NA: return "N/A";
+    case RP_ERROR: return "ERROR";
+    }
+    return "ERROR";
+}
+
+void rp_results_init(struct rp_results *r)
+{
+    memset(r, 0, sizeof *r);
+    oc_arena_init(&r->arena, 64 * 1024);
+}
+
+void rp_results_free(struct rp_results *r)
+{
+    free(r->targets);
+    free(r->cases);
+    oc_arena_free(&r->arena);
+    memset(r, 0, sizeof *r);
+}
+
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return v;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = realloc(v, c * size);
+    if (!p) {
+        fprintf(stderr, "otacheck: out of memory\n");
+        abort();
+    }
+    *cap = c;
+    return p;
+}
+
+unsigned rp_results_add_target(struct rp_results *r, const struct rp_target *t,
+                               const struct rp_secrets *s)
+{
+    r->targets = grow(r->targets, &r->cap_targets, r->n_targets, sizeof *r->targets);
+    struct rp_target *d = &r->targets[r->n_targets];
+    struct oc_arena *a = &r->arena;
+    *d = *t;
+    d->vendor = rp_clean(a, s, t->vendor);
+    d->vendor_name = rp_clean(a, s, t->vendor_name);
+    d->spec = rp_clean(a, s, t->spec);
+    d->manufacturer = rp_clean(a, s, t->manufacturer);
+    d->model = rp_clean(a, s, t->model);
+    d->revision = rp_clean(a, s, t->revision);
+    d->grammar_source = rp_clean(a, s, t->grammar_source);
+    d->dialect = rp_clean(a, s, t->dialect);
+    d->caps_file = rp_clean(a, s, t->caps_file);
+    d->caps_note = rp_clean(a, s, t->caps_note);
+    return (unsigned)r->n_targets++;
+}
+
+void rp_results_add_case(struct rp_results *r, const struct rp_case *c,
+                         const struct rp_secrets *s)
+{
+    r->cases = grow(r->cases, &r->cap_cases, r->n_cases, sizeof *r->cases);
+    struct rp_case *d = &r->cases[r->n_cases++];
+    struct oc_arena *a = &r->arena;
+    *d = *c;
+    d->id = rp_clean(a, s, c->id);
+    d->suite = rp_clean(a, s, c->suite);
+    d->name = rp_clean(a, s, c->name);
+    d->vendor = rp_clean(a, s, c->vendor);
+    d->command = rp_clean(a, s, c->command);
+    d->form = rp_clean(a, s, c->form);
+    d->rule = rp_clean(a, s, c->rule);
+    d->reason = rp_clean(a, s, c->reason);
+    d->expected = rp_clean(a, s, c->expected);
+    d->seen = rp_clean(a, s, c->seen);
+    d->transcript = rp_clean(a, s, c->transcript);
+}
+
+static void merge_str(struct rp_results *r, const char **dst, const char *src,
+                      const struct rp_secrets *s)
+{
+    if (src)
+        *dst = rp_clean(&r->arena, s, src);
+}
+
+void rp_results_merge_run(struct rp_results *r, const struct rp_run *run,
+                          const struct rp_secrets *s)
+{
+    merge_str(r, &r->run.tool_version, run->tool_version, s);
+    merge_str(r, &r->run.command_line, run->command_line, s);
+    merge_str(r, &r->run.host, run->host, s);
+    merge_str(r, &r->run.started_at, run->started_at, s);
+    merge_str(r, &r->run.finished_at, run->finished_at, s);
+    merge_str(r, &r->run.stopped_because, run->stopped_because, s);
+    r->run.interrupted = run->interrupted;
+}
+
+void rp_results_copy_clean(struct rp_results *dst, const struct rp_results *src,
+                           const struct rp_secrets *s)
+{
+    rp_results_merge_run(dst, &src->run, s);
+    for (size_t i = 0; i < src->n_targets; i++)
+        rp_results_add_target(dst, &src->targets[i], s);
+    for (size_t i = 0; i < src->n_cases; i++)
+        rp_results_add_case(dst, &src->cases[i], s);
+}
+
+struct rp_counts rp_results_counts(const struct rp_results *r)
+{
+    struct rp_counts k = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < r->n_cases; i++) {
+        k.total++;
+        switch (r->cases[i].verdict) {
+        case RP_PASS: k.pass++; break;
+        case RP_FAIL: k.fail++; break;
+        case RP_NA: k.na++; break;
+        case RP_ERROR: k.error++; break;
+        }
+    }
+    return k;
+}
+
+const struct rp_target *rp_results_target(const struct rp_results *r, const struct rp_case *c)
+{
+    return c->target < r->n_targets ? &r->targets[c->target] : NULL;
+}
+
+const char *rp_target_identity(const struct rp_target *t, char *buf, size_t n)
+{
+    if (!t) {
+        snprintf(buf, n, "unknown target");
+        return buf;
+    }
+    size_t o = 0;
+    const char *parts[3] = {t->vendor, t->model, t->revision ? t->revision : t->spec};
+    buf[0] = '\0';
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i] || !*parts[i] || o >= n)
+            continue;
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? " " : "", parts[i]);
+    }
+    if (!buf[0])
+        snprintf(buf, n, "unknown target");
+    return buf;
+}
+
+const char *rp_fmt_ms(double ms, char *buf, size_t n)
+{
+    if (!isfinite(ms)) {
+        snprintf(buf, n, "0");
+        return buf;
+    }
+    snprintf(buf, n, "%.3f", ms);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf);
+        while (e > dot + 1 && e[-1] == '0')
+            *--e = '\0';
+        if (e == dot + 1)
+            *dot = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        snprintf(buf, n, "0");
+    return buf;
+}
+
+const char *rp_now_iso(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}

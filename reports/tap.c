@@ -1,0 +1,180 @@
+/* reports/tap.c — results.tap in TAP version 14: the plan, one test point per case
+ * ("ok N - suite: name"; N/A is "ok N - ... # SKIP reason"; FAIL and ERROR are "not ok"
+ * followed by a YAML diagnostic block indented by two spaces), a closing comment with the
+ * counts, and "Bail out!" when the run was cut short, so that a partial run never reads as
+ * a complete one. YAML strings are double-quoted with YAML's escapes; the transcript is a
+ * literal block scalar when its characters allow one, a quoted string otherwise. */
+#include <string.h>
+
+#include "reports/report_internal.h"
+
+/* A description or directive on the test point line: one line, and in a description '#'
+ * and '\' escaped as TAP 14 says. */
+static void tap_line_text(FILE *out, const char *s, bool description)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p < 0x20 || *p == 0x7F)
+            fputc(' ', out);
+        else if (description && (*p == '#' || *p == '\\'))
+            fprintf(out, "\\%c", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
+/* The code point of the UTF-8 sequence at p (valid: rp_clean), and its length in *n. */
+static unsigned long decode(const unsigned char *p, size_t *n)
+{
+    if (p[0] < 0x80) {
+        *n = 1;
+        return p[0];
+    }
+    size_t k = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+    unsigned long v = p[0] & (0x7Fu >> k);
+    for (size_t i = 1; i < k; i++)
+        v = v << 6 | (p[i] & 0x3Fu);
+    *n = k;
+    return v;
+}
+
+/* Characters YAML cannot hold as they are: outside c-printable, the byte order mark, and
+ * NEL and the line and paragraph separators, which YAML 1.1 reads as line breaks. */
+static bool yaml_unprintable(unsigned long cp)
+{
+    return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) ||
+           cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
+}
+
+static void yaml_quoted(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n;
+        unsigned long cp = decode(p, &n);
+        if (cp == '"' || cp == '\\')
+            fprintf(out, "\\%c", (int)cp);
+        else if (cp == '\n')
+            fputs("\\n", out);
+        else if (cp == '\t')
+            fputs("\\t", out);
+        else if (cp == '\r')
+            fputs("\\r", out);
+        else if (cp <= 0xFF && yaml_unprintable(cp))
+            fprintf(out, "\\x%02lx", cp);
+        else if (yaml_unprintable(cp))
+            fprintf(out, "\\u%04lX", cp);
+        else
+            fwrite(p, 1, n, out);
+        p += n;
+    }
+    fputc('"', out);
+}
+
+/* Can s be a literal block scalar? Printable, no tab or CR, some text besides newlines. */
+static bool block_ok(const char *s)
+{
+    bool text = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n;
+        unsigned long cp = decode(p, &n);
+        if (cp == '\t' || yaml_unprintable(cp))
+            return false;
+        text = text || cp != '\n';
+        p += n;
+    }
+    return text;
+}
+
+/* key: |  then each line indented by 4 (the block is indented by 2 inside TAP). */
+static void yaml_block(FILE *out, const char *key, const char *s)
+{
+    size_t len = strlen(s), trailing = 0;
+    while (trailing < len && s[len - 1 - trailing] == '\n')
+        trailing++;
+    const char *first = s + strspn(s, "\n");
+    fprintf(out, "  %s: |%s%s\n", key, *first == ' ' ? "2" : "",
+            trailing == 0 ? "-" : trailing == 1 ? "" : "+");
+    /* the body without the newline that ends its last line, split at each newline */
+    const char *p = s, *end = s + len - (trailing ? 1 : 0);
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n)
+            fprintf(out, "    %.*s\n", (int)n, p);
+        else
+            fputs("  \n", out); /* every line of the block keeps TAP's indentation */
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+static void yaml_str(FILE *out, const char *key, const char *s)
+{
+    fprintf(out, "  %s: ", key);
+    yaml_quoted(out, s);
+    fputc('\n', out);
+}
+
+static void yaml_ms(FILE *out, const char *key, double ms, bool present)
+{
+    char b[64];
+    fprintf(out, "  %s: %s\n", key, present ? rp_fmt_ms(ms, b, sizeof b) : "null");
+}
+
+static void diagnostics(FILE *out, const struct rp_results *r, const struct rp_case *c)
+{
+    char idn[512];
+    fputs("  ---\n", out);
+    yaml_str(out, "verdict", rp_verdict_name(c->verdict));
+    yaml_str(out, "id", c->id);
+    yaml_str(out, "target", rp_target_identity(rp_results_target(r, c), idn, sizeof idn));
+    yaml_str(out, "rule", c->rule);
+    yaml_str(out, "reason", c->reason);
+    yaml_str(out, "expected", c->expected);
+    yaml_str(out, "seen", c->seen);
+    yaml_ms(out, "latency_ms", c->latency_ms, c->latency_ms >= 0);
+    yaml_ms(out, "limit_ms", c->limit_ms, c->limit_ms > 0);
+    if (c->transcript && block_ok(c->transcript))
+        yaml_block(out, "transcript", c->transcript);
+    else
+        yaml_str(out, "transcript", c->transcript);
+    fputs("  ...\n", out);
+}
+
+int rp_write_tap(FILE *out, const struct rp_results *r)
+{
+    fprintf(out, "TAP version 14\n1..%zu\n", r->n_cases);
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct rp_case *c = &r->cases[i];
+        bool ok = c->verdict == RP_PASS || c->verdict == RP_NA;
+        fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
+        if (c->suite && *c->suite) {
+            tap_line_text(out, c->suite, true);
+            fputs(": ", out);
+        }
+        tap_line_text(out, c->name ? c->name : c->id, true);
+        if (c->verdict == RP_NA) {
+            fputs(" # SKIP ", out);
+            tap_line_text(out, c->reason ? c->reason : "not applicable", false);
+        }
+        fputc('\n', out);
+        if (!ok)
+            diagnostics(out, r, c);
+    }
+    struct rp_counts k = rp_results_counts(r);
+    fprintf(out, "# %u pass, %u fail, %u n/a, %u error\n", k.pass, k.fail, k.na, k.error);
+    if (r->run.interrupted) {
+        fputs("Bail out! the run was interrupted", out);
+        if (r->run.stopped_because) {
+            fputs(": ", out);
+            tap_line_text(out, r->run.stopped_because, false);
+        }
+        fputc('\n', out);
+    }
+    return 0;
+}

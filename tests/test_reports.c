@@ -1,0 +1,832 @@
+/* tests/test_reports.c — the report files say what the run said, in forms their readers
+ * accept: junit.xml is well-formed (checked by xmllint, from libxml2-utils) with counts that
+ * match its testcases, hostile text escaped, no dot in a classname, unique names, the right
+ * element per verdict and plain decimal times; results.tap is exactly the expected TAP 14;
+ * results.json loads with jansson with the documented fields, nulls and counts; a secret
+ * appears in no file written; a file that cannot be put in place leaves no temporary file
+ * and a message; a killed run is rebuilt from its stream with every finished case and
+ * marked interrupted, and a broken stream is refused with the line number. */
+#include <dirent.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parser/mask.h"
+#include "reports/report.h"
+#include "tests/tu.h"
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static char *make_tmpdir(void)
+{
+    char tmpl[] = "/tmp/otacheck-reports-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    if (!d) {
+        perror("mkdtemp");
+        abort();
+    }
+    return strdup(d);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void rm_tree(char *dir)
+{
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+}
+
+static const char *path_in(const char *dir, const char *name)
+{
+    static char buf[4][1024];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* The whole file, or NULL. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = '\0';
+    fclose(f);
+    return s;
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+    char *s = slurp(path);
+    bool yes = s && strstr(s, needle);
+    free(s);
+    return yes;
+}
+
+/* Runs a shell command; its output (stdout and stderr) in out. True when it exited 0. */
+static bool run_cmd(const char *cmd, char *out, size_t cap)
+{
+    FILE *p = popen(cmd, "r");
+    out[0] = '\0';
+    if (!p)
+        return false;
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    char rest[4096];
+    while (fread(rest, 1, sizeof rest, p) > 0)
+        ; /* read it all: a writer cut off by SIGPIPE would not exit 0 */
+    while (n && (out[n - 1] == '\n'))
+        out[--n] = '\0';
+    return pclose(p) == 0;
+}
+
+static bool have_xmllint(void)
+{
+    char out[256];
+    bool ok = run_cmd("xmllint --version 2>&1", out, sizeof out);
+    TU_CHECK(ok, "xmllint is needed to check junit.xml: install libxml2-utils "
+                 "(scripts/setup-debian.sh does)");
+    return ok;
+}
+
+/* The value of an XPath expression over file (a string(), count() or boolean()). */
+static const char *xpath(const char *file, const char *expr)
+{
+    static char out[8192];
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "xmllint --xpath '%s' '%s' 2>&1", expr, file);
+    if (!run_cmd(cmd, out, sizeof out) && !out[0])
+        snprintf(out, sizeof out, "(xmllint failed)");
+    return out;
+}
+
+#define XPATH_IS(file, expr, want)                                                               \
+    do {                                                                                         \
+        const char *got_ = xpath((file), (expr));                                                \
+        TU_CHECK(strcmp(got_, (want)) == 0, "%s: got \"%s\", want \"%s\"", (expr), got_, (want)); \
+    } while (0)
+
+/* ---- the sample run ------------------------------------------------------------------ */
+
+static const struct rp_target TARGET = {
+    .vendor = "quectel",
+    .vendor_name = "Quectel QuecThing OTA",
+    .spec = "sim:quectel",
+    .manufacturer = "Quectel",
+    .model = "EC200U",
+    .revision = "EC200U.CNAA.R02",
+    .grammar_source = "QuecThing OTA AT Commands Manual V1.2",
+    .grammar_revision = 3,
+    .dialect = "colon-space=space",
+    .caps_file = NULL,
+    .caps_note = "no capability file: the reference module's defaults",
+    .destructive_allowed = true,
+    .overhead_ms = 0.02,
+};
+
+static const struct rp_case PASS_CASE = {
+    .id = "quectel/+QIOTUPDATE/write/valid/update_action=3",
+    .suite = "quectel +QIOTUPDATE",
+    .name = "write valid update_action=3",
+    .vendor = "quectel",
+    .command = "+QIOTUPDATE",
+    .form = "write",
+    .verdict = RP_PASS,
+    .rule = "response-time",
+    .latency_ms = 12.5,
+    .first_byte_ms = 3,
+    .limit_ms = 300,
+    .duration_ms = 12.3456,
+    .transcript = "> AT+QIOTUPDATE=3\n< OK\n",
+};
+
+static const struct rp_case FAIL_CASE = {
+    .id = "quectel/+QIOTUPDATE/write/invalid/1",
+    .suite = "quectel +QIOTUPDATE",
+    .name = "write invalid #1",
+    .vendor = "quectel",
+    .command = "+QIOTUPDATE",
+    .form = "write",
+    .verdict = RP_FAIL,
+    .rule = "response-time",
+    .reason = "no final within the limit",
+    .expected = "a final result within 300 ms",
+    .seen = "OK after 412.5 ms",
+    .latency_ms = 412.5,
+    .first_byte_ms = 400,
+    .limit_ms = 300,
+    .duration_ms = 413,
+    .transcript = "> AT+QIOTUPDATE=1\n< OK\n",
+};
+
+static const struct rp_case NA_CASE = {
+    .id = "quectel/+QIOTUPDATE/exec",
+    .suite = "quectel +QIOTUPDATE",
+    .name = "exec destructive",
+    .vendor = "quectel",
+    .command = "+QIOTUPDATE",
+    .form = "exec",
+    .verdict = RP_NA,
+    .reason = "destructive cases not allowed",
+    .latency_ms = -1,
+    .first_byte_ms = -1,
+    .limit_ms = 0,
+    .duration_ms = 0,
+};
+
+static const struct rp_case ERROR_CASE = {
+    .id = "quectel/+QIOTOTARD/read",
+    .suite = "quectel +QIOTOTARD",
+    .name = "read state",
+    .vendor = "quectel",
+    .command = "+QIOTOTARD",
+    .form = "read",
+    .verdict = RP_ERROR,
+    .reason = "the port vanished",
+    .latency_ms = -1,
+    .first_byte_ms = -1,
+    .limit_ms = 0,
+    .duration_ms = 1234567.8,
+    .transcript = "> AT+QIOTOTARD?\n< \x01garbage \"q\"",
+};
+
+static const struct rp_run RUN = {
+    .tool_version = "otacheck 0.1.0",
+    .command_line = "otacheck conform --vendor quectel",
+    .finished_at = "2026-11-21T02:40:00Z",
+};
+
+/* A run of the four sample cases (PASS, FAIL, N/A, ERROR), finished or not. */
+static struct rp_writer *write_sample(const char *dir, bool finish)
+{
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return NULL;
+    TU_CHECK(rp_add_target(w, &TARGET) == 0, "first target has index 0");
+    rp_case(w, &PASS_CASE);
+    rp_case(w, &FAIL_CASE);
+    rp_case(w, &NA_CASE);
+    rp_case(w, &ERROR_CASE);
+    if (finish) {
+        int rc = rp_finish(w, &RUN, err, sizeof err);
+        TU_CHECK(rc == 0, "rp_finish: %s", err);
+    }
+    return w;
+}
+
+/* ---- formats and counts ---------------------------------------------------------------- */
+
+static void parse_formats(void)
+{
+    char err[256] = "";
+    TU_CHECK(rp_parse_formats("junit,tap", err, sizeof err) == (RP_JUNIT | RP_TAP), "junit,tap");
+    TU_CHECK(rp_parse_formats("json, html", err, sizeof err) == (RP_JSON | RP_HTML), "spaces");
+    TU_CHECK(rp_parse_formats("all", err, sizeof err) == (RP_JUNIT | RP_TAP | RP_JSON | RP_HTML),
+             "all");
+    err[0] = '\0';
+    TU_CHECK(rp_parse_formats("junit,xml", err, sizeof err) == 0, "xml is unknown");
+    TU_CHECK(strstr(err, "'xml'") != NULL, "message names the unknown format: %s", err);
+    TU_CHECK(rp_parse_formats("", err, sizeof err) == 0, "empty list");
+    TU_CHECK(strcmp(rp_verdict_name(RP_NA), "N/A") == 0, "N/A");
+}
+
+static void counts(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample(dir, false);
+    struct rp_counts k = rp_counts(w);
+    TU_CHECK(k.total == 4 && k.pass == 1 && k.fail == 1 && k.na == 1 && k.error == 1,
+             "counts %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error);
+    rp_free(w);
+    rm_tree(dir);
+}
+
+/* ---- JUnit ------------------------------------------------------------------------------ */
+
+static void junit_xml(void)
+{
+    if (!have_xmllint())
+        return;
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JUNIT, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    rp_add_target(w, &TARGET);
+    rp_case(w, &PASS_CASE);
+    /* hostile text: markup, a quote, a control byte, the end of a CDATA section, a byte that
+     * is not UTF-8 */
+    struct rp_case hostile = FAIL_CASE;
+    hostile.rule = "rule-x";
+    hostile.reason = "bad <tag> & \"q\" \x01 ]]> end";
+    hostile.seen = "<OK>\xff]]>&amp;";
+    hostile.transcript = "> AT\n< ]]>\x02\r\n";
+    rp_case(w, &hostile);
+    rp_case(w, &NA_CASE);
+    rp_case(w, &ERROR_CASE);
+    /* the same name twice in one suite */
+    struct rp_case dup = PASS_CASE;
+    dup.name = "write dup";
+    rp_case(w, &dup);
+    rp_case(w, &dup);
+    /* a suite name with dots */
+    struct rp_case dotted = PASS_CASE;
+    dotted.suite = "quectel flow v1.2";
+    dotted.name = "flow fota";
+    rp_case(w, &dotted);
+    TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+
+    const char *x = path_in(dir, "junit.xml");
+    char out[4096], cmd[1200];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>&1", x);
+    TU_CHECK(run_cmd(cmd, out, sizeof out), "junit.xml is not well-formed XML: %s", out);
+
+    XPATH_IS(x, "count(/testsuites/testsuite)", "3");
+    XPATH_IS(x, "string(/testsuites/@tests)", "7");
+    XPATH_IS(x, "string(/testsuites/@failures)", "1");
+    XPATH_IS(x, "string(/testsuites/@errors)", "1");
+    XPATH_IS(x, "string(/testsuites/@skipped)", "1");
+    XPATH_IS(x, "count(//testcase)", "7");
+    /* every suite's counts match its testcases */
+    XPATH_IS(x, "count(//testsuite[@tests != count(testcase)])", "0");
+    XPATH_IS(x, "count(//testsuite[@failures != count(testcase/failure)])", "0");
+    XPATH_IS(x, "count(//testsuite[@errors != count(testcase/error)])", "0");
+    XPATH_IS(x, "count(//testsuite[@skipped != count(testcase/skipped)])", "0");
+    XPATH_IS(x, "count(//testsuite[not(@timestamp) or not(@hostname) or not(@time)])", "0");
+    /* verdicts: FAIL -> failure, ERROR -> error, N/A -> skipped, PASS -> none */
+    XPATH_IS(x, "string(//testcase[failure]/@name)",
+             "write invalid #1 [quectel EC200U EC200U.CNAA.R02]");
+    XPATH_IS(x, "string(//testcase[failure]/failure/@type)", "rule-x");
+    XPATH_IS(x, "string(//testcase[failure]/failure/@message)",
+             "rule-x: bad <tag> & \"q\" \\x01 ]]> end");
+    XPATH_IS(x, "string(//testcase[error]/@name)", "read state [quectel EC200U EC200U.CNAA.R02]");
+    XPATH_IS(x, "string(//testcase[skipped]/skipped/@message)", "destructive cases not allowed");
+    XPATH_IS(x, "count(//testcase[failure or error or skipped])", "3");
+    XPATH_IS(x, "count(//testcase[count(failure | error | skipped) > 1])", "0");
+    /* the failure's body: expected, seen, transcript (the bad byte as U+FFFD) */
+    XPATH_IS(x, "contains(//failure, \"seen: <OK>\xef\xbf\xbd]]>&amp;\")", "true");
+    XPATH_IS(x, "contains(//failure, \"expected: a final result within 300 ms\")", "true");
+    XPATH_IS(x, "contains(//failure, \"< ]]>\\x02\")", "true");
+    /* latency and limit in the testcase's system-out */
+    XPATH_IS(x, "contains(//testcase[failure]/system-out, \"latency: 412.5 ms (limit 300 ms)\")",
+             "true");
+    XPATH_IS(x, "count(//testcase[not(system-out)])", "0");
+    /* no dot in a classname; the dotted suite kept, with '_' */
+    XPATH_IS(x, "count(//testcase[contains(@classname, \".\")])", "0");
+    XPATH_IS(x, "count(//testcase[@classname = \"quectel flow v1_2\"])", "1");
+    /* unique names, the duplicate numbered */
+    XPATH_IS(x, "count(//testsuite/testcase[@name = preceding-sibling::testcase/@name])", "0");
+    XPATH_IS(x, "count(//testcase[@name = preceding::testcase/@name])", "0");
+    XPATH_IS(x, "count(//testcase[@name = \"write dup [quectel EC200U EC200U.CNAA.R02]\"])", "1");
+    XPATH_IS(x, "count(//testcase[@name = \"write dup [quectel EC200U EC200U.CNAA.R02] #2\"])",
+             "1");
+    /* times are plain decimals: digits, one dot inside */
+    XPATH_IS(x,
+             "count(//@time[translate(., \"0123456789\", \"\") != \".\" or starts-with(., \".\") "
+             "or substring(., string-length(.)) = \".\"])",
+             "0");
+    XPATH_IS(x, "string(//testcase[1]/@time)", "0.012");
+    XPATH_IS(x, "string(//testcase[error]/@time)", "1234.568");
+    XPATH_IS(x, "string(//testcase[skipped]/@time)", "0.000");
+    /* the target's identity in every suite's properties */
+    XPATH_IS(x, "count(//testsuite[not(properties/property[@name = \"target.revision\"])])", "0");
+    XPATH_IS(x, "string(//testsuite[1]/properties/property[@name = \"target.revision\"]/@value)",
+             "EC200U.CNAA.R02");
+    XPATH_IS(x, "string(//testsuite[1]/properties/property[@name = \"target.spec\"]/@value)",
+             "sim:quectel");
+    XPATH_IS(x,
+             "string(//testsuite[1]/properties/property[@name = \"target.grammar_revision\"]/@value)",
+             "3");
+    XPATH_IS(x, "string(//testsuite[1]/properties/property[@name = \"run.interrupted\"]/@value)",
+             "false");
+    rm_tree(dir);
+}
+
+/* The timestamp is the run's start, without its zone (JUnit's schema has none). */
+static void junit_timestamp(void)
+{
+    if (!have_xmllint())
+        return;
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample(dir, true);
+    rp_free(w);
+    const char *ts = xpath(path_in(dir, "junit.xml"), "string(//testsuite[1]/@timestamp)");
+    TU_CHECK(strlen(ts) == 19 && ts[4] == '-' && ts[10] == 'T' && ts[13] == ':',
+             "timestamp \"%s\"", ts);
+    rm_tree(dir);
+}
+
+/* ---- TAP ----------------------------------------------------------------------------- */
+
+static const char *TAP_EXPECTED =
+    "TAP version 14\n"
+    "1..4\n"
+    "ok 1 - quectel +QIOTUPDATE: write valid update_action=3\n"
+    "not ok 2 - quectel +QIOTUPDATE: write invalid \\#1\n"
+    "  ---\n"
+    "  verdict: \"FAIL\"\n"
+    "  id: \"quectel/+QIOTUPDATE/write/invalid/1\"\n"
+    "  target: \"quectel EC200U EC200U.CNAA.R02\"\n"
+    "  rule: \"response-time\"\n"
+    "  reason: \"no final within the limit\"\n"
+    "  expected: \"a final result within 300 ms\"\n"
+    "  seen: \"OK after 412.5 ms\"\n"
+    "  latency_ms: 412.5\n"
+    "  limit_ms: 300\n"
+    "  transcript: |\n"
+    "    > AT+QIOTUPDATE=1\n"
+    "    < OK\n"
+    "  ...\n"
+    "ok 3 - quectel +QIOTUPDATE: exec destructive # SKIP destructive cases not allowed\n"
+    "not ok 4 - quectel +QIOTOTARD: read state\n"
+    "  ---\n"
+    "  verdict: \"ERROR\"\n"
+    "  id: \"quectel/+QIOTOTARD/read\"\n"
+    "  target: \"quectel EC200U EC200U.CNAA.R02\"\n"
+    "  rule: null\n"
+    "  reason: \"the port vanished\"\n"
+    "  expected: null\n"
+    "  seen: null\n"
+    "  latency_ms: null\n"
+    "  limit_ms: null\n"
+    "  transcript: \"> AT+QIOTOTARD?\\n< \\x01garbage \\\"q\\\"\"\n"
+    "  ...\n"
+    "# 1 pass, 1 fail, 1 n/a, 1 error\n";
+
+static void tap_exact(void)
+{
+    char *dir = make_tmpdir();
+    rp_free(write_sample(dir, true));
+    char *tap = slurp(path_in(dir, "results.tap"));
+    TU_CHECK(tap && strcmp(tap, TAP_EXPECTED) == 0, "results.tap:\n%s\n--- expected:\n%s",
+             tap ? tap : "(none)", TAP_EXPECTED);
+    free(tap);
+    rm_tree(dir);
+}
+
+/* Block scalars: chomping and indentation indicators; a partial run bails out. */
+static void tap_blocks_and_bail_out(void)
+{
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_TAP, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    rp_add_target(w, &TARGET);
+    struct rp_case c = FAIL_CASE;
+    c.transcript = " indented\nlast";
+    rp_case(w, &c);
+    c.transcript = "a\n\nb\n\n";
+    rp_case(w, &c);
+    struct rp_run run = RUN;
+    run.interrupted = true;
+    run.stopped_because = "the port vanished\n(ttyUSB2)";
+    TU_CHECK(rp_finish(w, &run, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+    const char *t = path_in(dir, "results.tap");
+    TU_CHECK(file_has(t, "  transcript: |2-\n     indented\n    last\n  ...\n"),
+             "leading space and no final newline: |2-");
+    TU_CHECK(file_has(t, "  transcript: |+\n    a\n  \n    b\n  \n  ...\n"),
+             "blank lines kept and trailing newlines: |+");
+    TU_CHECK(file_has(t, "\nBail out! the run was interrupted: the port vanished (ttyUSB2)\n"),
+             "Bail out! on one line at the end");
+    rm_tree(dir);
+}
+
+/* ---- JSON ---------------------------------------------------------------------------- */
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static bool jnull(const json_t *o, const char *key)
+{
+    return json_is_null(json_object_get(o, key));
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+    return json_number_value(json_object_get(o, key));
+}
+
+static json_t *load_json(const char *path)
+{
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    TU_CHECK(j != NULL, "%s: %s (line %d)", path, je.text, je.line);
+    return j;
+}
+
+static void json_results(void)
+{
+    char *dir = make_tmpdir();
+    rp_free(write_sample(dir, true));
+    json_t *j = load_json(path_in(dir, "results.json"));
+    if (!j) {
+        rm_tree(dir);
+        return;
+    }
+    TU_CHECK(strcmp(jstr(j, "schema"), "otacheck-results/1") == 0, "schema");
+    const json_t *run = json_object_get(j, "run");
+    TU_CHECK(strcmp(jstr(run, "tool_version"), "otacheck 0.1.0") == 0, "tool_version");
+    TU_CHECK(strcmp(jstr(run, "command_line"), RUN.command_line) == 0, "command_line");
+    TU_CHECK(jstr(run, "host") && jstr(run, "started_at"), "host and started_at from rp_open");
+    TU_CHECK(strcmp(jstr(run, "finished_at"), "2026-11-21T02:40:00Z") == 0, "finished_at");
+    TU_CHECK(json_is_false(json_object_get(run, "interrupted")), "not interrupted");
+    TU_CHECK(jnull(run, "stopped_because"), "stopped_because null");
+
+    const json_t *targets = json_object_get(j, "targets");
+    TU_CHECK(json_array_size(targets) == 1, "one target");
+    const json_t *t = json_array_get(targets, 0);
+    TU_CHECK(jnum(t, "index") == 0 && strcmp(jstr(t, "revision"), "EC200U.CNAA.R02") == 0 &&
+                 strcmp(jstr(t, "spec"), "sim:quectel") == 0 && jnum(t, "grammar_revision") == 3 &&
+                 jnull(t, "caps_file") && jnum(t, "overhead_ms") == 0.02 &&
+                 json_is_true(json_object_get(t, "destructive_allowed")),
+             "target fields");
+
+    const json_t *sum = json_object_get(j, "summary");
+    TU_CHECK(jnum(sum, "total") == 4 && jnum(sum, "pass") == 1 && jnum(sum, "fail") == 1 &&
+                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1,
+             "summary counts");
+
+    const json_t *cases = json_object_get(j, "cases");
+    TU_CHECK(json_array_size(cases) == 4, "4 cases");
+    const json_t *p = json_array_get(cases, 0), *f = json_array_get(cases, 1);
+    const json_t *na = json_array_get(cases, 2), *e = json_array_get(cases, 3);
+    static const char *fields[] = {"id", "suite", "name", "vendor", "command", "form",
+                                   "verdict", "rule", "reason", "expected", "seen",
+                                   "latency_ms", "first_byte_ms", "limit_ms", "duration_ms",
+                                   "transcript", "target"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        TU_CHECK(json_object_get(p, fields[i]) != NULL, "case field %s present", fields[i]);
+    TU_CHECK(json_object_size(p) == sizeof fields / sizeof fields[0], "no other case fields");
+    TU_CHECK(strcmp(jstr(p, "verdict"), "PASS") == 0 && strcmp(jstr(f, "verdict"), "FAIL") == 0 &&
+                 strcmp(jstr(na, "verdict"), "N/A") == 0 &&
+                 strcmp(jstr(e, "verdict"), "ERROR") == 0,
+             "verdict names");
+    TU_CHECK(jnum(p, "latency_ms") == 12.5 && jnum(p, "first_byte_ms") == 3 &&
+                 jnum(p, "limit_ms") == 300 && jnum(p, "duration_ms") == 12.346 &&
+                 jnum(p, "target") == 0,
+             "PASS numbers");
+    TU_CHECK(jnull(p, "expected") && jnull(p, "seen") && jnull(p, "reason"),
+             "absent strings are null");
+    TU_CHECK(strcmp(jstr(p, "transcript"), PASS_CASE.transcript) == 0, "transcript");
+    TU_CHECK(strcmp(jstr(f, "seen"), "OK after 412.5 ms") == 0 &&
+                 strcmp(jstr(f, "rule"), "response-time") == 0,
+             "FAIL strings");
+    TU_CHECK(jnull(na, "latency_ms") && jnull(na, "first_byte_ms") && jnull(na, "limit_ms") &&
+                 jnull(na, "transcript"),
+             "N/A: latency < 0, no limit, no transcript are null");
+    TU_CHECK(strcmp(jstr(e, "transcript"), ERROR_CASE.transcript) == 0 && jnull(e, "rule"),
+             "ERROR: control byte kept in JSON, rule null");
+    TU_CHECK(file_has(path_in(dir, "results.json"), "\"duration_ms\": 12.346,"),
+             "a duration is written rounded to the microsecond");
+    json_decref(j);
+
+    /* the stream: run, target, the cases, end */
+    char *s = slurp(path_in(dir, "results.jsonl"));
+    const char *want[] = {"run", "target", "case", "case", "case", "case", "end"};
+    size_t n = 0;
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n"), n++) {
+        json_error_t je;
+        json_t *o = json_loads(line, 0, &je);
+        TU_CHECK(o != NULL, "jsonl line %zu: %s", n + 1, je.text);
+        TU_CHECK(n < 7 && o && strcmp(jstr(o, "type"), want[n]) == 0, "line %zu type", n + 1);
+        json_decref(o);
+    }
+    TU_CHECK(n == 7, "7 lines in the stream, got %zu", n);
+    free(s);
+    rm_tree(dir);
+}
+
+/* ---- secrets ------------------------------------------------------------------------- */
+
+static void secrets_never_written(void)
+{
+    static const char *S1 = "hunter2-S3cr3t", *S2 = "p&ss<w>\"x";
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    rp_add_secret(w, "hunter2"); /* a secret inside a longer one */
+    rp_add_secret(w, S1);
+    rp_add_secret(w, S2);
+    struct rp_target t = TARGET;
+    t.spec = "tcp:lab:2000,password=hunter2-S3cr3t";
+    t.revision = "R02 p&ss<w>\"x";
+    rp_add_target(w, &t);
+    struct rp_case c = FAIL_CASE;
+    c.id = "quectel/+QIOTOTAREQ/write/hunter2-S3cr3t";
+    c.name = "write key hunter2-S3cr3t";
+    c.reason = "the key hunter2-S3cr3t was echoed";
+    c.expected = "p&ss<w>\"x masked";
+    c.seen = "+QIOTOTAREQ: \"hunter2-S3cr3t\"";
+    c.transcript = "> AT+QIOTOTAREQ=\"p&ss<w>\"x\"\n< +QIOTOTAREQ: \"hunter2-S3cr3t\"\n< OK\n";
+    rp_case(w, &c);
+    c.verdict = RP_ERROR;
+    rp_case(w, &c);
+    c.verdict = RP_NA;
+    rp_case(w, &c);
+    struct rp_run run = RUN;
+    run.command_line = "otacheck conform --target tcp:lab:2000,password=hunter2-S3cr3t";
+    TU_CHECK(rp_finish(w, &run, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+    static const char *files[] = {"junit.xml", "results.tap", "results.json", "report.html",
+                                  "results.jsonl"};
+    static const char *leaks[] = {"hunter2", "S3cr3t", "p&ss", "p&amp;ss", "ss<w>", "ss&lt;w"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        const char *p = path_in(dir, files[i]);
+        char *s = slurp(p);
+        TU_CHECK(s != NULL, "%s written", files[i]);
+        for (size_t k = 0; s && k < sizeof leaks / sizeof leaks[0]; k++)
+            TU_CHECK(!strstr(s, leaks[k]), "%s contains \"%s\"", files[i], leaks[k]);
+        if (strcmp(files[i], "results.tap") != 0) /* TAP does not show the spec */
+            TU_CHECK(s && strstr(s, "password=" AT_MASK), "%s lacks the mask in the spec",
+                     files[i]);
+        TU_CHECK(s && strstr(s, "key " AT_MASK " was echoed"), "%s lacks the mask", files[i]);
+        free(s);
+    }
+    rm_tree(dir);
+}
+
+/* ---- atomic files -------------------------------------------------------------------- */
+
+static bool has_temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    bool found = false;
+    for (struct dirent *e; d && (e = readdir(d));)
+        found = found || strstr(e->d_name, ".tmp.") != NULL;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+static void atomic_failure(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample(dir, false);
+    /* the final name is taken by a directory: rename(2) must fail */
+    mkdir(path_in(dir, "junit.xml"), 0755);
+    char err[512] = "";
+    int rc = rp_finish(w, &RUN, err, sizeof err);
+    rp_free(w);
+    TU_CHECK(rc == -1, "rp_finish returns -1 when junit.xml cannot be put in place");
+    TU_CHECK(strstr(err, "junit.xml") && strstr(err, dir), "the message names the path: %s", err);
+    TU_CHECK(strstr(err, "Is a directory") != NULL, "the message says why: %s", err);
+    TU_CHECK(!has_temp_files(dir), "no temporary file is left");
+    struct stat st;
+    TU_CHECK(stat(path_in(dir, "results.json"), &st) == 0, "the other formats are written");
+    TU_CHECK(file_has(path_in(dir, "results.jsonl"), "{\"type\":\"end\""),
+             "the stream has its end line");
+    rm_tree(dir);
+
+    /* a report directory that cannot be made */
+    char *base = make_tmpdir();
+    FILE *f = fopen(path_in(base, "file"), "w");
+    fclose(f);
+    err[0] = '\0';
+    w = rp_open(path_in(base, "file/reports"), RP_JSON, err, sizeof err);
+    TU_CHECK(w == NULL, "rp_open under a regular file fails");
+    TU_CHECK(strstr(err, "file") && strstr(err, "Not a directory"), "message: %s", err);
+    rm_tree(base);
+}
+
+/* ---- a killed run -------------------------------------------------------------------- */
+
+static void append(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "a");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void killed_run_rebuilt(void)
+{
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    rp_add_target(w, &TARGET);
+    rp_case(w, &PASS_CASE);
+    rp_case(w, &FAIL_CASE);
+    rp_case(w, &NA_CASE);
+    rp_free(w); /* killed: no rp_finish */
+    struct stat st;
+    TU_CHECK(stat(path_in(dir, "results.json"), &st) != 0, "no results.json before the rebuild");
+    const char *jl = path_in(dir, "results.jsonl");
+    append(jl, "{\"type\":\"case\",\"id\":\"quectel/+QIOTOTARD/re"); /* cut mid-write */
+
+    struct rp_counts k;
+    bool interrupted = false;
+    int rc = rp_rebuild_counts(jl, NULL, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, &k, &interrupted,
+                               err, sizeof err);
+    TU_CHECK(rc == 0, "rp_rebuild: %s", err);
+    TU_CHECK(k.total == 3 && k.fail == 1 && interrupted, "3 cases, interrupted");
+    json_t *j = load_json(path_in(dir, "results.json"));
+    if (j) {
+        const json_t *run = json_object_get(j, "run");
+        TU_CHECK(json_array_size(json_object_get(j, "cases")) == 3, "3 cases in results.json");
+        TU_CHECK(json_is_true(json_object_get(run, "interrupted")), "run.interrupted is true");
+        TU_CHECK(jstr(run, "stopped_because") != NULL, "it says why");
+        TU_CHECK(jnum(json_object_get(j, "summary"), "total") == 3, "summary total 3");
+        json_decref(j);
+    }
+    TU_CHECK(file_has(path_in(dir, "results.tap"), "1..3\n"), "TAP plan of 3");
+    TU_CHECK(file_has(path_in(dir, "results.tap"), "\nBail out! the run was interrupted"),
+             "TAP bails out");
+    TU_CHECK(file_has(path_in(dir, "report.html"), "Partial report"), "HTML says partial");
+    TU_CHECK(file_has(path_in(dir, "junit.xml"),
+                      "<property name=\"run.interrupted\" value=\"true\"/>"),
+             "JUnit says interrupted");
+    TU_CHECK(!has_temp_files(dir), "no temporary file");
+    rm_tree(dir);
+}
+
+/* The rebuild of a finished run gives the same results.json as rp_finish. */
+static void finished_run_rebuilt_identically(void)
+{
+    char *dir = make_tmpdir();
+    rp_free(write_sample(dir, true));
+    char err[512] = "";
+    const char *out = path_in(dir, "again");
+    int rc = rp_rebuild(path_in(dir, "results.jsonl"), out, RP_JSON, err, sizeof err);
+    TU_CHECK(rc == 0, "rp_rebuild: %s", err);
+    json_t *a = load_json(path_in(dir, "results.json"));
+    json_t *b = load_json(path_in(out, "results.json"));
+    TU_CHECK(a && b && json_equal(a, b), "same results.json");
+    TU_CHECK(b && json_is_false(json_object_get(json_object_get(b, "run"), "interrupted")),
+             "a run with its end line is not interrupted");
+    json_decref(a);
+    json_decref(b);
+    rm_tree(dir);
+}
+
+/* Writes a stream of the sample run with line `at` (1-based) replaced by `bad`; returns its
+ * path. */
+static const char *stream_with(const char *dir, unsigned at, const char *bad)
+{
+    rp_free(write_sample(dir, false));
+    char *s = slurp(path_in(dir, "results.jsonl"));
+    const char *p = path_in(dir, "broken.jsonl");
+    FILE *f = fopen(p, "w");
+    unsigned n = 0;
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n"))
+        fprintf(f, "%s\n", ++n == at ? bad : line);
+    fclose(f);
+    free(s);
+    return p;
+}
+
+static void broken_stream_refused(void)
+{
+    static const struct {
+        unsigned line;
+        const char *text, *complaint;
+    } cases[] = {
+        {3, "{not json}", ":3: not a JSON line"},
+        {4, "[1,2]", ":4: not a JSON object"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"MAYBE\"}", ":3: field 'verdict'"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"target\":7}", ":3: case refers to target 7"},
+        {4, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"latency_ms\":\"fast\"}", ":4: field 'latency_ms' is not a number"},
+        {5, "{\"type\":\"party\"}", ":5: unknown line type"},
+        {1, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\"}", ":1: a result before the run line"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *dir = make_tmpdir();
+        const char *p = stream_with(dir, cases[i].line, cases[i].text);
+        char err[512] = "";
+        int rc = rp_rebuild(p, path_in(dir, "out"), RP_JSON, err, sizeof err);
+        TU_CHECK(rc == -1, "%s refused", cases[i].text);
+        TU_CHECK(strncmp(err, p, strlen(p)) == 0 && strstr(err, cases[i].complaint),
+                 "message \"%s\" should be %s%s...", err, p, cases[i].complaint);
+        rm_tree(dir);
+    }
+    /* an empty stream, and one that does not exist */
+    char *dir = make_tmpdir();
+    append(path_in(dir, "empty.jsonl"), "");
+    char err[512] = "";
+    TU_CHECK(rp_rebuild(path_in(dir, "empty.jsonl"), dir, RP_JSON, err, sizeof err) == -1 &&
+                 strstr(err, "no run line"),
+             "empty stream: %s", err);
+    TU_CHECK(rp_rebuild(path_in(dir, "nope.jsonl"), dir, RP_JSON, err, sizeof err) == -1 &&
+                 strstr(err, "nope.jsonl") && strstr(err, "No such file"),
+             "missing stream: %s", err);
+    rm_tree(dir);
+}
+
+/* ---- HTML ---------------------------------------------------------------------------- */
+
+static void html_page(void)
+{
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_HTML, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    rp_add_target(w, &TARGET);
+    struct rp_case c = FAIL_CASE;
+    c.seen = "<script>alert(1)</script> & \x01";
+    rp_case(w, &c);
+    rp_case(w, &PASS_CASE);
+    TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+    const char *h = path_in(dir, "report.html");
+    TU_CHECK(!file_has(h, "<script"), "no script, and markup in a text is escaped");
+    TU_CHECK(file_has(h, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x01"), "escaped text");
+    TU_CHECK(!file_has(h, "http://") && !file_has(h, "https://") && !file_has(h, " src="),
+             "nothing fetched");
+    TU_CHECK(file_has(h, "<tr class=\"fail\"><td>1</td>"), "FAIL row coloured");
+    TU_CHECK(file_has(h, "id=\"case-1\""), "FAIL details");
+    TU_CHECK(file_has(h, "<pre>a final result within 300 ms</pre>"), "expected in <pre>");
+    TU_CHECK(file_has(h, "EC200U.CNAA.R02"), "the target's identity");
+    rm_tree(dir);
+}
+
+int main(int argc, char **argv)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
+    CU_pSuite s = tu_suite("reports");
+    tu_add(s, "format names and verdict names", parse_formats);
+    tu_add(s, "counts", counts);
+    tu_add(s, "junit.xml: well-formed, counts, escaping, classnames, unique names, times", junit_xml);
+    tu_add(s, "junit.xml: timestamp without zone", junit_timestamp);
+    tu_add(s, "results.tap: exact text", tap_exact);
+    tu_add(s, "results.tap: block scalars, Bail out! when interrupted", tap_blocks_and_bail_out);
+    tu_add(s, "results.json and the stream: fields, nulls, counts", json_results);
+    tu_add(s, "secrets appear in no file", secrets_never_written);
+    tu_add(s, "a file that cannot be put in place: -1, message, no temporary file", atomic_failure);
+    tu_add(s, "a killed run rebuilt from its stream", killed_run_rebuilt);
+    tu_add(s, "a finished run rebuilt gives the same results.json", finished_run_rebuilt_identically);
+    tu_add(s, "a broken stream is refused with its line number", broken_stream_refused);
+    tu_add(s, "report.html: escaped, self-contained, coloured, details", html_page);
+    return tu_run(argc, argv);
+}
