@@ -6,7 +6,8 @@
  * a signal handler can only reach a static. */
 #include "conformance/conform.h"
 
-#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+#include <CUnit/TestRun.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,9 +89,9 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
     int rc = hx_open(vr->spec, o->gs, &vr->t, err, sizeof err);
     if (rc != 0) {
         vr->unreachable = true;
-        snprintf(vr->why, sizeof vr->why, "the target could not be reached: %s", err);
+        snprintf(vr->why, sizeof vr->why, "the target could not be reached: %.300s", err);
         run->sum->unreachable = true;
-        snprintf(run->sum->stopped, sizeof run->sum->stopped, "%s", vr->why);
+        snprintf(run->sum->stopped, sizeof run->sum->stopped, "%.250s", vr->why);
         return;
     }
     vr->t->pace_us = o->pace_us;
@@ -105,9 +106,9 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
     struct cf_runner_opts ro = {o->allow_destructive || strncmp(vr->spec, "sim:", 4) == 0, o->caps};
     if (cf_runner_start(&vr->r, &vr->s, &ro) != 0) {
         vr->unreachable = true;
-        snprintf(vr->why, sizeof vr->why, "the target does not answer AT with OK (%s)", vr->spec);
+        snprintf(vr->why, sizeof vr->why, "the target does not answer AT with OK (%.300s)", vr->spec);
         run->sum->unreachable = true;
-        snprintf(run->sum->stopped, sizeof run->sum->stopped, "%s", vr->why);
+        snprintf(run->sum->stopped, sizeof run->sum->stopped, "%.250s", vr->why);
     }
     if (o->rp) {
         char dialect[512] = "";
@@ -221,7 +222,7 @@ static void play_registered(void)
         cf_run_case(&vr->r, reg->c, &res);
         if (vr->r.lost && !run->sum->lost) {
             run->sum->lost = true;
-            snprintf(run->sum->stopped, sizeof run->sum->stopped, "the target %s was lost during %s", vr->spec,
+            snprintf(run->sum->stopped, sizeof run->sum->stopped, "the target %.100s was lost during %.120s", vr->spec,
                      reg->c->id);
         }
     }
@@ -318,8 +319,7 @@ int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *s
     }
     stop_requested = 0;
     current_run = run;
-    CU_basic_set_mode(CU_BRM_SILENT);
-    CU_basic_run_tests();
+    CU_run_all_tests(); /* silent: the progress and the reports are ours */
     current_run = NULL;
     CU_cleanup_registry();
     if (run->open)

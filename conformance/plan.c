@@ -99,7 +99,10 @@ static void add(struct planner *pl, struct cf_case *c, const char *suite, const 
         size_t nl = strlen(name);
         if (strncmp(o->name, name, nl) == 0 && (o->name[nl] == '\0' || strncmp(o->name + nl, " #", 2) == 0))
             same_name++;
-        if (o->kind == c->kind && o->form == c->form)
+        size_t pl_len = strlen(vid) + 1 + strlen(idpath);
+        if (strncmp(o->id, vid, strlen(vid)) == 0 && o->id[strlen(vid)] == '/' &&
+            strncmp(o->id + strlen(vid) + 1, idpath, strlen(idpath)) == 0 && o->id[pl_len] == '/' &&
+            strspn(o->id + pl_len + 1, "0123456789") == strlen(o->id + pl_len + 1))
             same_id++;
     }
     c->suite = dupf("%s", suite);
@@ -334,7 +337,8 @@ static void plan_examples(struct planner *pl)
             else if (valid_states(pl, ctext))
                 na = "the documented exchange depends on the OTA state: the state cases check it";
             else if (f && gram_form_class(f) == GC_DESTRUCTIVE)
-                na = "the documented exchange starts an upgrade: a flow case checks it";
+                na = "the documented exchange is destructive (it starts, accepts or rejects an upgrade): the flow "
+                     "cases check it";
             const struct gram_command *cmd = f ? f->cmd : NULL;
             struct cf_case *c = new_case(pl, CF_EXAMPLE, cmd, f);
             if (!c)
@@ -366,7 +370,7 @@ static void plan_flows(struct planner *pl)
             return;
         c->flow = f;
         c->destructive = true; /* a flow downloads, flashes, restarts */
-        c->rule = "flow-order";
+        c->rule = "flow";
         c->what = dupf("%s", f->doc ? f->doc : f->expr);
         if (pl->o && pl->o->flows && !listed(pl->o->flows, f->name))
             c->na = "the module does not claim this flow (capability file, [claims] flows)";

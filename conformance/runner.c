@@ -181,10 +181,13 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
     cf_track(r);
     const struct gram_form *f = form_of(r, line);
     uint64_t to = cf_timeout_ns(f);
-    if (main && cx->c->expect && strcmp(cx->c->expect, "no-at-prefix") == 0)
-        to = 1000 * MS; /* V.250: a line without AT may be ignored */
+    /* V.250: a line without AT may be ignored; some forms are documented to end silently */
+    bool may_be_silent = (main && cx->c->expect && strcmp(cx->c->expect, "no-at-prefix") == 0) ||
+                         (f && f->final_silence);
+    if (may_be_silent)
+        to = 1000 * MS + (f ? gram_form_time_ms(f) : 0) * MS;
     enum hx_status st = hx_exchange(r->s, line, to, x);
-    bool silence_ok = main && st == HX_TIMEOUT && cx->c->expect && strcmp(cx->c->expect, "no-at-prefix") == 0;
+    bool silence_ok = may_be_silent && st == HX_TIMEOUT;
     for (unsigned i = 0; i < x->n_findings; i++) {
         const struct hx_finding *fd = &x->findings[i];
         if (silence_ok && strcmp(fd->rule, "final-result") == 0)
@@ -199,7 +202,7 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
         uint32_t limit = x->form ? gram_form_time_ms(x->form) : 0;
         double lat = (double)(x->t_final - x->t_sent) / 1e6;
         if (limit && lat > limit) {
-            char exp[96], seen[96];
+            char exp[96], seen[300];
             snprintf(exp, sizeof exp, "the final result within %u ms of the command", limit);
             char shown[200];
             cf_mask(r, line, shown, sizeof shown);
@@ -419,6 +422,8 @@ static void play_line(struct cf_ctx *cx)
                 const struct hx_event *why = cf_documented_refusal(cx, &x);
                 if (why)
                     snprintf(cx->note, sizeof cx->note, "refused with a reason the grammar documents: %.200s", why->text);
+                else if (x.form && x.form->may_refuse)
+                    snprintf(cx->note, sizeof cx->note, "refused; the grammar allows it: %.200s", x.form->may_refuse);
                 else
                     cf_fail(cx, "accepts-valid", "OK", "%s (the line is valid: %s)", final, c->what);
             } else if (x.form && x.form->n_starts) {
@@ -430,11 +435,16 @@ static void play_line(struct cf_ctx *cx)
             if (out == GO_OK)
                 cf_fail(cx, c->rule, "an error result", "OK (the line is invalid: %s)", c->what);
             break;
-        case CF_EXAMPLE:
-            if (out != c->ex_outcome)
+        case CF_EXAMPLE: {
+            /* a documented refusal (a server that is not there) is not a departure */
+            const struct hx_event *why = out == GO_ERROR ? cf_documented_refusal(cx, &x) : NULL;
+            if (out != c->ex_outcome && why)
+                snprintf(cx->note, sizeof cx->note, "refused with a reason the grammar documents: %.200s", why->text);
+            else if (out != c->ex_outcome)
                 cf_fail(cx, "example", c->ex_outcome == GO_OK ? "OK, as documented" : "an error, as documented",
                         "%s", final);
             break;
+        }
         default:
             break;
         }
@@ -496,7 +506,7 @@ static void decide(struct cf_ctx *cx, struct cf_result *res)
         res->rule = cx->rule;
         snprintf(res->expected, sizeof res->expected, "%s", cx->expected);
         snprintf(res->seen, sizeof res->seen, "%s", cx->seen);
-        snprintf(res->reason, sizeof res->reason, "%s: expected %s, got %s", cx->rule, cx->expected, cx->seen);
+        snprintf(res->reason, sizeof res->reason, "%s: expected %.120s, got %.200s", cx->rule, cx->expected, cx->seen);
         return;
     }
     if (cx->error) {

@@ -240,6 +240,6 @@ void cf_play_flow(struct cf_ctx *cx)
     cf_resync(cx);
     cf_back_home(cx);
     if (!fcap && !cx->n_findings && !cx->rule)
-        snprintf(cx->note, sizeof cx->note, "started with the reference cloud's values (no capability file): %s",
+        snprintf(cx->note, sizeof cx->note, "started with the reference cloud's values (no capability file): %.200s",
                  shown);
 }

@@ -140,8 +140,9 @@ struct candidates {
 static void keep_valid(void *ctx, const struct gram_gen_case *g)
 {
     struct candidates *c = ctx;
-    if (g->valid && c->n < 32 && strlen(g->line) < sizeof c->lines[0])
-        snprintf(c->lines[c->n++], sizeof c->lines[0], "%s", g->line);
+    size_t n = strlen(g->line);
+    if (g->valid && c->n < 32 && n < sizeof c->lines[0])
+        memcpy(c->lines[c->n++], g->line, n + 1);
 }
 
 /* The values a write line gives, by parameter name. */
@@ -189,18 +190,25 @@ void cf_play_read_write(struct cf_ctx *cx)
     if (!cands)
         return;
     gram_gen_form_cases(cx->r->ix, 0, w, keep_valid, cands);
+    /* the line that sets the most of what the read shows, and changes some of it */
     const char *chosen = NULL;
-    for (unsigned i = 0; i < cands->n && !chosen; i++) {
+    int best = 0;
+    const struct gram_line *shown = rf->n_infos ? &rf->infos[0] : NULL;
+    for (unsigned i = 0; i < cands->n; i++) {
         if (!line_values(cx, cands->lines[i], &want))
             continue;
-        if (!have_orig) {
-            chosen = cands->lines[i];
-            break;
-        }
-        for (unsigned k = 0; k < want.n && !chosen; k++) {
+        int mirrored = 0;
+        bool differs = !have_orig;
+        for (unsigned k = 0; k < want.n; k++) {
+            if (shown && gram_line_field(shown, want.name[k]) >= 0)
+                mirrored++;
             int j = find_val(&orig, want.name[k]);
-            if (j >= 0 && !same_val(&want, (int)k, &orig, j))
-                chosen = cands->lines[i];
+            if (have_orig && j >= 0 && !same_val(&want, (int)k, &orig, j))
+                differs = true;
+        }
+        if (differs && mirrored > best) {
+            best = mirrored;
+            chosen = cands->lines[i];
         }
     }
     if (!chosen) {

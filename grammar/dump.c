@@ -176,6 +176,8 @@ static json_t *form_json(const struct gram_vendor *v, const struct gram_form *f)
             json_array_append_new(st, json_string(f->starts[i]->name));
         json_object_set_new(o, "starts_flows", st);
     }
+    if (f->may_refuse)
+        json_object_set_new(o, "may_refuse", json_string(f->may_refuse));
     if (f->in_states && v->machine) {
         json_t *st = json_array();
         for (uint8_t s = 0; s < v->machine->n_states; s++)

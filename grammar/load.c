@@ -886,6 +886,8 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
                 break;
             glex_next(lx);
         }
+    } else if (glex_is(kw, "may-refuse")) {
+        want_string(L, lx, &f->may_refuse, "why a valid line may be refused, in quotes");
     } else if (glex_is(kw, "in-state")) {
         char buf[512];
         size_t bl = 0;

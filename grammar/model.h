@@ -258,6 +258,8 @@ struct gram_form {
     uint32_t time_ms;           /* maximum response time */
     enum gram_class cls;
     uint32_t in_states;         /* bitmask of machine states; 0 = any */
+    const char *may_refuse;     /* why a valid line may get an error (what the line does
+                                   not show decides), or NULL: a valid line is accepted */
     const struct gram_flow *starts[GRAM_MAX_STARTS]; /* flows an OK starts: the first event
                                                      decides which one runs */
     uint8_t n_starts;

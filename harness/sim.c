@@ -27,7 +27,12 @@ static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc,
         s->cap_effects = s->cap_effects ? s->cap_effects * 2 : 16;
         s->effects = realloc(s->effects, s->cap_effects * sizeof *s->effects);
     }
-    struct sim_effect *e = &s->effects[s->n_effects++];
+    size_t at = s->n_effects;
+    while (at > 0 && s->effects[at - 1].due > due)
+        at--;
+    memmove(s->effects + at + 1, s->effects + at, (s->n_effects - at) * sizeof *s->effects);
+    s->n_effects++;
+    struct sim_effect *e = &s->effects[at];
     e->due = due;
     e->urc = urc;
     snprintf(e->revision, sizeof e->revision, "%s", revision ? revision : "");
@@ -143,10 +148,8 @@ void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
 {
     if (s->hung || n == 0)
         return;
-    uint64_t due = s->now + delay;
-    if (due < s->last_due)
-        due = s->last_due; /* a serial line keeps the order of what is written */
-    s->last_due = due;
+    uint64_t due = s->cursor + delay; /* after what this handling wrote before it */
+    s->cursor = due;
     if (s->out_len + n > s->out_cap) {
         size_t cap = s->out_cap ? s->out_cap : 4096;
         while (cap < s->out_len + n)
@@ -159,7 +162,13 @@ void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
         s->cap_seg = s->cap_seg ? s->cap_seg * 2 : 64;
         s->seg = realloc(s->seg, s->cap_seg * sizeof *s->seg);
     }
-    s->seg[s->n_seg++] = (struct sim_segment){due, s->out_len, n};
+    /* in the order it is due: an answer now goes before events scheduled for later */
+    size_t at = s->n_seg;
+    while (at > s->first_seg && s->seg[at - 1].due > due)
+        at--;
+    memmove(s->seg + at + 1, s->seg + at, (s->n_seg - at) * sizeof *s->seg);
+    s->seg[at] = (struct sim_segment){due, s->out_len, n};
+    s->n_seg++;
     s->out_len += n;
 }
 
@@ -192,7 +201,7 @@ bool sim_emit_urc(struct sim *s, uint64_t delay, const char *urc, const char *co
     if (!sim_emit_info(s, delay, u, pairs))
         return false;
     if (s->v->machine)
-        add_effect(s, s->last_due, u, NULL); /* when it is sent */
+        add_effect(s, s->cursor, u, NULL); /* when it is sent */
     return true;
 }
 
@@ -331,8 +340,10 @@ static void apply_due_effects(struct sim *s, uint64_t now)
         else
             reboot_now(s, e->revision);
     }
-    memmove(s->effects, s->effects + k, (s->n_effects - k) * sizeof *s->effects);
-    s->n_effects -= k;
+    if (k) {
+        memmove(s->effects, s->effects + k, (s->n_effects - k) * sizeof *s->effects);
+        s->n_effects -= k;
+    }
 }
 
 void sim_upgrade_at_reboot(struct sim *s, const char *revision)
@@ -342,10 +353,7 @@ void sim_upgrade_at_reboot(struct sim *s, const char *revision)
 
 void sim_reboot(struct sim *s, uint64_t delay)
 {
-    uint64_t due = s->now + delay;
-    if (due < s->last_due)
-        due = s->last_due; /* after what was written before it */
-    add_effect(s, due, NULL, s->next_revision);
+    add_effect(s, s->cursor + delay, NULL, s->next_revision);
     s->next_revision[0] = '\0';
     if (delay == 0)
         apply_due_effects(s, s->now);
@@ -694,8 +702,7 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
 {
     s->now = now;
-    if (s->last_due < now)
-        s->last_due = now;
+    s->cursor = now;
     apply_due_effects(s, now);
     for (size_t i = 0; i < n; i++) {
         uint8_t b = data[i];

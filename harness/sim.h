@@ -106,7 +106,9 @@ struct sim {
     size_t n_seg, cap_seg, first_seg;
     uint8_t *out;
     size_t out_len, out_cap, out_first;
-    uint64_t last_due;            /* output keeps its order: nothing is due before this */
+    uint64_t cursor;              /* the time of the last output of the command being
+                                     handled: delays count from it, so what one command
+                                     writes keeps its order and its pauses */
 
     /* the OTA image the module serves or installs */
     uint8_t *image;
@@ -156,7 +158,8 @@ bool sim_fault(const struct sim *s, enum sim_fault f);
 /* Once per run: true the first time it is asked for a fault that is on. */
 bool sim_fault_once(struct sim *s, enum sim_fault f);
 
-/* Output at now + delay (ns): raw bytes, a line with CR LF around it, a grammar line. */
+/* Output `delay` ns after the previous output of the same command (or after the command,
+ * for the first): raw bytes, a line with CR LF around it, a grammar line. */
 void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n);
 void sim_emit_line(struct sim *s, uint64_t delay, const char *text);
 /* A URC or info line of the grammar by name with "field=value" pairs (NULL-terminated);

@@ -148,6 +148,19 @@ static void read_block(struct sim *s, const struct at_cmd *c)
     sim_ok(s, 0);
 }
 
+/* +QIOTMCUVER: "<number>","<version>" of the registered MCU (of `only`, when given). */
+static void show_mcu(struct sim *s, const struct at_cmd *c, uint64_t r, const char *only)
+{
+    const char *num = sim_get(s, "+QIOTMCUVER MCU_number"), *ver = sim_get(s, "+QIOTMCUVER MCU_version");
+    if (!num || !ver || (only && strcmp(only, num) != 0) || !c->form->n_infos)
+        return;
+    char a[96], b[112];
+    field(a, sizeof a, "MCU_number", "%s", num);
+    field(b, sizeof b, "MCU_version", "%s", ver);
+    const char *pairs[] = {a, b, NULL};
+    sim_emit_info(s, r, &c->form->infos[0], pairs);
+}
+
 static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 {
     struct quectel *q = s->vstate;
@@ -179,13 +192,22 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
         read_block(s, c);
         return true;
     }
+    if (strcasecmp(n, "+QIOTMCUVER") == 0 && c->form->kind == GF_READ) {
+        show_mcu(s, c, r, NULL);
+        sim_ok(s, r);
+        return true;
+    }
     if (strcasecmp(n, "+QIOTMCUVER") == 0 && c->form->kind == GF_WRITE) {
         char num[64], ver[80];
         sim_arg(c, line, 0, num, sizeof num);
         sim_arg(c, line, 1, ver, sizeof ver);
+        if (!sim_arg_given(c, 1)) {
+            show_mcu(s, c, r, num); /* the version of that component */
+            sim_ok(s, r);
+            return true;
+        }
         sim_set(s, "+QIOTMCUVER MCU_number", num);
-        if (sim_arg_given(c, 1))
-            sim_set(s, "+QIOTMCUVER MCU_version", ver);
+        sim_set(s, "+QIOTMCUVER MCU_version", ver);
         sim_ok(s, r);
         if (s->state_before == gram_machine_state(s->v->machine, "updating") && !sim_fault(s, SF_NO_TERMINAL))
             sim_emit_urc(s, sim_flow_delay(s, 500), strcmp(ver, d->mcu_target) == 0 ? "ota-ok" : "ota-fail", NULL);

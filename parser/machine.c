@@ -20,9 +20,13 @@ int at_machine_command(const struct gram_machine *m, int state, const struct at_
         const struct gram_transition *t = &m->tr[i];
         if (t->kind != GE_COMMAND || strcasecmp(t->cmd->name, c->cmd->name) != 0 || !from_state(t, state))
             continue;
+        /* conditions name parameters of one form: another form of the command does not match */
+        if (t->n_conds && (!c->form || (t->form && t->form != c->form)))
+            continue;
         bool match = true;
         for (uint8_t k = 0; k < t->n_conds && match; k++)
-            match = c->form && at_cond_holds(&t->conds[k], c->form->params, c->args, c->n_args, escapes, line);
+            match = t->conds[k].field < c->form->n_params &&
+                    at_cond_holds(&t->conds[k], c->form->params, c->args, c->n_args, escapes, line);
         if (match)
             return t->to;
     }
