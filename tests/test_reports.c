@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "parser/mask.h"
@@ -669,15 +671,24 @@ static void killed_run_rebuilt(void)
 {
     char *dir = make_tmpdir();
     char err[512] = "";
-    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
-    TU_CHECK(w != NULL, "rp_open: %s", err);
-    if (!w)
-        return;
-    rp_add_target(w, &TARGET);
-    rp_case(w, &PASS_CASE);
-    rp_case(w, &FAIL_CASE);
-    rp_case(w, &NA_CASE);
-    rp_free(w); /* killed: no rp_finish */
+    /* a child writes three cases and is killed by SIGKILL: no rp_finish, no rp_free */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+        if (!w)
+            _exit(3);
+        rp_add_target(w, &TARGET);
+        rp_case(w, &PASS_CASE);
+        rp_case(w, &FAIL_CASE);
+        rp_case(w, &NA_CASE);
+        kill(getpid(), SIGKILL);
+        _exit(4);
+    }
+    int status = 0;
+    TU_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+                 WTERMSIG(status) == SIGKILL,
+             "the writer was killed (status %d)", status);
     struct stat st;
     TU_CHECK(stat(path_in(dir, "results.json"), &st) != 0, "no results.json before the rebuild");
     const char *jl = path_in(dir, "results.jsonl");
