@@ -232,9 +232,5 @@ int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, 
         get_str(o, "transcript", a, &out->transcript, err, errlen) ||
         get_uint(o, "target", &out->target, err, errlen))
         return -1;
-    if (!json_is_string(json_object_get(o, "id"))) {
-        snprintf(err, errlen, "a case needs a string 'id'");
-        return -1;
-    }
     return 0;
 }

@@ -152,12 +152,16 @@ int rp_write_tap(FILE *out, const struct rp_results *r)
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct rp_case *c = &r->cases[i];
         bool ok = c->verdict == RP_PASS || c->verdict == RP_NA;
-        fprintf(out, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
+        const char *name = c->name ? c->name : c->id;
+        fprintf(out, "%s %zu", ok ? "ok" : "not ok", i + 1);
+        if ((c->suite && *c->suite) || (name && *name))
+            fputs(" - ", out);
         if (c->suite && *c->suite) {
             tap_line_text(out, c->suite, true);
-            fputs(": ", out);
+            if (name && *name)
+                fputs(": ", out);
         }
-        tap_line_text(out, c->name ? c->name : c->id, true);
+        tap_line_text(out, name, true);
         if (c->verdict == RP_NA) {
             fputs(" # SKIP ", out);
             tap_line_text(out, c->reason ? c->reason : "not applicable", false);

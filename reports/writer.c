@@ -121,6 +121,7 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     struct rp_writer *w = calloc(1, sizeof *w);
     if (!w)
         abort();
+    w->fd = -1;
     w->dir = strdup(dir);
     size_t n = strlen(dir) + sizeof RP_STREAM_FILE + 1;
     w->stream_path = malloc(n);
@@ -154,7 +155,6 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     if (gethostname(host, sizeof host - 1) != 0)
         host[0] = '\0';
     struct rp_run run = {.host = host[0] ? host : NULL, .started_at = rp_now_iso(now, sizeof now)};
-    rp_results_merge_run(&w->res, &run, NULL);
     rp_set_run(w, &run);
     if (w->stream_err[0]) {
         snprintf(err, errlen, "%s", w->stream_err);

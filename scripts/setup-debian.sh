@@ -16,6 +16,7 @@ packages=(
   zlib1g-dev           # zlib: CRC-32 of OTA images
   libinih-dev          # inih: the capability file (INI)
   ser2net              # the tcp: target's test: a real ser2net exporting a pty
+  libxml2-utils        # xmllint: tests/test_reports checks that junit.xml is well-formed XML
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli.sh — the otacheck binary end to end: exit codes of the CLI contract, grammar
 # errors as file:line:col, secrets masked in transcripts, the JSON dump, dictionary and corpus
-# outputs, the bench verbs and `parse` on a crafted capture.
+# outputs, the bench verbs, `parse` on a crafted capture, and `report --from` rebuilding the
+# files of a killed run from its stream.
 # Usage: tests/cli.sh PATH/TO/otacheck
 set -u
 ot=$1
@@ -79,6 +80,35 @@ lacks "parse masks the secret" "hunter2"
 printf 'AT+GTOTA=0,"http://x/y"\r\r\nOK\r\nGTOTA DOWNLOAD START\r\n' >"$tmp/good.log"
 check "parse of a clean capture" 0 "$ot" parse "$tmp/good.log" --vendor fibocom
 check "parse of a missing file" 2 "$ot" parse "$tmp/nope.log"
+
+# report --from: the files of a killed run rebuilt from its stream (the last line cut off)
+mkdir -p "$tmp/rep"
+cat >"$tmp/rep/results.jsonl" <<'J'
+{"type":"run","schema":"otacheck-results/1","tool_version":"otacheck 0.1.0","host":"lab","started_at":"2026-01-01T00:00:00Z","interrupted":false}
+{"type":"target","index":0,"vendor":"fibocom","spec":"sim:fibocom","revision":"L610.R1"}
+{"type":"case","id":"fibocom/+GTOTA/test","suite":"fibocom +GTOTA","name":"test form","verdict":"PASS","target":0}
+{"type":"case","id":"fibocom/+GTOTA/write/1","suite":"fibocom +GTOTA","name":"write type=1","verdict":"FAIL","rule":"rule-requires","reason":"no filename","target":0}
+J
+printf '{"type":"case","id":"fibocom/+GTOTA/wr' >>"$tmp/rep/results.jsonl"
+check "report --from a stream with a failed case" 1 "$ot" report --from "$tmp/rep/results.jsonl"
+has "report counts" "2 cases: 1 pass, 1 fail, 0 n/a, 0 error"
+has "report says partial" "interrupted"
+for f in junit.xml results.tap results.json report.html; do
+  [[ -s "$tmp/rep/$f" ]] || { echo "FAIL report: $f not rebuilt"; fails=$((fails+1)); }
+done
+grep -q '"interrupted": true' "$tmp/rep/results.json" || { echo "FAIL report: results.json not interrupted"; fails=$((fails+1)); }
+grep -q '^not ok 2 - fibocom +GTOTA: write type=1$' "$tmp/rep/results.tap" || { echo "FAIL report: TAP lacks the failure"; fails=$((fails+1)); }
+check "report --report-dir --format junit" 1 "$ot" report --from "$tmp/rep/results.jsonl" --report-dir "$tmp/rep2" --format junit
+[[ -s "$tmp/rep2/junit.xml" && ! -e "$tmp/rep2/results.json" ]] || { echo "FAIL report: --format junit wrote other files"; fails=$((fails+1)); }
+head -3 "$tmp/rep/results.jsonl" >"$tmp/pass.jsonl"
+check "report of passing cases" 0 "$ot" report --from "$tmp/pass.jsonl" --report-dir "$tmp/rep3"
+check "report: unknown format" 2 "$ot" report --from "$tmp/pass.jsonl" --format xml
+has "report names the format" "'xml'"
+check "report needs --from" 2 "$ot" report
+check "report of a missing stream" 2 "$ot" report --from "$tmp/nope.jsonl"
+{ head -1 "$tmp/pass.jsonl"; echo '{broken'; tail -1 "$tmp/pass.jsonl"; } >"$tmp/broken.jsonl"
+check "report of a stream broken in the middle" 2 "$ot" report --from "$tmp/broken.jsonl"
+has "report says where" "broken.jsonl:2: not a JSON line"
 
 if [[ $fails -ne 0 ]]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all CLI checks passed"

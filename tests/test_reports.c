@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "parser/mask.h"
@@ -669,15 +671,24 @@ static void killed_run_rebuilt(void)
 {
     char *dir = make_tmpdir();
     char err[512] = "";
-    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
-    TU_CHECK(w != NULL, "rp_open: %s", err);
-    if (!w)
-        return;
-    rp_add_target(w, &TARGET);
-    rp_case(w, &PASS_CASE);
-    rp_case(w, &FAIL_CASE);
-    rp_case(w, &NA_CASE);
-    rp_free(w); /* killed: no rp_finish */
+    /* a child writes three cases and is killed by SIGKILL: no rp_finish, no rp_free */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+        if (!w)
+            _exit(3);
+        rp_add_target(w, &TARGET);
+        rp_case(w, &PASS_CASE);
+        rp_case(w, &FAIL_CASE);
+        rp_case(w, &NA_CASE);
+        kill(getpid(), SIGKILL);
+        _exit(4);
+    }
+    int status = 0;
+    TU_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+                 WTERMSIG(status) == SIGKILL,
+             "the writer was killed (status %d)", status);
     struct stat st;
     TU_CHECK(stat(path_in(dir, "results.json"), &st) != 0, "no results.json before the rebuild");
     const char *jl = path_in(dir, "results.jsonl");
@@ -728,6 +739,38 @@ static void finished_run_rebuilt_identically(void)
     rm_tree(dir);
 }
 
+/* A case with no texts at all and a target index no target has: every format still holds
+ * it, and the stream still rebuilds to the same results.json. */
+static void odd_case_survives(void)
+{
+    if (!have_xmllint())
+        return;
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    struct rp_case odd = {.verdict = RP_FAIL, .latency_ms = -1, .first_byte_ms = -1, .target = 5};
+    rp_case(w, &odd);
+    TU_CHECK(rp_finish(w, NULL, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+    const char *x = path_in(dir, "junit.xml");
+    XPATH_IS(x, "string(//testcase/@name)", "case 1 [unknown target]");
+    XPATH_IS(x, "string(//testcase/@classname)", "otacheck");
+    XPATH_IS(x, "string(//testcase/failure/@message)", "FAIL");
+    TU_CHECK(file_has(path_in(dir, "results.tap"), "\nnot ok 1\n  ---\n"), "TAP point");
+    TU_CHECK(rp_rebuild(path_in(dir, "results.jsonl"), path_in(dir, "again"), RP_JSON, err,
+                        sizeof err) == 0,
+             "rp_rebuild: %s", err);
+    json_t *a = load_json(path_in(dir, "results.json"));
+    json_t *b = load_json(path_in(path_in(dir, "again"), "results.json"));
+    TU_CHECK(a && b && json_equal(a, b), "same results.json");
+    json_decref(a);
+    json_decref(b);
+    rm_tree(dir);
+}
+
 /* Writes a stream of the sample run with line `at` (1-based) replaced by `bad`; returns its
  * path. */
 static const char *stream_with(const char *dir, unsigned at, const char *bad)
@@ -753,7 +796,9 @@ static void broken_stream_refused(void)
         {3, "{not json}", ":3: not a JSON line"},
         {4, "[1,2]", ":4: not a JSON object"},
         {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"MAYBE\"}", ":3: field 'verdict'"},
-        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"target\":7}", ":3: case refers to target 7"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"target\":-1}", ":3: field 'target' is not an unsigned integer"},
+        {3, "{\"type\":\"case\",\"id\":7,\"verdict\":\"PASS\"}", ":3: field 'id' is not a string"},
+        {2, "{\"type\":\"target\",\"index\":4}", ":2: target index is not 0"},
         {4, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"latency_ms\":\"fast\"}", ":4: field 'latency_ms' is not a number"},
         {5, "{\"type\":\"party\"}", ":5: unknown line type"},
         {1, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\"}", ":1: a result before the run line"},
@@ -827,6 +872,7 @@ int main(int argc, char **argv)
     tu_add(s, "a killed run rebuilt from its stream", killed_run_rebuilt);
     tu_add(s, "a finished run rebuilt gives the same results.json", finished_run_rebuilt_identically);
     tu_add(s, "a broken stream is refused with its line number", broken_stream_refused);
+    tu_add(s, "a case with no texts and an unknown target", odd_case_survives);
     tu_add(s, "report.html: escaped, self-contained, coloured, details", html_page);
     return tu_run(argc, argv);
 }
