@@ -13,6 +13,7 @@
 #include "parser/classify.h"
 #include "parser/machine.h"
 #include "parser/validate.h"
+#include "parser/verror.h"
 
 #define MS 1000000ull
 #define TRANSCRIPT_MAX (48 * 1024)
@@ -97,7 +98,8 @@ void cf_track(struct cf_runner *r)
                 continue;
             for (uint8_t k = 0; k < cl.n; k++)
                 r->state = at_machine_command(m, r->state, &cl.cmds[k], r->v->escapes, (const uint8_t *)e->text);
-        } else if (e->cls == AT_CLS_URC && e->valid && e->line) {
+        } else if (e->cls == AT_CLS_URC && e->line) {
+            /* an event with a bad field is still that event: the module is in its state */
             r->state = at_machine_urc(m, r->state, e->line);
         }
     }
@@ -235,6 +237,30 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
     return st;
 }
 
+/* ---- what comes between commands ------------------------------------------------------ */
+
+void cf_check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
+{
+    if (e->exchange != 0 || e->sent)
+        return; /* inside an exchange the session checked it */
+    char seen[300];
+    if (e->leak) {
+        cf_add_finding(cx, "no-secret-leak", "no credential in any output",
+                       "a line between commands repeats a credential that was sent");
+    } else if (e->stray_final) {
+        snprintf(seen, sizeof seen, "\"%.100s\" with no command in flight", e->text);
+        cf_add_finding(cx, "final-result", "a final result only for a command", seen);
+    } else if (e->cls == AT_CLS_URC && !e->valid) {
+        char msg[200];
+        at_verror_format(&e->err, cx->r->d, msg, sizeof msg);
+        snprintf(seen, sizeof seen, "\"%.80s\": %s", e->text, msg);
+        cf_add_finding(cx, "response-syntax", e->line ? e->line->tpl.text : "a valid line", seen);
+    } else if (e->cls == AT_CLS_UNKNOWN || e->cls == AT_CLS_GARBAGE || e->cls == AT_CLS_OVERFLOW) {
+        snprintf(seen, sizeof seen, "%s \"%.80s\" between commands", at_class_name(e->cls), e->text);
+        cf_add_finding(cx, "clean-output", "lines the grammar knows", seen);
+    }
+}
+
 /* ---- routes between states -------------------------------------------------------------- */
 
 static bool name_in(const char *names, const char *name)
@@ -268,6 +294,7 @@ bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns)
         if (i < 0)
             return false;
         const struct hx_event *e = &s->ev[i];
+        cf_check_loose_event(cx, e);
         if (e->cls == AT_CLS_URC && e->line && name_in(names, e->line->name)) {
             cf_track(cx->r);
             return true;
@@ -279,13 +306,17 @@ static void wait_ms(struct cf_ctx *cx, uint64_t ms)
 {
     struct hx_session *s = cx->r->s;
     uint64_t deadline = hx_now(s->t) + ms * MS;
-    for (uint64_t now = hx_now(s->t); now < deadline && !s->lost; now = hx_now(s->t))
-        if (hx_next_event(s, deadline - now) == -2)
+    for (uint64_t now = hx_now(s->t); now < deadline && !s->lost; now = hx_now(s->t)) {
+        long i = hx_next_event(s, deadline - now);
+        if (i == -2)
             break;
+        if (i >= 0)
+            cf_check_loose_event(cx, &s->ev[i]);
+    }
     cf_track(cx->r);
 }
 
-bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose)
+bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose, bool back)
 {
     for (size_t i = 0; steps[i]; i++) {
         const char *st = steps[i];
@@ -301,6 +332,14 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
             }
         } else if (st[0] == '<') {
             if (!cf_wait_urc(cx, st + 2, 300000 * MS)) {
+                if (back && !cx->r->lost && !cx->r->dead) {
+                    /* what a started operation ends with never came: the module's fault */
+                    char seen[200];
+                    snprintf(seen, sizeof seen, "%s did not come within 300 s (the module stays in state %s)",
+                             st + 2, state_name(cx->r, cx->r->state));
+                    cf_add_finding(cx, "flow-end", "the operation the module started ends", seen);
+                    cx->r->stuck = true;
+                }
                 cf_error(cx, "%s: %s did not come", purpose, st + 2);
                 return false;
             }
@@ -330,12 +369,16 @@ void cf_back_home(struct cf_ctx *cx)
     cf_track(r);
     if (!m || r->state < 0 || r->state == m->initial || r->lost || r->dead)
         return;
+    if (r->stuck) {
+        cf_error(cx, "the module did not come back from state %s earlier", m->states[r->state]);
+        return;
+    }
     const struct state_route *rt = state_route_for(r->v->id, m->states[r->state]);
     if (!rt || !rt->back[0])
         return; /* no way back known: the module stays where it is */
     char purpose[96];
     snprintf(purpose, sizeof purpose, "back from state %s", m->states[r->state]);
-    cf_run_steps(cx, rt->back, purpose);
+    cf_run_steps(cx, rt->back, purpose, true);
 }
 
 bool cf_reach(struct cf_ctx *cx, uint32_t mask)
@@ -368,7 +411,7 @@ bool cf_reach(struct cf_ctx *cx, uint32_t mask)
         }
         char purpose[96];
         snprintf(purpose, sizeof purpose, "setting up state %s", m->states[st]);
-        if (!cf_run_steps(cx, rt->to, purpose))
+        if (!cf_run_steps(cx, rt->to, purpose, false))
             return false;
         if (r->state != st) {
             cf_error(cx, "setting up state %s: the module should now be in it, but is in %s", m->states[st],

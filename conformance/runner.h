@@ -49,6 +49,8 @@ struct cf_runner {
     size_t tracked;             /* log events already applied to state */
     bool dead;                  /* it stopped answering */
     bool lost;                  /* the port is gone */
+    bool stuck;                 /* it did not come back from a state: cases that need
+                                   another state are ERROR without waiting again */
     char dead_why[200];
     char manufacturer[128], model[128], revision[128];
     double overhead_ms;         /* round trip of AT, -1 unknown */

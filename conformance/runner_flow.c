@@ -98,7 +98,7 @@ static bool drive_qualcomm_trial(struct cf_ctx *cx, struct cf_flowcheck *fc, con
     if (!r->line || strncmp(r->line->name, "fin", 3) != 0)
         return true;
     const char *wait[] = {"~ 1500", NULL};
-    cf_run_steps(cx, wait, "waiting for the restart after FIN");
+    cf_run_steps(cx, wait, "waiting for the restart after FIN", false);
     cf_resync(cx);
     struct hx_exchange x;
     if (cf_exchange(cx, "AT+OTATRIAL=1,0", &x, false) != HX_DONE)
@@ -132,13 +132,37 @@ static flow_driver driver_by_name(const char *name)
     return drive_watch;
 }
 
+/* After a flow broke a rule: let what the module still sends of it come, until it has been
+ * quiet for the flow's settle time (at most the stall limit, at most 10 minutes), so that
+ * the next case meets a quiet module. */
+static void drain_flow(struct cf_ctx *cx, const struct cf_flowcheck *fc)
+{
+    struct hx_session *s = cx->r->s;
+    const struct gram_flow *f = fc->set.n ? fc->set.runs[0].f : NULL;
+    uint64_t quiet = (f && f->settle_ms ? f->settle_ms : 2000) * MS;
+    uint64_t limit = (f && f->stall_ms ? f->stall_ms : 60000) * MS;
+    if (limit > 600000 * MS)
+        limit = 600000 * MS;
+    uint64_t start = hx_now(s->t);
+    while (!s->lost && hx_now(s->t) - start < limit) {
+        long i = hx_next_event(s, quiet);
+        if (i < 0)
+            break;
+        cf_check_loose_event(cx, &s->ev[i]);
+    }
+    cf_track(cx->r);
+}
+
 /* Feeds the flow with events until it ends, fails or the port goes. */
 static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive)
 {
     struct hx_session *s = cx->r->s;
     for (unsigned n = 0; n < MAX_EVENTS; n++) {
         uint64_t now = hx_now(s->t);
-        if (cf_flow_tick(fc, now) != CF_FLOW_RUNNING)
+        enum cf_flow_state fs = cf_flow_tick(fc, now);
+        if (fs == CF_FLOW_FAILED)
+            drain_flow(cx, fc);
+        if (fs != CF_FLOW_RUNNING)
             return;
         long i = hx_next_event(s, cf_flow_wait(fc, now));
         if (i == -2) {
@@ -150,8 +174,14 @@ static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive
             continue;
         const struct hx_event *e = &s->ev[i];
         cf_track(cx->r);
-        if (!cf_flow_event(fc, e) || fc->rule)
+        cf_check_loose_event(cx, e);
+        if (!cf_flow_event(fc, e) || fc->rule) {
+            if (fc->rule) {
+                drain_flow(cx, fc);
+                return;
+            }
             continue;
+        }
         struct at_result r;
         at_classify_line(cx->r->ix, NULL, (const uint8_t *)e->text, e->len, &r);
         if (r.cls != AT_CLS_URC)

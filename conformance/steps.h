@@ -41,12 +41,17 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
 int cf_outcome(const struct cf_ctx *cx, const struct hx_exchange *x);
 /* The info line of an exchange the form documents as an error's reason (on-error), or NULL. */
 const struct hx_event *cf_documented_refusal(const struct cf_ctx *cx, const struct hx_exchange *x);
+/* Checks an event that came between commands (no exchange checked it): garbage, a final
+ * with no command, an invalid URC, a credential. */
+void cf_check_loose_event(struct cf_ctx *cx, const struct hx_event *e);
 /* Applies the log's new events to the machine state. */
 void cf_track(struct cf_runner *r);
 /* Waits for one of the URCs named "a|b" (ns); true when it came. */
 bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns);
-/* Runs route steps ("> LINE", "< A|B", "~ MS"); false (and ERROR) when one fails. */
-bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose);
+/* Runs route steps ("> LINE", "< A|B", "~ MS"); false (and ERROR) when one fails. back:
+ * the steps bring the module back from a state, and an event that never comes there is
+ * the module's fault (flow-end). */
+bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose, bool back);
 /* Brings the module into a state of the mask (0: any), from the state it is in. */
 bool cf_reach(struct cf_ctx *cx, uint32_t mask);
 /* Back to the machine's initial state, when there is a way. */

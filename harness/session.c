@@ -136,7 +136,12 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             s->payload_pending = false;
         return;
     }
-    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO) {
+    /* a line where the echo should be, that is not the command: a wrong echo (it may hold
+     * the command's credentials without leaking anything) */
+    bool unknown = r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW;
+    bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
+                      (tok->data[1] | 0x20) == 't';
+    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO && !looks_echo) {
         e->leak = true;
         finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
     }
@@ -186,9 +191,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         break;
     }
     if (x) {
-        if (r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW) {
-            bool looks_echo = s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
-                              (tok->data[1] | 0x20) == 't';
+        if (unknown) {
             if (looks_echo) {
                 s->fl.echo_pending = false;
                 finding(x, "echo", idx, s->echo_text, "%s", e->text);
@@ -341,11 +344,16 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     }
     if (x->status == HX_TIMEOUT) {
         if (s->payload_pending) {
-            /* binary data that never ended: was it shorter than its header said? */
+            /* binary data that never ended: was it shorter than its header said? Then its
+             * final result is among the bytes read as data */
+            size_t held_n;
+            const uint8_t *held = at_framer_held(&s->fr, &held_n);
+            bool final_inside = (held_n >= 6 && (memmem(held, held_n, "\r\nOK\r\n", 6) ||
+                                                 memmem(held, held_n, "ERROR\r\n", 7))) ||
+                                (s->pay_len >= 6 && (memmem(s->pay, s->pay_len, "\r\nOK\r\n", 6) ||
+                                                     memmem(s->pay, s->pay_len, "ERROR\r\n", 7)));
             uint64_t missing = at_framer_abort_payload(&s->fr);
             s->payload_pending = false;
-            bool final_inside = s->pay_len >= 4 && (memmem(s->pay, s->pay_len, "\r\nOK\r\n", 6) ||
-                                                    memmem(s->pay, s->pay_len, "ERROR\r\n", 7));
             if (final_inside)
                 finding(x, "payload-length", UINT32_MAX, "the announced number of bytes",
                         "the data ended %llu bytes early: its final result was read as data",

@@ -42,8 +42,8 @@ static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc,
 
 static const struct sim_fault_info faults[SF__COUNT] = {
     [SF_SLOW_RESPONSE] = {"slow-response", "response-time", "the first OTA command answers after its time limit"},
-    [SF_MISSING_FINAL] = {"missing-final", "final-result", "the first OTA command's test form gets no final result"},
-    [SF_DOUBLE_FINAL] = {"double-final", "final-result", "the first OTA command's test form gets two final results"},
+    [SF_MISSING_FINAL] = {"missing-final", "final-result", "the first OTA command's test (or read, or exec) form gets no final result"},
+    [SF_DOUBLE_FINAL] = {"double-final", "final-result", "the first OTA command's test (or read, or exec) form gets two final results"},
     [SF_ACCEPT_INVALID] = {"accept-invalid", "rejects-invalid", "the first OTA command accepts values out of range"},
     [SF_REJECT_VALID] = {"reject-valid", "accepts-valid", "the first OTA command rejects upper bounds that are in range"},
     [SF_WRONG_TEST_RANGE] = {"wrong-test-range", "test-range", "a test form announces one value too many"},
@@ -54,10 +54,10 @@ static const struct sim_fault_info faults[SF__COUNT] = {
     [SF_PAYLOAD_SHORT] = {"payload-short", "payload-length", "binary data is shorter than its header says"},
     [SF_PAYLOAD_LONG] = {"payload-long", "payload-length", "binary data is longer than its header says"},
     [SF_HASH_MISMATCH] = {"hash-mismatch", "flow-integrity", "the image does not match the digests announced for it"},
-    [SF_GARBAGE] = {"garbage", "clean-output", "noise bytes between two lines"},
+    [SF_GARBAGE] = {"garbage", "clean-output", "noise bytes after the first OTA command's answer"},
     [SF_SILENT_HANG] = {"silent-hang", "liveness", "stops answering after a few commands"},
     [SF_REBOOT_MID_FLOW] = {"reboot-mid-flow", "flow-order", "restarts in the middle of a flow"},
-    [SF_WRONG_ECHO] = {"wrong-echo", "echo", "echoes a command other than the one sent"},
+    [SF_WRONG_ECHO] = {"wrong-echo", "echo", "echoes the first OTA command with its last byte changed"},
     [SF_SECRET_ECHO] = {"secret-echo", "no-secret-leak", "repeats a credential in a response"},
     [SF_MALFORMED] = {"malformed-response", "response-syntax", "a response line breaks its grammar"},
 };
@@ -105,12 +105,27 @@ static bool has_secret(const struct gram_vendor *v)
 }
 
 static const struct sim_vendor *hooks_for(const char *id);
+static const struct gram_command *fault_target_of(const struct gram_vendor *v);
+static const struct gram_form *probe_form_of(const struct gram_command *t);
+
+static bool has_time_limit(const struct gram_command *t)
+{
+    for (uint16_t i = 0; t && i < t->n_forms; i++)
+        if (gram_form_time_ms(&t->forms[i]))
+            return true;
+    return false;
+}
 
 bool sim_fault_applies(enum sim_fault f, const struct gram_vendor *v)
 {
     if (hooks_for(v->id)->no_faults >> f & 1)
         return false;
     switch (f) {
+    case SF_SLOW_RESPONSE:
+        return has_time_limit(fault_target_of(v)); /* no limit, nothing is too slow */
+    case SF_MISSING_FINAL:
+    case SF_DOUBLE_FINAL:
+        return probe_form_of(fault_target_of(v)) != NULL;
     case SF_PAYLOAD_SHORT:
     case SF_PAYLOAD_LONG:
         return has_payload_info(v);
@@ -407,9 +422,8 @@ static const struct gram_form *write_form(const struct gram_command *c)
 }
 
 /* The command whose faults strike: the vendor's first own command with a write form. */
-static const struct gram_command *fault_target(const struct sim *s)
+static const struct gram_command *fault_target_of(const struct gram_vendor *v)
 {
-    const struct gram_vendor *v = s->v;
     unsigned first = v->core ? v->core->n_commands : 0;
     for (uint16_t i = first; i < v->n_commands; i++) {
         const struct gram_form *w = write_form(&v->commands[i]);
@@ -419,10 +433,27 @@ static const struct gram_command *fault_target(const struct sim *s)
     return NULL;
 }
 
+static const struct gram_command *fault_target(const struct sim *s)
+{
+    return fault_target_of(s->v);
+}
+
 static bool is_fault_target(const struct sim *s, const struct gram_command *c)
 {
     const struct gram_command *t = fault_target(s);
-    return t && strcasecmp(t->name, c->name) == 0;
+    return t && c && strcasecmp(t->name, c->name) == 0;
+}
+
+/* The form of the fault target whose final results the missing/double-final faults break:
+ * its test form, else its read form, else its exec form (one that ends with a final). */
+static const struct gram_form *probe_form_of(const struct gram_command *t)
+{
+    static const enum gram_form_kind order[] = {GF_TEST, GF_READ, GF_EXEC};
+    for (int k = 0; t && k < 3; k++)
+        for (uint16_t i = 0; i < t->n_forms; i++)
+            if (t->forms[i].kind == order[k] && !t->forms[i].final_silence)
+                return &t->forms[i];
+    return NULL;
 }
 
 /* The value a field takes in a generic read or test response. */
@@ -571,7 +602,8 @@ static bool core_command(struct sim *s, const struct at_cmd *c, const uint8_t *l
 static void leak_secret(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 {
     for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++)
-        if (c->form->params[i].secret && c->args[i].kind != AT_V_ABSENT && c->args[i].slen > 0) {
+        /* a credential of three bytes or more: a shorter one cannot be told from text */
+        if (c->form->params[i].secret && c->args[i].kind != AT_V_ABSENT && c->args[i].slen >= 3) {
             char val[300], out[400];
             sim_arg(c, line, i, val, sizeof val);
             snprintf(out, sizeof out, "%s: \"%s\"", c->cmd->name, val);
@@ -616,8 +648,14 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         s->hung = true;
         return;
     }
+    const struct gram_command *first = NULL;
+    if (sim_fault(s, SF_WRONG_ECHO)) {
+        struct at_cmdline icl;
+        struct at_verror ie;
+        first = at_identify_command(&s->ix, line, n, &icl, &ie) == AT_OK && icl.n ? icl.cmds[0].cmd : ie.cmd;
+    }
     if (s->echo) {
-        if (sim_fault_once(s, SF_WRONG_ECHO) && n > 2) {
+        if (is_fault_target(s, first) && n > 2 && sim_fault_once(s, SF_WRONG_ECHO)) {
             char *w = malloc(n + 2);
             memcpy(w, line, n);
             w[n - 1] = w[n - 1] == 'X' ? 'Y' : 'X';
@@ -660,19 +698,21 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         s->reply = fd;
         if (sim_fault(s, SF_SECRET_ECHO))
             leak_secret(s, c, line);
-        if (target && c->form->kind == GF_TEST) {
-            if (sim_fault(s, SF_MISSING_FINAL)) {
-                emit_form_infos(s, c, true, d);
-                return; /* no final result at all */
-            }
+        bool probe = target && c->form == probe_form_of(c->cmd);
+        if (probe && sim_fault(s, SF_MISSING_FINAL)) {
+            emit_form_infos(s, c, c->form->kind == GF_TEST, d);
+            return; /* no final result at all */
         }
         int err = 0;
         bool handled = core_command(s, c, line, &err);
         /* the machine moves first: URCs the hook emits move it on from the new state */
         s->state_before = s->state;
         sim_machine_command(s, c, line);
-        if (!handled && s->vx->command && s->vx->command(s, c, line))
+        if (!handled && s->vx->command && s->vx->command(s, c, line)) {
+            if (probe && sim_fault(s, SF_DOUBLE_FINAL))
+                sim_ok(s, 0);
             continue; /* the vendor hook answered, final included */
+        }
         if (!handled) {
             switch (c->form->kind) {
             case GF_TEST:
@@ -691,11 +731,11 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
             if (c->form->final_silence && !c->form->finals)
                 return; /* a form documented to end without a final result */
             sim_ok(s, fd);
-            if (target && c->form->kind == GF_TEST && sim_fault(s, SF_DOUBLE_FINAL))
+            if (probe && sim_fault(s, SF_DOUBLE_FINAL))
                 sim_ok(s, 0);
         }
     }
-    if (sim_fault_once(s, SF_GARBAGE) && s->commands > 3)
+    if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
         sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
 }
 

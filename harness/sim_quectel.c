@@ -55,7 +55,9 @@ static void plan(struct sim *s)
     field(src, sizeof src, "sourceVersion", "%s", q->mcu_plan ? (mver ? mver : "") : s->revision);
     field(dst, sizeof dst, "targetVersion", "%s", q->mcu_plan ? d->mcu_target : d->module_target);
     field(space, sizeof space, "useSpace", "%zu", s->image_len);
-    const char *pairs[] = {comp, src, dst, "batteryLimit=30", "minSignalIntensity=-113", space, NULL};
+    /* SF_MALFORMED: a battery limit above 100 % */
+    const char *battery = sim_fault_once(s, SF_MALFORMED) ? "batteryLimit=130" : "batteryLimit=30";
+    const char *pairs[] = {comp, src, dst, battery, "minSignalIntensity=-113", space, NULL};
     sim_emit_urc(s, sim_flow_delay(s, 500), "plan", pairs);
 }
 
@@ -132,8 +134,9 @@ static void read_block(struct sim *s, const struct at_cmd *c)
     if (n > MAX_READ)
         n = MAX_READ;
     size_t sent = n;
-    if (sim_fault_once(s, SF_PAYLOAD_SHORT))
-        sent = n - n / 4;
+    /* short or long by a clear margin: a byte or two could be the CR LF after the data */
+    if (n >= 16 && sim_fault_once(s, SF_PAYLOAD_SHORT))
+        sent = n / 2;
     else if (sim_fault_once(s, SF_PAYLOAD_LONG))
         sent = n + 16;
     char hdr[64];

@@ -81,6 +81,12 @@ uint64_t at_framer_abort_payload(struct at_framer *f)
     return left;
 }
 
+const uint8_t *at_framer_held(const struct at_framer *f, size_t *n)
+{
+    *n = f->payload_left ? f->carry_len : 0;
+    return f->buf;
+}
+
 static void carry_append(struct at_framer *f, const uint8_t *p, size_t n)
 {
     size_t room = f->cap - f->carry_len;

@@ -106,6 +106,8 @@ void at_framer_expect_payload(struct at_framer *f, uint64_t n);
 bool at_framer_flush(struct at_framer *f, struct at_token *tok, uint64_t t_ns);
 /* Leaves payload mode (the payload never completed); returns the bytes still missing. */
 uint64_t at_framer_abort_payload(struct at_framer *f);
+/* The bytes of an unfinished payload the framer holds (valid until the next call). */
+const uint8_t *at_framer_held(const struct at_framer *f, size_t *n);
 bool at_framer_in_payload(const struct at_framer *f);
 
 const char *at_tok_kind_name(enum at_tok_kind k);
