@@ -239,8 +239,22 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
 
 /* ---- what comes between commands ------------------------------------------------------ */
 
+/* A flow a setup step started: each event that comes while the route waits is checked
+ * (order, fields, lines); that the flow ends is not asked of a route. */
+static void route_flow_event(struct cf_ctx *cx, const struct hx_event *e)
+{
+    if (!cx->route_flow_on || cx->route_flow_reported)
+        return;
+    cf_flow_event(&cx->route_flow, e);
+    if (cx->route_flow.rule) {
+        cx->route_flow_reported = true;
+        cf_add_finding(cx, cx->route_flow.rule, cx->route_flow.expected, cx->route_flow.seen);
+    }
+}
+
 void cf_check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
 {
+    route_flow_event(cx, e);
     if (e->exchange != 0 || e->sent)
         return; /* inside an exchange the session checked it */
     char seen[300];
@@ -329,6 +343,13 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
                 cf_mask(cx->r, st + 2, shown, sizeof shown);
                 cf_error(cx, "%s: %s answered %s", purpose, shown, got);
                 return false;
+            }
+            if (x.form && x.form->n_starts) {
+                if (cx->route_flow_on)
+                    cf_flow_free(&cx->route_flow);
+                cf_flow_begin(&cx->route_flow, cx->r->ix, cx->r->d, x.form, NULL, x.t_final);
+                cx->route_flow_on = true;
+                cx->route_flow_reported = false;
             }
         } else if (st[0] == '<') {
             if (!cf_wait_urc(cx, st + 2, 300000 * MS)) {
@@ -592,6 +613,8 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
         cf_play_read_write(cx);
     else
         play_line(cx);
+    if (cx->route_flow_on)
+        cf_flow_free(&cx->route_flow);
     decide(cx, res);
     if (cx->have_main) {
         res->latency_ms = cx->latency_ms;

@@ -23,6 +23,9 @@ struct cf_ctx {
     bool na, error;
     char why[400];
     char note[300];            /* a PASS with something to say */
+    /* a flow a setup step started: its events are checked while the route waits for them */
+    struct cf_flowcheck route_flow;
+    bool route_flow_on, route_flow_reported;
     /* the case's command */
     bool have_main;
     double latency_ms, first_byte_ms, limit_ms;

@@ -466,10 +466,15 @@ static void field_value(struct sim *s, const struct gram_command *cmd, const str
         const struct gram_type *pt = (w && t->list_of >= 0 && t->list_of < w->n_params) ? &w->params[t->list_of].type : t;
         at_render_list(pt, &s->d, out, n);
         if (test_form && sim_fault(s, SF_WRONG_TEST_RANGE) && pt->kind == GT_INT && pt->n_items) {
-            /* one value too many: (0-2) where the grammar says (0-1) */
+            /* one value too many: (0-2) where the grammar says (0-1); an open range loses
+             * its first value instead */
             int64_t lo, hi;
-            if (gram_int_bounds(pt, &s->d, &lo, &hi))
-                snprintf(out, n, "(%lld-%lld)", (long long)lo, (long long)hi + 1);
+            if (gram_int_bounds(pt, &s->d, &lo, &hi)) {
+                if (hi < INT64_MAX)
+                    snprintf(out, n, "(%lld-%lld)", (long long)lo, (long long)hi + 1);
+                else
+                    snprintf(out, n, "(%lld-%lld)", (long long)lo + 1, (long long)hi);
+            }
         }
         return;
     }

@@ -67,6 +67,9 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
     return true;
 }
 
+/* The L610 documents no start-up text: a restart in the middle of a download shows only as
+ * a flow that stops, which no-terminal-event already proves; reboot-mid-flow breaks no
+ * other rule here. */
 const struct sim_vendor sim_vendor_fibocom = {
-    "fibocom", "Fibocom", "L610", "16000.1000.00.97.20.05", NULL, NULL, command, 0,
+    "fibocom", "Fibocom", "L610", "16000.1000.00.97.20.05", NULL, NULL, command, 1u << SF_REBOOT_MID_FLOW,
 };

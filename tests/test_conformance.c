@@ -1,0 +1,292 @@
+/* tests/test_conformance.c — proves that each rule the suite checks fires. For every
+ * vendor: the faultless reference module passes every case; for every named fault that
+ * applies to the vendor, the suite FAILs the faulted module on a case of the fault's rule
+ * and on nothing unrelated. Also: the cases are unique, destructive cases wait for
+ * --allow-destructive, credentials stay masked, and the capability file's errors name
+ * their line. The runner plays the cases directly (the CUnit registry belongs to this test
+ * program), on the reference module's virtual clock. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conformance/case.h"
+#include "conformance/caps.h"
+#include "conformance/runner.h"
+#include "harness/defaults.h"
+#include "harness/session.h"
+#include "harness/sim.h"
+#include "harness/transport.h"
+#include "tests/tu.h"
+
+static const char *const vendors[] = {"quectel", "simcom", "airm2m", "qualcomm", "fibocom"};
+
+struct tally {
+    unsigned total, pass, fail, na, error;
+    char fail_rules[24][32];
+    unsigned n_rules;
+    char first_fail[600];
+    char first_error[400];
+    bool leaked;            /* a credential of the reference cloud in a result */
+};
+
+static void note_rule(struct tally *t, const char *rule)
+{
+    for (unsigned i = 0; i < t->n_rules; i++)
+        if (strcmp(t->fail_rules[i], rule) == 0)
+            return;
+    if (t->n_rules < 24)
+        snprintf(t->fail_rules[t->n_rules++], sizeof t->fail_rules[0], "%s", rule);
+}
+
+static bool has_rule(const struct tally *t, const char *rule)
+{
+    for (unsigned i = 0; i < t->n_rules; i++)
+        if (strcmp(t->fail_rules[i], rule) == 0)
+            return true;
+    return false;
+}
+
+static bool leaks(const char *text)
+{
+    static const char *const vs[] = {"fibocom", "simcom"};
+    for (size_t i = 0; text && i < 2; i++) {
+        const struct ota_defaults *d = ota_defaults_for(vs[i]);
+        if ((d->ftp_pass && strstr(text, d->ftp_pass)) || (d->product_secret && strstr(text, d->product_secret)))
+            return true;
+    }
+    return false;
+}
+
+/* Plays every case of a vendor against sim:<vendor>[,fault=...]. */
+static void play(const char *vendor, const char *fault, bool destructive, struct tally *t)
+{
+    memset(t, 0, sizeof *t);
+    const struct gram_vendor *v = tu_vendor(vendor);
+    struct gram_dialect d;
+    gram_dialect_default(&d, v);
+    const struct gram_dialect *dp = &d;
+    struct at_index ix;
+    CU_ASSERT_FATAL(at_index_build(&ix, &v, &dp, 1) == 0);
+    struct cf_plan plan;
+    CU_ASSERT_FATAL(cf_plan_build(&plan, &ix, NULL) == 0);
+    char spec[128], err[256];
+    snprintf(spec, sizeof spec, "sim:%s%s%s", vendor, fault ? ",fault=" : "", fault ? fault : "");
+    struct hx_transport *tr;
+    TU_CHECK(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0, "%s: %s", spec, err);
+    struct hx_session s;
+    CU_ASSERT_FATAL(hx_session_init(&s, tr, v, &d, NULL) == 0);
+    struct cf_runner r;
+    struct cf_runner_opts o = {destructive, NULL};
+    TU_CHECK(cf_runner_start(&r, &s, &o) == 0, "%s does not answer AT", spec);
+    for (size_t i = 0; i < plan.n; i++) {
+        struct cf_result res;
+        cf_run_case(&r, &plan.cases[i], &res);
+        t->total++;
+        switch (res.verdict) {
+        case RP_PASS: t->pass++; break;
+        case RP_NA: t->na++; break;
+        case RP_FAIL:
+            t->fail++;
+            note_rule(t, res.rule);
+            if (!t->first_fail[0])
+                snprintf(t->first_fail, sizeof t->first_fail, "%.100s: %.400s", plan.cases[i].id, res.reason);
+            break;
+        case RP_ERROR:
+            t->error++;
+            if (!t->first_error[0])
+                snprintf(t->first_error, sizeof t->first_error, "%.100s: %.280s", plan.cases[i].id, res.reason);
+            break;
+        }
+        t->leaked |= leaks(res.transcript) || leaks(res.reason) || leaks(res.seen) || leaks(plan.cases[i].name);
+        cf_result_free(&res);
+    }
+    hx_session_free(&s);
+    hx_close(tr);
+    cf_plan_free(&plan);
+    at_index_free(&ix);
+}
+
+/* ---- the faultless module ---------------------------------------------------------- */
+
+static void faultless(void)
+{
+    const char *vendor = strchr(tu_current(), ':') + 1;
+    struct tally t;
+    play(vendor, NULL, true, &t);
+    TU_CHECK(t.fail == 0, "%s: %u cases FAIL on the faultless module, the first: %s", vendor, t.fail, t.first_fail);
+    TU_CHECK(t.error == 0, "%s: %u cases ERROR on the faultless module, the first: %s", vendor, t.error, t.first_error);
+    TU_CHECK(t.pass > 50 && t.pass * 10 >= t.total * 8, "%s: only %u of %u cases PASS", vendor, t.pass, t.total);
+    TU_CHECK(!t.leaked, "%s: a credential of the reference cloud appears in a result", vendor);
+}
+
+/* ---- each fault breaks its rule and nothing else ---------------------------------- */
+
+/* Rules a fault may break besides its own: an example of the faulted command fails with it. */
+static bool also_allowed(enum sim_fault f, const char *rule)
+{
+    return f == SF_REJECT_VALID && strcmp(rule, "example") == 0;
+}
+
+/* Faults after which some cases cannot be played at all (ERROR): the module stops answering,
+ * stays in the middle of an upgrade, or refuses the setup a case needs. */
+static bool errors_allowed(enum sim_fault f)
+{
+    return f == SF_SILENT_HANG || f == SF_NO_TERMINAL || f == SF_REJECT_VALID;
+}
+
+static void each_fault(void)
+{
+    const char *vendor = strchr(tu_current(), ':') + 1;
+    const struct gram_vendor *v = tu_vendor(vendor);
+    unsigned tried = 0;
+    for (int f = 0; f < SF__COUNT; f++) {
+        if (!sim_fault_applies((enum sim_fault)f, v))
+            continue;
+        tried++;
+        const struct sim_fault_info *fi = sim_fault_info((enum sim_fault)f);
+        struct tally t;
+        play(vendor, fi->name, true, &t);
+        TU_CHECK(has_rule(&t, fi->rule), "%s fault=%s: no case FAILs on rule %s (%u FAIL, first: %s)", vendor,
+                 fi->name, fi->rule, t.fail, t.first_fail);
+        for (unsigned i = 0; i < t.n_rules; i++)
+            TU_CHECK(strcmp(t.fail_rules[i], fi->rule) == 0 || also_allowed((enum sim_fault)f, t.fail_rules[i]),
+                     "%s fault=%s: a case FAILs on unrelated rule %s", vendor, fi->name, t.fail_rules[i]);
+        TU_CHECK(t.error == 0 || errors_allowed((enum sim_fault)f), "%s fault=%s: %u cases ERROR, the first: %s",
+                 vendor, fi->name, t.error, t.first_error);
+    }
+    TU_CHECK(tried >= 12, "%s: only %u faults apply", vendor, tried);
+}
+
+/* Every fault applies to some vendor: every rule is proven to fire somewhere. */
+static void every_fault_somewhere(void)
+{
+    for (int f = 0; f < SF__COUNT; f++) {
+        bool any = false;
+        for (size_t i = 0; i < sizeof vendors / sizeof vendors[0]; i++)
+            any |= sim_fault_applies((enum sim_fault)f, tu_vendor(vendors[i]));
+        TU_CHECK(any, "fault %s applies to no vendor: rule %s is never proven", sim_fault_info((enum sim_fault)f)->name,
+                 sim_fault_info((enum sim_fault)f)->rule);
+    }
+}
+
+/* ---- the plan ------------------------------------------------------------------------- */
+
+static void unique_cases(void)
+{
+    for (size_t k = 0; k < sizeof vendors / sizeof vendors[0]; k++) {
+        const struct gram_vendor *v = tu_vendor(vendors[k]);
+        const struct gram_dialect *dp = NULL;
+        struct at_index ix;
+        CU_ASSERT_FATAL(at_index_build(&ix, &v, &dp, 1) == 0);
+        struct cf_plan p;
+        CU_ASSERT_FATAL(cf_plan_build(&p, &ix, NULL) == 0);
+        unsigned kinds[CF_FLOW + 1] = {0};
+        for (size_t i = 0; i < p.n; i++) {
+            kinds[p.cases[i].kind]++;
+            for (size_t j = i + 1; j < p.n; j++) {
+                TU_CHECK(strcmp(p.cases[i].id, p.cases[j].id) != 0, "%s: two cases with id %s", v->id, p.cases[i].id);
+                TU_CHECK(strcmp(p.cases[i].suite, p.cases[j].suite) != 0 || strcmp(p.cases[i].name, p.cases[j].name) != 0,
+                         "%s: two cases named %s / %s", v->id, p.cases[i].suite, p.cases[i].name);
+            }
+        }
+        /* every kind of case is there */
+        TU_CHECK(kinds[CF_TEST_FORM] && kinds[CF_VALID] && kinds[CF_INVALID] && kinds[CF_READ_WRITE] &&
+                     kinds[CF_FLOW] == v->n_flows,
+                 "%s: a kind of case is missing (test %u valid %u invalid %u read-write %u flows %u)", v->id,
+                 kinds[CF_TEST_FORM], kinds[CF_VALID], kinds[CF_INVALID], kinds[CF_READ_WRITE], kinds[CF_FLOW]);
+        cf_plan_free(&p);
+        at_index_free(&ix);
+    }
+    /* a filter keeps what it names */
+    const struct gram_vendor *v = tu_vendor("quectel");
+    const struct gram_dialect *dp = NULL;
+    struct at_index ix;
+    CU_ASSERT_FATAL(at_index_build(&ix, &v, &dp, 1) == 0);
+    struct cf_plan p;
+    CU_ASSERT_FATAL(cf_plan_build(&p, &ix, NULL) == 0);
+    size_t n = cf_plan_filter(&p, "quectel/flow/*");
+    TU_CHECK(n == 2, "the filter quectel/flow/* keeps %zu cases, not the 2 flows", n);
+    cf_plan_free(&p);
+    at_index_free(&ix);
+}
+
+/* Without --allow-destructive, what may change the firmware is N/A, and the rest runs. */
+static void destructive_gated(void)
+{
+    struct tally t;
+    play("fibocom", NULL, false, &t);
+    TU_CHECK(t.fail == 0 && t.error == 0, "fibocom without destructive cases: %u FAIL, %u ERROR", t.fail, t.error);
+    TU_CHECK(t.na > 10 && t.pass > 20, "fibocom without destructive cases: %u N/A, %u PASS", t.na, t.pass);
+}
+
+/* ---- the capability file --------------------------------------------------------------- */
+
+static const char *write_temp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/otacheck-caps-%d.ini", (int)getpid());
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void caps_file(void)
+{
+    struct cf_caps c;
+    char err[400];
+    TU_CHECK(cf_caps_load(&c, tu_src("conformance/caps.example.ini"), err, sizeof err) == 0, "example: %s", err);
+    TU_CHECK(c.vendor && strcmp(c.vendor, "quectel") == 0, "vendor");
+    TU_CHECK(c.allow_destructive == 0 && c.plan_staged == 1, "allow-destructive %d plan-staged %d", c.allow_destructive,
+             c.plan_staged);
+    const struct cf_flow_caps *f = cf_caps_flow(&c, "fota");
+    TU_CHECK(f && f->start && strcmp(f->start, "AT+QIOTOTAREQ=1") == 0 && f->setup[0] && f->setup[1] && !f->setup[2],
+             "fota start and two setup lines");
+    TU_CHECK(f && f->setup[0] && strstr(f->setup[0], "replace-me-with-the-product-secret"),
+             "${product_secret} is replaced by the credential: %s", f && f->setup[0] ? f->setup[0] : "");
+    TU_CHECK(c.not_supported[0] && strcmp(c.not_supported[0], "+QIOTMCUVER") == 0 && !c.not_supported[1],
+             "not-supported list");
+    cf_caps_free(&c);
+
+    const char *p = write_temp("[module]\nvendor = simcom\n\n[module]\nvendr = x\n");
+    TU_CHECK(cf_caps_load(&c, p, err, sizeof err) != 0 && strstr(err, ":5:") && strstr(err, "vendr"),
+             "an unknown key names its line: %s", err);
+    cf_caps_free(&c);
+    p = write_temp("[ota]\nfota.start = AT+X=\"${nope}\"\n");
+    TU_CHECK(cf_caps_load(&c, p, err, sizeof err) != 0 && strstr(err, "nope"), "an unknown ${name}: %s", err);
+    cf_caps_free(&c);
+    p = write_temp("[module]\nallow-destructive = perhaps\n");
+    TU_CHECK(cf_caps_load(&c, p, err, sizeof err) != 0 && strstr(err, ":2:"), "a bad yes/no: %s", err);
+    cf_caps_free(&c);
+    p = write_temp("this is not ini\n");
+    TU_CHECK(cf_caps_load(&c, p, err, sizeof err) != 0 && strstr(err, ":1:"), "not INI: %s", err);
+    cf_caps_free(&c);
+    unlink(p);
+}
+
+int main(int argc, char **argv)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = tu_suite("faultless");
+    for (size_t i = 0; i < sizeof vendors / sizeof vendors[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "faultless:%s", vendors[i]);
+        tu_add(s, name, faultless);
+    }
+    s = tu_suite("faults");
+    for (size_t i = 0; i < sizeof vendors / sizeof vendors[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "faults:%s", vendors[i]);
+        tu_add(s, name, each_fault);
+    }
+    tu_add(s, "every fault applies somewhere", every_fault_somewhere);
+    s = tu_suite("plan");
+    tu_add(s, "unique cases of every kind", unique_cases);
+    tu_add(s, "destructive cases gated", destructive_gated);
+    s = tu_suite("caps");
+    tu_add(s, "capability file", caps_file);
+    return tu_run(argc, argv);
+}
