@@ -194,6 +194,18 @@ int verb_conform(int argc, char **argv)
     char started[32], finished[32], host[128] = "";
     iso_now(started, sizeof started);
     gethostname(host, sizeof host - 1);
+    char cmdline[1024];
+    size_t cl = 0;
+    for (int i = 0; i < argc && cl < sizeof cmdline; i++)
+        cl += (size_t)snprintf(cmdline + cl, sizeof cmdline - cl, "%s%s", i ? " " : "otacheck ", argv[i]);
+    struct rp_run run = {
+        .tool_version = "otacheck 0.1.0",
+        .command_line = cmdline,
+        .host = host,
+        .started_at = started,
+    };
+    if (w)
+        rp_set_run(w, &run); /* a killed run's stream says what it was */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -210,19 +222,9 @@ int verb_conform(int argc, char **argv)
         goto out;
     }
     iso_now(finished, sizeof finished);
-    char cmdline[1024];
-    size_t cl = 0;
-    for (int i = 0; i < argc && cl < sizeof cmdline; i++)
-        cl += (size_t)snprintf(cmdline + cl, sizeof cmdline - cl, "%s%s", i ? " " : "otacheck ", argv[i]);
-    struct rp_run run = {
-        .tool_version = "otacheck 0.1.0",
-        .command_line = cmdline,
-        .host = host,
-        .started_at = started,
-        .finished_at = finished,
-        .interrupted = sum.interrupted || sum.lost,
-        .stopped_because = sum.stopped[0] ? sum.stopped : sum.interrupted ? "interrupted by a signal" : NULL,
-    };
+    run.finished_at = finished;
+    run.interrupted = sum.interrupted || sum.lost;
+    run.stopped_because = sum.stopped[0] ? sum.stopped : sum.interrupted ? "interrupted by a signal" : NULL;
     if (rp_finish(w, &run, err, sizeof err) != 0)
         fprintf(stderr, "otacheck conform: writing the reports: %s\n", err);
     printf("otacheck conform: %u cases: %u passed, %u failed, %u N/A, %u errors%s%s\n", sum.total, sum.pass, sum.fail,
@@ -233,7 +235,9 @@ int verb_conform(int argc, char **argv)
         if (fmask >> i & 1)
             printf(", %s", names[i]);
     printf(")\n");
-    if (sum.unreachable || sum.lost)
+    if (sum.bad_target)
+        rc = EXIT_USAGE;
+    else if (sum.unreachable || sum.lost)
         rc = EXIT_TARGET;
     else if (sum.fail || sum.error || sum.interrupted)
         rc = EXIT_FAIL;

@@ -90,7 +90,10 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
     if (rc != 0) {
         vr->unreachable = true;
         snprintf(vr->why, sizeof vr->why, "the target could not be reached: %.300s", err);
-        run->sum->unreachable = true;
+        if (rc == -1)
+            run->sum->bad_target = true; /* the spec itself is wrong: a usage error */
+        else
+            run->sum->unreachable = true;
         snprintf(run->sum->stopped, sizeof run->sum->stopped, "%.250s", vr->why);
         return;
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli.sh — the otacheck binary end to end: exit codes of the CLI contract, grammar
 # errors as file:line:col, secrets masked in transcripts, the JSON dump, dictionary and corpus
-# outputs, the bench verbs, `parse` on a crafted capture, and `report --from` rebuilding the
-# files of a killed run from its stream.
+# outputs, the bench verbs, `parse` on a crafted capture, `report --from` rebuilding the
+# files of a killed run from its stream, and `conform`: the main job, its exit codes and
+# reports, a module that does not answer, and a run killed mid-way.
 # Usage: tests/cli.sh PATH/TO/otacheck
 set -u
 ot=$1
@@ -109,6 +110,43 @@ check "report of a missing stream" 2 "$ot" report --from "$tmp/nope.jsonl"
 { head -1 "$tmp/pass.jsonl"; echo '{broken'; tail -1 "$tmp/pass.jsonl"; } >"$tmp/broken.jsonl"
 check "report of a stream broken in the middle" 2 "$ot" report --from "$tmp/broken.jsonl"
 has "report says where" "broken.jsonl:2: not a JSON line"
+
+# ---- conform: the main job, exit codes, reports, a killed run ------------------------
+check "conform against every reference module passes" 0 "$ot" conform --report-dir "$tmp/conf" --quiet
+has "conform summary" "0 failed, "
+for f in results.jsonl junit.xml results.tap results.json report.html; do
+  [[ -s "$tmp/conf/$f" ]] || { echo "FAIL conform: $f not written"; fails=$((fails+1)); }
+done
+command -v xmllint >/dev/null && { xmllint --noout "$tmp/conf/junit.xml" || { echo "FAIL conform: junit.xml is not XML"; fails=$((fails+1)); }; }
+grep -q '"vendor": "quectel"' "$tmp/conf/results.json" || { echo "FAIL conform: no quectel cases"; fails=$((fails+1)); }
+grep -q '"revision": "EC200UCNAAR03A01M08"' "$tmp/conf/results.json" || { echo "FAIL conform: module identity (AT+CGMR) not in the report"; fails=$((fails+1)); }
+! grep -q "f9bbb0d76f894da090b6b69253616561\|otacheck-ftp-secret" "$tmp/conf/"* || { echo "FAIL conform: a credential is in a report"; fails=$((fails+1)); }
+check "conform finds a faulted module" 1 "$ot" conform --target "sim:fibocom,fault=slow-response" --report-dir "$tmp/conf2" --quiet
+grep -q '"rule": "response-time"' "$tmp/conf2/results.json" || { echo "FAIL conform: the slow module's FAIL is not response-time"; fails=$((fails+1)); }
+check "conform --list" 0 "$ot" conform --vendor simcom --list
+has "conform --list shows the flow" "simcom/flow/cscfota/1"
+check "conform --only" 0 "$ot" conform --vendor quectel --only "quectel/flow/*" --report-dir "$tmp/conf3" --quiet
+has "conform --only runs the two flows" "2 cases: 2 passed"
+check "conform: a module that does not answer" 3 "$ot" conform --vendor fibocom --target "exec:sleep 0.2" --report-dir "$tmp/conf4" --quiet
+has "conform says it is unreachable" "does not answer"
+[[ -s "$tmp/conf4/junit.xml" ]] || { echo "FAIL conform: no report for an unreachable target"; fails=$((fails+1)); }
+check "conform: a real target needs a vendor" 2 "$ot" conform --target "pty:/dev/null"
+check "conform: unknown target kind" 2 "$ot" conform --vendor fibocom --target "carrier-pigeon:1" --report-dir "$tmp/conf5" --quiet
+printf '[module]\nvendor = fibocom\nvendr = x\n' >"$tmp/bad.ini"
+check "conform: a bad capability file" 2 "$ot" conform --caps "$tmp/bad.ini"
+has "capability errors name the line" "bad.ini:3:"
+check "conform: unknown format" 2 "$ot" conform --format pdf
+# a run killed mid-way keeps every case that finished, and its report can be rebuilt
+"$ot" conform --target "exec:$ot sim --vendor quectel --time-scale 0.05" --vendor quectel --report-dir "$tmp/kill" --quiet \
+  >/dev/null 2>&1 &
+pid=$!
+cases_in() { local n; n=$(grep -c '"type": *"case"' "$1" 2>/dev/null); echo "${n:-0}"; }
+for _ in $(seq 1 100); do [[ $(cases_in "$tmp/kill/results.jsonl") -ge 5 ]] && break; sleep 0.1; done
+kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+n=$(cases_in "$tmp/kill/results.jsonl")
+[[ $n -ge 5 ]] || { echo "FAIL conform: a killed run kept $n cases"; fails=$((fails+1)); }
+"$ot" report --from "$tmp/kill/results.jsonl" --report-dir "$tmp/kill2" >"$tmp/out" 2>&1
+grep -q '"interrupted": true' "$tmp/kill2/results.json" || { echo "FAIL conform: the rebuilt report of a killed run is not marked interrupted"; fails=$((fails+1)); }
 
 if [[ $fails -ne 0 ]]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all CLI checks passed"
