@@ -269,7 +269,22 @@ void cf_play_flow(struct cf_ctx *cx)
     cf_flow_free(&fc);
     cf_resync(cx);
     cf_back_home(cx);
-    if (!fcap && !cx->n_findings && !cx->rule)
-        snprintf(cx->note, sizeof cx->note, "started with the reference cloud's values (no capability file): %.200s",
-                 shown);
+    /* an upgrade shows in the identity the module reports */
+    char rev[128] = "";
+    struct hx_exchange rx;
+    if (!r->lost && !r->dead && hx_exchange(r->s, "AT+CGMR", cf_timeout_ns(NULL), &rx) == HX_DONE &&
+        cf_outcome(cx, &rx) == GO_OK)
+        for (size_t i = rx.first_ev; i < rx.end_ev; i++)
+            if (r->s->ev[i].cls == AT_CLS_INFO) {
+                const char *t = r->s->ev[i].text;
+                snprintf(rev, sizeof rev, "%s", strncmp(t, "+CGMR: ", 7) == 0 ? t + 7 : t);
+                break;
+            }
+    bool changed = rev[0] && strcmp(rev, r->revision) != 0;
+    if (!cx->n_findings && !cx->rule)
+        snprintf(cx->note, sizeof cx->note, "%s%.120s%s%s%.60s%s", fcap ? "" : "started with the reference cloud's values "
+                 "(no capability file): ", fcap ? "" : shown, fcap ? "" : "; ", changed ? "the module now reports revision " : "",
+                 changed ? rev : "", changed ? "" : "the revision it reports did not change");
+    if (changed)
+        snprintf(r->revision, sizeof r->revision, "%s", rev);
 }
