@@ -53,5 +53,6 @@ int cli_dialect(struct cli_env *env, const struct gram_vendor *v, struct gram_di
 int verb_grammar(int argc, char **argv);
 int verb_bench(int argc, char **argv);
 int verb_parse(int argc, char **argv);
+int verb_sim(int argc, char **argv);
 
 #endif

@@ -16,6 +16,9 @@ static void usage(FILE *out)
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
             "  bench make-commands FILE [--lines N] [--seed N]\n"
+            "  sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N] [--write-log FILE]\n"
+            "                                     (the reference module on stdin/stdout)\n"
+            "  sim --list-faults [--vendor ID]\n"
             "  version\n"
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
@@ -35,6 +38,8 @@ int main(int argc, char **argv)
         return verb_parse(argc - 1, argv + 1);
     if (strcmp(verb, "bench") == 0)
         return verb_bench(argc - 1, argv + 1);
+    if (strcmp(verb, "sim") == 0)
+        return verb_sim(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;
