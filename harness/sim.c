@@ -311,6 +311,10 @@ void sim_machine_command(struct sim *s, const struct at_cmd *c, const uint8_t *l
         const struct gram_transition *t = &m->tr[i];
         if (t->kind != GE_COMMAND || strcasecmp(t->cmd->name, c->cmd->name) != 0 || !(t->from >> s->state & 1))
             continue;
+        /* conditions name parameters of the transition's own form: another form (a read of
+         * the same command) has none of them */
+        if (t->n_conds && c->form != t->form)
+            continue;
         bool match = true;
         for (uint8_t k = 0; k < t->n_conds && match; k++)
             match = c->form && at_cond_holds(&t->conds[k], c->form->params, c->args, c->n_args,
