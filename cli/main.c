@@ -16,6 +16,7 @@ static void usage(FILE *out)
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
             "  bench make-commands FILE [--lines N] [--seed N]\n"
+            "  bench latency --target SPEC [--count N]   (module write -> harness read, us)\n"
             "  sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N] [--write-log FILE]\n"
             "                                     (the reference module on stdin/stdout)\n"
             "  sim --list-faults [--vendor ID]\n"
