@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdio.h>
@@ -277,4 +278,73 @@ void tp_ser2net_stop(struct tp_ser2net *s)
     s->pid = 0;
     if (s->dir[0])
         remove_dir(s);
+}
+
+bool tp_run(const char *const *argv, const char *input, uint64_t hold_ns, uint64_t timeout_ns, char *out,
+            size_t cap, int *status)
+{
+    int in[2], outp[2];
+    out[0] = '\0';
+    if (pipe2(in, O_CLOEXEC) != 0)
+        return false;
+    if (pipe2(outp, O_CLOEXEC) != 0) {
+        close(in[0]);
+        close(in[1]);
+        return false;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        child_setup();
+        dup2(in[0], 0);
+        dup2(outp[1], 1);
+        dup2(outp[1], 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(outp[1]);
+    if (pid < 0) {
+        close(in[1]);
+        close(outp[0]);
+        return false;
+    }
+    if (input && write(in[1], input, strlen(input)) < 0) {
+        /* the program may have ended already: what it printed says why */
+    }
+    uint64_t start = hx_monotonic_ns(), deadline = start + timeout_ns;
+    bool in_open = true;
+    size_t len = 0;
+    for (;;) {
+        uint64_t now = hx_monotonic_ns();
+        if (in_open && now >= start + hold_ns) {
+            close(in[1]);
+            in_open = false;
+        }
+        if (now >= deadline)
+            break;
+        uint64_t wait = deadline - now;
+        if (in_open && start + hold_ns - now < wait)
+            wait = start + hold_ns - now;
+        struct pollfd pf = {outp[0], POLLIN, 0};
+        int r = poll(&pf, 1, (int)(wait / TP_MS) + 1);
+        if (r > 0) {
+            char b[4096];
+            ssize_t n = read(outp[0], b, sizeof b);
+            if (n <= 0)
+                break; /* every writer closed: the program ended */
+            size_t k = (size_t)n < cap - 1 - len ? (size_t)n : cap - 1 - len;
+            memcpy(out + len, b, k);
+            len += k;
+            out[len] = '\0';
+        }
+    }
+    if (in_open)
+        close(in[1]);
+    close(outp[0]);
+    uint64_t now = hx_monotonic_ns();
+    bool ended = tp_wait_child(pid, now < deadline ? deadline - now : 0, status);
+    if (!ended)
+        tp_end_child(pid, 1000 * TP_MS);
+    return ended;
 }

@@ -39,6 +39,12 @@ struct tp_ser2net {
 int tp_ser2net_start(struct tp_ser2net *s, const char *device, char *err, size_t n);
 void tp_ser2net_stop(struct tp_ser2net *s);
 
+/* Runs argv[0] (a path) with `input` on its stdin, held open hold_ns after it is written,
+ * then closed; stdout and stderr are captured into out (NUL-terminated). Ends it after
+ * timeout_ns. true when it ended by itself, with its wait status. */
+bool tp_run(const char *const *argv, const char *input, uint64_t hold_ns, uint64_t timeout_ns, char *out,
+            size_t cap, int *status);
+
 /* A child process: SIGTERM to it, SIGKILL if it is still there after grace_ns. */
 void tp_end_child(pid_t pid, uint64_t grace_ns);
 /* Waits for a child at most timeout_ns. true with its status when it ended. */
