@@ -8,7 +8,8 @@
  * answer's lines and its final result) reaches the host as one write. End of input ends the
  * module at once; a host that went away (write fails) ends it too. --write-log appends one
  * line per write(2): the monotonic time just before it and the byte count, for
- * `otacheck bench latency`. */
+ * `otacheck bench latency`. SIGINT, SIGTERM and SIGHUP end it cleanly (a terminal it made
+ * raw is restored). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -75,15 +76,38 @@ struct sim_io {
     struct termios tty_saved;
 };
 
+/* Set by SIGINT, SIGTERM and SIGHUP: the module ends and the terminal is restored. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal; /* no SA_RESTART: the wait returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 /* A terminal in canonical mode (someone typing) would hold lines back and turn CR into LF:
- * make it raw while the module runs. A pty in raw mode or a pipe is left as it is. */
+ * make it raw while the module runs, Ctrl-C still ending it. A pty in raw mode, the master
+ * side of a pty pair, or a pipe is left as it is. */
 static void raw_stdin(struct sim_io *io)
 {
     struct termios t;
-    if (!isatty(io->in_fd) || tcgetattr(io->in_fd, &t) != 0 || !(t.c_lflag & ICANON))
+    char name[64];
+    if (!isatty(io->in_fd) || ptsname_r(io->in_fd, name, sizeof name) == 0 ||
+        tcgetattr(io->in_fd, &t) != 0 || !(t.c_lflag & ICANON))
         return;
     io->tty_saved = t;
     cfmakeraw(&t);
+    t.c_lflag |= ISIG;          /* Ctrl-C ends the module */
     t.c_oflag |= OPOST | ONLCR; /* keep the terminal's own output readable */
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
@@ -132,6 +156,8 @@ static int run_module(struct sim *s, struct sim_io *io)
     static uint8_t out[65536];
     uint8_t in[4096];
     for (;;) {
+        if (stop_signal)
+            return EXIT_PASS;
         uint64_t now = hx_monotonic_ns();
         uint64_t due = sim_next_due(s);
         if (due <= now) {
@@ -269,6 +295,7 @@ int verb_sim(int argc, char **argv)
         return EXIT_FAIL;
     }
     signal(SIGPIPE, SIG_IGN); /* a host that went away is a failed write, not a death */
+    catch_stop_signals();
     raw_stdin(&io);
     rc = run_module(&s, &io);
     restore_stdin(&io);
