@@ -8,8 +8,8 @@
  * answer's lines and its final result) reaches the host as one write. End of input ends the
  * module at once; a host that went away (write fails) ends it too. --write-log appends one
  * line per write(2): the monotonic time just before it and the byte count, for
- * `otacheck bench latency`. SIGINT, SIGTERM and SIGHUP end it cleanly (a terminal it made
- * raw is restored). */
+ * `otacheck bench latency`. At a terminal it made raw, SIGINT, SIGTERM and SIGHUP end it
+ * cleanly (the terminal is restored); otherwise they keep their default action. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -295,8 +295,11 @@ int verb_sim(int argc, char **argv)
         return EXIT_FAIL;
     }
     signal(SIGPIPE, SIG_IGN); /* a host that went away is a failed write, not a death */
-    catch_stop_signals();
     raw_stdin(&io);
+    /* only a terminal made raw needs a clean end; a host (exec:, a pty) ends the module with
+     * SIGHUP or SIGTERM, which must end it at once */
+    if (io.tty_changed)
+        catch_stop_signals();
     rc = run_module(&s, &io);
     restore_stdin(&io);
     sim_free(&s);
