@@ -12,7 +12,8 @@
  *
  * Hostile peers over exec: (shell one-liners) send garbage and NULs, a 1 MB line with no end,
  * nothing at all, close the port in the middle of an answer, or exit at once: each exchange
- * ends in a defined status with the expected findings, within its time limit. Spec errors
+ * ends in a defined status with the expected findings, within its time limit; a module that
+ * outlives its shell and ignores SIGTERM is ended when the transport closes. Spec errors
  * give -1 (usage) or -2 (unreachable) with a message naming the target. The verbs behind
  * these: `otacheck sim` (usage errors, pipes, the write log, a host that goes away) and
  * `otacheck bench latency` (it runs and pairs every answer with a write; figures are not
@@ -498,6 +499,57 @@ static void test_hostile_exit_at_once(void)
     }
 }
 
+/* Is the process gone (no /proc entry, or a zombie nobody reaped yet)? */
+static bool process_gone(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return true;
+    bool zombie = fgets(buf, sizeof buf, f) && strstr(buf, ") Z ");
+    fclose(f);
+    return zombie;
+}
+
+/* A module that outlives the shell that started it, and ignores SIGTERM: closing the
+ * transport ends it all the same. */
+static void test_hostile_outlives_shell(void)
+{
+    char pidfile[] = "/tmp/otacheck-module-pid-XXXXXX", script[256];
+    int fd = mkstemp(pidfile);
+    if (fd < 0) {
+        TU_CHECK(false, "mkstemp: %s", strerror(errno));
+        return;
+    }
+    close(fd);
+    snprintf(script, sizeof script, "(trap '' TERM HUP; exec sleep 30) & echo $! >%s; wait", pidfile);
+    struct hostile h;
+    if (!hostile_exchange(&h, script, 300 * MS)) {
+        unlink(pidfile);
+        return;
+    }
+    TU_CHECK(h.st == HX_TIMEOUT, "outlives its shell: status %s, expected timeout", status_name(h.st));
+    FILE *f = fopen(pidfile, "r");
+    int pid = 0;
+    if (f) {
+        if (fscanf(f, "%d", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    unlink(pidfile);
+    hostile_end(&h);
+    TU_CHECK(pid > 0, "the script did not say its module's pid");
+    if (pid <= 0)
+        return;
+    bool gone = false;
+    for (uint64_t until = hx_monotonic_ns() + 3000 * MS; !gone && hx_monotonic_ns() < until; usleep(10000))
+        gone = process_gone(pid);
+    TU_CHECK(gone, "the module (pid %d) still runs after the transport was closed", pid);
+    if (!gone)
+        kill(pid, SIGKILL);
+}
+
 /* ---- the verbs: otacheck sim, otacheck bench latency ------------------------------------ */
 
 static void test_sim_usage(void)
@@ -642,6 +694,7 @@ int main(int argc, char **argv)
     tu_add(s, "hostile: silence", test_hostile_silent);
     tu_add(s, "hostile: port closed mid-answer", test_hostile_close_mid_answer);
     tu_add(s, "hostile: exits at once", test_hostile_exit_at_once);
+    tu_add(s, "hostile: outlives its shell, ignores SIGTERM", test_hostile_outlives_shell);
     s = tu_suite("verbs");
     tu_add(s, "sim: usage errors and the fault list", test_sim_usage);
     tu_add(s, "sim: stdin to stdout, write log, end of input", test_sim_stdin_stdout);
