@@ -265,6 +265,9 @@ int bench_latency(int argc, char **argv)
         fprintf(stderr, "otacheck bench latency: unknown vendor '%s'\n", vendor);
         rc = EXIT_USAGE;
     }
+    struct gram_dialect d;
+    if (rc == EXIT_PASS)
+        rc = cli_dialect(&env, v, &d);
     struct hx_transport *t = NULL;
     char err[512];
     if (rc == EXIT_PASS) {
@@ -287,7 +290,7 @@ int bench_latency(int argc, char **argv)
     uint64_t log_from = 0;
     if (raw) {
         rc = exchange_all_raw(t, (size_t)count, have_log ? log_path : NULL, &log_from, &run);
-    } else if (hx_session_init(&s, t, v, NULL, &so) != 0) {
+    } else if (hx_session_init(&s, t, v, &d, &so) != 0) {
         fprintf(stderr, "otacheck bench latency: cannot start a session\n");
         rc = EXIT_FAIL;
     } else {

@@ -74,6 +74,7 @@ struct sim_io {
     int log_fd;                 /* --write-log, or -1 */
     bool tty_changed;           /* stdin was put in raw mode: restore it */
     struct termios tty_saved;
+    uint8_t out[65536];         /* what falls due at once goes out in one write */
 };
 
 /* Set by SIGINT, SIGTERM and SIGHUP: the module ends and the terminal is restored. */
@@ -153,7 +154,6 @@ static bool write_out(struct sim_io *io, const uint8_t *p, size_t n)
 /* Runs the module until the input ends or the host goes away. Returns an exit status. */
 static int run_module(struct sim *s, struct sim_io *io)
 {
-    static uint8_t out[65536];
     uint8_t in[4096];
     for (;;) {
         if (stop_signal)
@@ -161,8 +161,8 @@ static int run_module(struct sim *s, struct sim_io *io)
         uint64_t now = hx_monotonic_ns();
         uint64_t due = sim_next_due(s);
         if (due <= now) {
-            size_t n = sim_take(s, now, out, sizeof out);
-            if (n && !write_out(io, out, n))
+            size_t n = sim_take(s, now, io->out, sizeof io->out);
+            if (n && !write_out(io, io->out, n))
                 return EXIT_PASS; /* the host closed its end */
             continue;
         }
@@ -233,8 +233,8 @@ int verb_sim(int argc, char **argv)
         }
         case OPT_SCALE:
             so.time_scale = strtod(optarg, &end);
-            if (*end || !(so.time_scale > 0)) {
-                fprintf(stderr, "otacheck sim: --time-scale needs a number above 0\n");
+            if (*end || !(so.time_scale > 0) || !(so.time_scale <= 1e6)) {
+                fprintf(stderr, "otacheck sim: --time-scale needs a number above 0 (at most 1e6)\n");
                 rc = EXIT_USAGE;
             }
             break;
@@ -250,6 +250,10 @@ int verb_sim(int argc, char **argv)
         case 'h': usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: usage(stderr); rc = EXIT_USAGE; break;
         }
+    }
+    if (rc == EXIT_PASS && env.n_dialect) {
+        fprintf(stderr, "otacheck sim: --dialect is not supported: the module follows the grammar's defaults\n");
+        rc = EXIT_USAGE;
     }
     if (rc == EXIT_PASS && optind < argc) {
         fprintf(stderr, "otacheck sim: unexpected argument '%s'\n", argv[optind]);
@@ -277,11 +281,19 @@ int verb_sim(int argc, char **argv)
         cli_env_free(&env);
         return rc;
     }
-    struct sim_io io = {.in_fd = 0, .out_fd = 1, .log_fd = -1};
+    struct sim_io *io = calloc(1, sizeof *io);
+    if (!io) {
+        cli_env_free(&env);
+        return EXIT_FAIL;
+    }
+    io->in_fd = 0;
+    io->out_fd = 1;
+    io->log_fd = -1;
     if (log_path) {
-        io.log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (io.log_fd < 0) {
+        io->log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (io->log_fd < 0) {
             fprintf(stderr, "otacheck sim: --write-log %s: %s\n", log_path, strerror(errno));
+            free(io);
             cli_env_free(&env);
             return EXIT_USAGE;
         }
@@ -289,22 +301,24 @@ int verb_sim(int argc, char **argv)
     struct sim s;
     if (sim_init(&s, v, &so) != 0) {
         fprintf(stderr, "otacheck sim: cannot start the reference module of %s\n", v->id);
-        if (io.log_fd >= 0)
-            close(io.log_fd);
+        if (io->log_fd >= 0)
+            close(io->log_fd);
+        free(io);
         cli_env_free(&env);
         return EXIT_FAIL;
     }
     signal(SIGPIPE, SIG_IGN); /* a host that went away is a failed write, not a death */
-    raw_stdin(&io);
+    raw_stdin(io);
     /* only a terminal made raw needs a clean end; a host (exec:, a pty) ends the module with
      * SIGHUP or SIGTERM, which must end it at once */
-    if (io.tty_changed)
+    if (io->tty_changed)
         catch_stop_signals();
-    rc = run_module(&s, &io);
-    restore_stdin(&io);
+    rc = run_module(&s, io);
+    restore_stdin(io);
     sim_free(&s);
-    if (io.log_fd >= 0)
-        close(io.log_fd);
+    if (io->log_fd >= 0)
+        close(io->log_fd);
+    free(io);
     cli_env_free(&env);
     return rc;
 }
