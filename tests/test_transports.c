@@ -1,7 +1,7 @@
 /* tests/test_transports.c — every transport carries a real conversation with the reference
  * module, judged by the session (harness/session.h): ATE0, AT, a vendor query, AT+CGMR and an
  * unknown command each end in their final result with no findings, and AT -> OK probes
- * liveness.
+ * liveness (tests/transports_check.c).
  *
  *   exec:    `otacheck sim` as the program on a pty the transport makes;
  *   pty:     `otacheck sim` on the master of a pty pair, the transport on /dev/pts/N;
@@ -10,139 +10,23 @@
  *            preloaded (after the ASan runtime when this program has one);
  *   tcp:     a real ser2net on loopback exporting the module's pty.
  *
- * Hostile peers over exec: (shell one-liners) send garbage and NULs, a 1 MB line with no end,
- * nothing at all, close the port in the middle of an answer, or exit at once: each exchange
- * ends in a defined status with the expected findings, within its time limit; a module that
- * outlives its shell and ignores SIGTERM is ended when the transport closes. Spec errors
- * give -1 (usage) or -2 (unreachable) with a message naming the target. The verbs behind
- * these: `otacheck sim` (usage errors, pipes, the write log, a host that goes away) and
- * `otacheck bench latency` (it runs and pairs every answer with a write; figures are not
- * judged). */
+ * Spec errors give -1 (usage) or -2 (unreachable) with a message naming the target; a port
+ * that goes away ends the exchange as LOST. Hostile peers are in transports_hostile.c, the
+ * sim and bench verbs in transports_verbs.c. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include "harness/session.h"
-#include "harness/transport.h"
-#include "tests/peers.h"
+#include "tests/transports_check.h"
 #include "tests/tu.h"
 
-#define MS TP_MS
-#define ANSWER_LIMIT (2000 * MS) /* the module answers in 2 ms; this is for a busy machine */
 #define SHIM_CHILD_ARG "--in-serial-shim"
-
-static const char *status_name(enum hx_status s)
-{
-    static const char *const names[] = {"done", "timeout", "lost", "rebooted"};
-    return (unsigned)s < 4 ? names[s] : "?";
-}
-
-/* A query every vendor's module answers with information lines. */
-static const char *vendor_query(const char *vendor)
-{
-    static const char *const q[][2] = {
-        {"quectel", "AT+QIOTOTAREQ=?"}, {"fibocom", "AT+GTOTA=?"}, {"simcom", "AT+CAPFOTA?"},
-        {"airm2m", "AT+UPGRADE?"},      {"qualcomm", "AT+OTAFWUP"}, /* its read form is silent */
-    };
-    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
-        if (strcmp(q[i][0], vendor) == 0)
-            return q[i][1];
-    return "AT+CGMR";
-}
-
-static void print_transcript(const struct hx_session *s, const struct hx_exchange *x)
-{
-    char buf[4096];
-    hx_transcript(s, x->first_ev, x->end_ev, buf, sizeof buf);
-    fprintf(stderr, "    transcript of %s:\n%s", x->cmd, buf);
-    for (unsigned i = 0; i < x->n_findings; i++)
-        fprintf(stderr, "    finding %s: expected %s, seen %s\n", x->findings[i].rule,
-                x->findings[i].expected, x->findings[i].seen);
-}
-
-static bool has_finding(const struct hx_exchange *x, const char *rule)
-{
-    for (unsigned i = 0; i < x->n_findings; i++)
-        if (strcmp(x->findings[i].rule, rule) == 0)
-            return true;
-    return false;
-}
-
-static bool has_info(const struct hx_session *s, const struct hx_exchange *x)
-{
-    for (size_t i = x->first_ev; i < x->end_ev; i++)
-        if (s->ev[i].cls == AT_CLS_INFO && s->ev[i].valid)
-            return true;
-    return false;
-}
-
-/* cmd must end in a final starting with final_prefix, with information lines if want_info,
- * and no findings. */
-static void expect_answer(struct hx_session *s, const char *where, const char *cmd, const char *final_prefix,
-                          bool want_info)
-{
-    struct hx_exchange x;
-    enum hx_status st = hx_exchange(s, cmd, ANSWER_LIMIT, &x);
-    bool ok = st == HX_DONE;
-    TU_CHECK(ok, "%s: %s: status %s, expected done", where, cmd, status_name(st));
-    if (ok) {
-        const char *final = s->ev[x.final_ev].text;
-        ok = strncmp(final, final_prefix, strlen(final_prefix)) == 0;
-        TU_CHECK(ok, "%s: %s: final '%s', expected '%s'", where, cmd, final, final_prefix);
-        if (want_info) {
-            ok = ok && has_info(s, &x);
-            TU_CHECK(has_info(s, &x), "%s: %s: no valid information line", where, cmd);
-        }
-    }
-    TU_CHECK(x.n_findings == 0, "%s: %s: %u findings, the first: %s (%s)", where, cmd, x.n_findings,
-             x.n_findings ? x.findings[0].rule : "", x.n_findings ? x.findings[0].seen : "");
-    if (!ok || x.n_findings)
-        print_transcript(s, &x);
-}
-
-/* The conversation every transport must carry. */
-static void converse(struct hx_transport *t, const char *vendor, const char *where)
-{
-    struct hx_session s;
-    if (hx_session_init(&s, t, tu_vendor(vendor), NULL, NULL) != 0) {
-        TU_CHECK(false, "%s: the session does not start", where);
-        return;
-    }
-    expect_answer(&s, where, "ATE0", "OK", false);
-    expect_answer(&s, where, "AT", "OK", false);
-    expect_answer(&s, where, vendor_query(vendor), "OK", true);
-    expect_answer(&s, where, "AT+CGMR", "OK", true);
-    expect_answer(&s, where, "AT+OTACHECKNOSUCH", "ERROR", false);
-    TU_CHECK(hx_probe(&s), "%s: AT -> OK probe failed", where);
-    hx_session_free(&s);
-}
-
-static struct hx_transport *open_target(const char *spec)
-{
-    struct hx_transport *t = NULL;
-    char err[512] = "";
-    int r = hx_open(spec, tu_grammar(), &t, err, sizeof err);
-    TU_CHECK(r == 0, "hx_open %s: %d: %s", spec, r, err);
-    return r == 0 ? t : NULL;
-}
-
-/* hx_open must fail with code want and a message containing text. */
-static void expect_open_error(const char *spec, int want, const char *text)
-{
-    struct hx_transport *t = NULL;
-    char err[512] = "";
-    int r = hx_open(spec, tu_grammar(), &t, err, sizeof err);
-    TU_CHECK(r == want, "hx_open %s: %d (%s), expected %d", spec, r, err, want);
-    TU_CHECK(strstr(err, text) != NULL, "hx_open %s: message '%s' lacks '%s'", spec, err, text);
-    if (r == 0)
-        hx_close(t);
-}
 
 /* ---- exec: ---------------------------------------------------------------------------- */
 
@@ -397,271 +281,6 @@ static void test_tcp_errors(void)
     expect_open_error("tcp:otacheck-no-such-host.invalid:2000", -2, "cannot resolve");
 }
 
-/* ---- hostile peers over exec: ---------------------------------------------------------- */
-
-/* Opens exec:<script> and runs one exchange of AT with the given limit (qualcomm: no echo,
- * so only what the script sends is judged). */
-struct hostile {
-    struct hx_transport *t;
-    struct hx_session s;
-    struct hx_exchange x;
-    enum hx_status st;
-    uint64_t took;
-};
-
-static bool hostile_exchange(struct hostile *h, const char *script, uint64_t limit)
-{
-    char spec[1024];
-    snprintf(spec, sizeof spec, "exec:%s", script);
-    h->t = open_target(spec);
-    if (!h->t)
-        return false;
-    hx_session_init(&h->s, h->t, tu_vendor("qualcomm"), NULL, NULL);
-    uint64_t t0 = hx_monotonic_ns();
-    h->st = hx_exchange(&h->s, "AT", limit, &h->x);
-    h->took = hx_monotonic_ns() - t0;
-    return true;
-}
-
-static void hostile_end(struct hostile *h)
-{
-    if (!h->t)
-        return;
-    hx_session_free(&h->s);
-    hx_close(h->t);
-}
-
-static void test_hostile_garbage(void)
-{
-    struct hostile h;
-    if (!hostile_exchange(&h, "head -c 3 >/dev/null; printf '\\r\\n\\000\\001\\377garbage\\000\\r\\n\\r\\nOK\\r\\n';"
-                              " exec sleep 30", ANSWER_LIMIT))
-        return;
-    TU_CHECK(h.st == HX_DONE, "garbage: status %s, expected done (OK came after it)", status_name(h.st));
-    TU_CHECK(has_finding(&h.x, "clean-output"), "garbage: not reported");
-    hostile_end(&h);
-}
-
-static void test_hostile_long_line(void)
-{
-    struct hostile h;
-    if (!hostile_exchange(&h, "head -c 3 >/dev/null; head -c 1048576 /dev/zero | tr '\\000' A; exec sleep 30",
-                          1500 * MS))
-        return;
-    TU_CHECK(h.st == HX_TIMEOUT, "1 MB line: status %s, expected timeout", status_name(h.st));
-    TU_CHECK(has_finding(&h.x, "final-result"), "1 MB line: no final-result finding");
-    bool overflow = false;
-    for (size_t i = h.x.first_ev; i < h.x.end_ev; i++)
-        overflow = overflow || h.s.ev[i].tok == AT_TOK_OVERFLOW;
-    TU_CHECK(overflow, "1 MB line: no overflow token");
-    TU_CHECK(h.took < 1500 * MS + 3000 * MS, "1 MB line: the exchange took %llu ms",
-             (unsigned long long)(h.took / MS));
-    /* the session goes on */
-    enum hx_status st = hx_exchange(&h.s, "AT", 300 * MS, &h.x);
-    TU_CHECK(st == HX_TIMEOUT, "1 MB line, next exchange: status %s", status_name(st));
-    hostile_end(&h);
-}
-
-static void test_hostile_silent(void)
-{
-    struct hostile h;
-    if (!hostile_exchange(&h, "exec cat >/dev/null", 300 * MS))
-        return;
-    TU_CHECK(h.st == HX_TIMEOUT, "silent: status %s, expected timeout", status_name(h.st));
-    TU_CHECK(has_finding(&h.x, "final-result"), "silent: no final-result finding");
-    TU_CHECK(h.took >= 299 * MS && h.took < 300 * MS + 2000 * MS, "silent: timeout of 300 ms took %llu ms",
-             (unsigned long long)(h.took / MS));
-    hostile_end(&h);
-}
-
-static void test_hostile_close_mid_answer(void)
-{
-    struct hostile h;
-    if (!hostile_exchange(&h, "head -c 3 >/dev/null; printf '\\r\\n+OTAFWUP: 1,'; exit 0", 5000 * MS))
-        return;
-    TU_CHECK(h.st == HX_LOST, "closed mid-answer: status %s, expected lost", status_name(h.st));
-    TU_CHECK(h.took < 4000 * MS, "closed mid-answer: took %llu ms to notice", (unsigned long long)(h.took / MS));
-    enum hx_status st = hx_exchange(&h.s, "AT", 5000 * MS, &h.x);
-    TU_CHECK(st == HX_LOST, "after the loss: status %s, expected lost", status_name(st));
-    hostile_end(&h);
-}
-
-static void test_hostile_exit_at_once(void)
-{
-    static const char *const scripts[] = {"exit 0", "/nonexistent/otacheck-module 2>/dev/null"};
-    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
-        struct hostile h;
-        if (!hostile_exchange(&h, scripts[i], 5000 * MS))
-            continue;
-        TU_CHECK(h.st == HX_LOST, "'%s': status %s, expected lost", scripts[i], status_name(h.st));
-        TU_CHECK(h.took < 4000 * MS, "'%s': took %llu ms to notice", scripts[i], (unsigned long long)(h.took / MS));
-        hostile_end(&h);
-    }
-}
-
-/* Is the process gone (no /proc entry, or a zombie nobody reaped yet)? */
-static bool process_gone(pid_t pid)
-{
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return true;
-    bool zombie = fgets(buf, sizeof buf, f) && strstr(buf, ") Z ");
-    fclose(f);
-    return zombie;
-}
-
-/* A module that outlives the shell that started it, and ignores SIGTERM: closing the
- * transport ends it all the same. */
-static void test_hostile_outlives_shell(void)
-{
-    char pidfile[] = "/tmp/otacheck-module-pid-XXXXXX", script[256];
-    int fd = mkstemp(pidfile);
-    if (fd < 0) {
-        TU_CHECK(false, "mkstemp: %s", strerror(errno));
-        return;
-    }
-    close(fd);
-    snprintf(script, sizeof script, "(trap '' TERM HUP; exec sleep 30) & echo $! >%s; wait", pidfile);
-    struct hostile h;
-    if (!hostile_exchange(&h, script, 300 * MS)) {
-        unlink(pidfile);
-        return;
-    }
-    TU_CHECK(h.st == HX_TIMEOUT, "outlives its shell: status %s, expected timeout", status_name(h.st));
-    FILE *f = fopen(pidfile, "r");
-    int pid = 0;
-    if (f) {
-        if (fscanf(f, "%d", &pid) != 1)
-            pid = 0;
-        fclose(f);
-    }
-    unlink(pidfile);
-    hostile_end(&h);
-    TU_CHECK(pid > 0, "the script did not say its module's pid");
-    if (pid <= 0)
-        return;
-    bool gone = false;
-    for (uint64_t until = hx_monotonic_ns() + 3000 * MS; !gone && hx_monotonic_ns() < until; usleep(10000))
-        gone = process_gone(pid);
-    TU_CHECK(gone, "the module (pid %d) still runs after the transport was closed", pid);
-    if (!gone)
-        kill(pid, SIGKILL);
-}
-
-/* ---- the verbs: otacheck sim, otacheck bench latency ------------------------------------ */
-
-static void test_sim_usage(void)
-{
-    char out[8192];
-    int st = 0;
-    const char *const unknown_vendor[] = {OTACHECK_BIN, "sim", "--vendor", "nosuch", NULL};
-    bool ended = tp_run(unknown_vendor, NULL, 0, 10000 * MS, out, sizeof out, &st);
-    TU_CHECK(ended && WIFEXITED(st) && WEXITSTATUS(st) == 2, "sim --vendor nosuch: status 0x%x, expected exit 2", st);
-    TU_CHECK(strstr(out, "known vendors:") && strstr(out, "fibocom"), "sim --vendor nosuch does not list the vendors: %s", out);
-    const char *const unknown_fault[] = {OTACHECK_BIN, "sim", "--vendor", "quectel", "--fault", "nosuch", NULL};
-    ended = tp_run(unknown_fault, NULL, 0, 10000 * MS, out, sizeof out, &st);
-    TU_CHECK(ended && WIFEXITED(st) && WEXITSTATUS(st) == 2, "sim --fault nosuch: status 0x%x, expected exit 2", st);
-    TU_CHECK(strstr(out, "known faults:") && strstr(out, "double-final"), "sim --fault nosuch does not list the faults: %s", out);
-    const char *const list[] = {OTACHECK_BIN, "sim", "--list-faults", "--vendor", "fibocom", NULL};
-    ended = tp_run(list, NULL, 0, 10000 * MS, out, sizeof out, &st);
-    TU_CHECK(ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "sim --list-faults: status 0x%x", st);
-    TU_CHECK(strstr(out, "payload-short") && strstr(out, "payload-length") && strstr(out, "does not apply to fibocom"),
-             "sim --list-faults: names, rules or the vendor mark missing: %s", out);
-}
-
-/* End of input ends the module at once; output goes out as it falls due, each write logged. */
-static void test_sim_stdin_stdout(void)
-{
-    char log[] = "/tmp/otacheck-sim-log-XXXXXX", out[8192];
-    int fd = mkstemp(log);
-    if (fd < 0) {
-        TU_CHECK(false, "mkstemp: %s", strerror(errno));
-        return;
-    }
-    close(fd);
-    const char *const argv[] = {OTACHECK_BIN, "sim", "--vendor", "fibocom", "--write-log", log, NULL};
-    int st = 0;
-    uint64_t t0 = hx_monotonic_ns();
-    bool ended = tp_run(argv, "ATE0\rAT+GTOTA=?\r", 500 * MS, 10000 * MS, out, sizeof out, &st);
-    uint64_t took = hx_monotonic_ns() - t0;
-    TU_CHECK(ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "sim on pipes: status 0x%x, expected exit 0", st);
-    TU_CHECK(took < 500 * MS + 3000 * MS, "sim did not end at the end of its input (%llu ms)",
-             (unsigned long long)(took / MS));
-    TU_CHECK(strstr(out, "ATE0\r\r\nOK\r\n") && strstr(out, "+GTOTA: ") && strstr(out, "\r\nOK\r\n"),
-             "sim output: %s", out);
-    FILE *f = fopen(log, "r");
-    unsigned lines = 0, bytes = 0;
-    unsigned long long t;
-    unsigned b;
-    while (f && fscanf(f, "%llu %u", &t, &b) == 2) {
-        lines++;
-        bytes += b;
-    }
-    if (f)
-        fclose(f);
-    unlink(log);
-    TU_CHECK(lines >= 1 && bytes == strlen(out), "write log: %u lines, %u bytes for %zu bytes written", lines, bytes,
-             strlen(out));
-}
-
-/* A host that closed its end: the module's write fails and it ends, not killed by SIGPIPE. */
-static void test_sim_host_gone(void)
-{
-    int in[2], outp[2];
-    if (pipe(in) != 0 || pipe(outp) != 0) {
-        TU_CHECK(false, "pipe: %s", strerror(errno));
-        return;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        signal(SIGPIPE, SIG_DFL);
-        dup2(in[0], 0);
-        dup2(outp[1], 1);
-        close(in[0]);
-        close(in[1]);
-        close(outp[0]);
-        close(outp[1]);
-        execl(OTACHECK_BIN, OTACHECK_BIN, "sim", "--vendor", "quectel", (char *)NULL);
-        _exit(127);
-    }
-    close(in[0]);
-    close(outp[1]);
-    close(outp[0]); /* nobody reads what the module writes */
-    TU_CHECK(write(in[1], "AT\r", 3) == 3, "cannot write to the module");
-    int st = 0;
-    bool ended = tp_wait_child(pid, 5000 * MS, &st);
-    if (!ended)
-        tp_end_child(pid, 1000 * MS);
-    close(in[1]);
-    TU_CHECK(ended, "the module did not end when its output had no reader");
-    TU_CHECK(ended && WIFEXITED(st), "the module died of signal %d instead of ending", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
-
-/* The latency bench pairs every answer with one logged write (figures are not judged). */
-static void test_bench_latency_runs(void)
-{
-    char log[] = "/tmp/otacheck-bench-log-XXXXXX", out[8192], target[1024];
-    int fd = mkstemp(log);
-    if (fd < 0) {
-        TU_CHECK(false, "mkstemp: %s", strerror(errno));
-        return;
-    }
-    close(fd);
-    snprintf(target, sizeof target, "exec:'%s' sim --vendor fibocom --write-log %s", OTACHECK_BIN, log);
-    const char *const argv[] = {OTACHECK_BIN, "bench", "latency", "--target", target, "--count", "50", NULL};
-    int st = 0;
-    bool ended = tp_run(argv, NULL, 0, 60000 * MS, out, sizeof out, &st);
-    unlink(log);
-    TU_CHECK(ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "bench latency: status 0x%x: %s", st, out);
-    TU_CHECK(strstr(out, "50 exchanges") && strstr(out, "module write -> final read, us: p50") &&
-                 strstr(out, "round trip"),
-             "bench latency output: %s", out);
-}
-
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -688,17 +307,7 @@ int main(int argc, char **argv)
     s = tu_suite("tcp");
     tu_add(s, "tcp: through ser2net", test_tcp_ser2net);
     tu_add(s, "tcp: errors", test_tcp_errors);
-    s = tu_suite("hostile");
-    tu_add(s, "hostile: garbage and NULs", test_hostile_garbage);
-    tu_add(s, "hostile: a 1 MB line without end", test_hostile_long_line);
-    tu_add(s, "hostile: silence", test_hostile_silent);
-    tu_add(s, "hostile: port closed mid-answer", test_hostile_close_mid_answer);
-    tu_add(s, "hostile: exits at once", test_hostile_exit_at_once);
-    tu_add(s, "hostile: outlives its shell, ignores SIGTERM", test_hostile_outlives_shell);
-    s = tu_suite("verbs");
-    tu_add(s, "sim: usage errors and the fault list", test_sim_usage);
-    tu_add(s, "sim: stdin to stdout, write log, end of input", test_sim_stdin_stdout);
-    tu_add(s, "sim: the host goes away", test_sim_host_gone);
-    tu_add(s, "bench latency: pairs answers with writes", test_bench_latency_runs);
+    transports_hostile_suite();
+    transports_verbs_suite();
     return tu_run(argc, argv);
 }
