@@ -11,5 +11,7 @@ int bench_make_stream(const struct gram_vendor *const *vs, size_t nv, const char
                       uint64_t bytes, uint64_t seed, double payload_share);
 int bench_make_commands(const struct gram_vendor *const *vs, size_t nv, const char *path,
                         uint64_t lines, uint64_t seed);
+/* `otacheck bench latency ...` (argv[0] is "latency"). Returns an exit status. */
+int bench_latency(int argc, char **argv);
 
 #endif

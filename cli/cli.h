@@ -55,5 +55,6 @@ int verb_bench(int argc, char **argv);
 int verb_parse(int argc, char **argv);
 int verb_conform(int argc, char **argv);
 int verb_report(int argc, char **argv);
+int verb_sim(int argc, char **argv);
 
 #endif

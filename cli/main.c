@@ -20,6 +20,10 @@ static void usage(FILE *out)
             "  bench make-commands FILE [--lines N] [--seed N]\n"
             "  report --from FILE.jsonl [--report-dir DIR] [--format junit,tap,json,html]\n"
             "                                     (rebuild a run's report files from its stream)\n"
+            "  bench latency --target SPEC [--count N]   (module write -> harness read, us)\n"
+            "  sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N] [--write-log FILE]\n"
+            "                                     (the reference module on stdin/stdout)\n"
+            "  sim --list-faults [--vendor ID]\n"
             "  version\n"
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
@@ -43,6 +47,8 @@ int main(int argc, char **argv)
         return verb_bench(argc - 1, argv + 1);
     if (strcmp(verb, "report") == 0)
         return verb_report(argc - 1, argv + 1);
+    if (strcmp(verb, "sim") == 0)
+        return verb_sim(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;

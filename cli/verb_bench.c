@@ -21,6 +21,7 @@ static void usage(FILE *out)
             "       otacheck bench commands FILE [--repeat R]\n"
             "       otacheck bench make-stream FILE [--mb N] [--seed N] [--payload-share F]\n"
             "       otacheck bench make-commands FILE [--lines N] [--seed N]\n"
+            "       otacheck bench latency --target SPEC [--count N] [--write-log FILE]\n"
             "common: --vendor ID|all (default all)  --grammar FILE  --dialect K=C\n");
 }
 
@@ -188,6 +189,8 @@ int verb_bench(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    if (argc >= 2 && strcmp(argv[1], "latency") == 0)
+        return bench_latency(argc - 1, argv + 1);
     if (argc < 3) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 || strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_PASS;

@@ -277,6 +277,14 @@ const char *sim_get(const struct sim *s, const char *key)
     return NULL;
 }
 
+/* Copies text into a fixed field, cut to fit; src may lie inside the store itself. */
+static void store_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memmove(dst, src, n);
+    dst[n] = '\0';
+}
+
 void sim_set(struct sim *s, const char *key, const char *val)
 {
     unsigned i;
@@ -287,9 +295,9 @@ void sim_set(struct sim *s, const char *key, const char *val)
         if (s->n_store == SIM_MAX_STORE)
             return;
         s->n_store++;
-        snprintf(s->store[i].key, sizeof s->store[i].key, "%s", key);
+        store_text(s->store[i].key, sizeof s->store[i].key, key);
     }
-    snprintf(s->store[i].val, sizeof s->store[i].val, "%s", val);
+    store_text(s->store[i].val, sizeof s->store[i].val, val);
 }
 
 const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n)

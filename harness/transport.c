@@ -22,7 +22,8 @@ int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **o
         const char *prefix;
         int (*open)(const char *, struct hx_transport **, char *, size_t);
     } kinds[] = {
-        {"exec:", hx_open_exec}, {"pty:", hx_open_pty},
+        {"exec:", hx_open_exec}, {"pty:", hx_open_pty}, {"serial:", hx_open_serial},
+        {"tcp:", hx_open_tcp},
     };
     *out = NULL;
     int r;

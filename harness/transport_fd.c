@@ -43,15 +43,19 @@ static uint64_t fd_now(struct hx_transport *t)
     return hx_monotonic_ns();
 }
 
-/* Ends the child: SIGTERM to its process group, SIGKILL if it is still there 200 ms later. */
+/* Ends the child: SIGTERM to its process group, SIGKILL if it is still there 200 ms later.
+ * Once the shell is gone, whatever is left of its group (a module that outlived the shell
+ * that started it, or ignores SIGTERM) is killed too: nothing keeps running after close. */
 static void end_child(pid_t pid)
 {
     if (pid <= 0)
         return;
     kill(-pid, SIGTERM);
     for (int i = 0; i < 40; i++) {
-        if (waitpid(pid, NULL, WNOHANG) == pid)
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            kill(-pid, SIGKILL);
             return;
+        }
         usleep(5000);
     }
     kill(-pid, SIGKILL);
