@@ -277,7 +277,9 @@ void cf_check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
         snprintf(seen, sizeof seen, "\"%.80s\": %s", e->text, msg);
         cf_add_finding(cx, "response-syntax", e->line ? e->line->tpl.text : "a valid line", seen);
     } else if (e->cls == AT_CLS_UNKNOWN || e->cls == AT_CLS_GARBAGE || e->cls == AT_CLS_OVERFLOW) {
-        snprintf(seen, sizeof seen, "%s \"%.80s\" between commands", at_class_name(e->cls), e->text);
+        char shown[200];
+        hx_printable((const uint8_t *)e->text, e->len < 60 ? e->len : 60, shown, sizeof shown);
+        snprintf(seen, sizeof seen, "%s \"%s\" between commands", at_class_name(e->cls), shown);
         cf_add_finding(cx, "clean-output", "lines the grammar knows", seen);
     }
 }

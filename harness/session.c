@@ -85,6 +85,20 @@ static struct hx_event *new_event(struct hx_session *s)
     return e;
 }
 
+size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < n && c + 5 < cap; k++) {
+        if (p[k] < 0x20 || p[k] == 0x7f)
+            c += (size_t)snprintf(out + c, cap - c, "\\x%02x", p[k]); /* control bytes as \xNN */
+        else
+            out[c++] = (char)p[k];
+    }
+    if (cap)
+        out[c < cap ? c : cap - 1] = '\0';
+    return c;
+}
+
 static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < s->n_secrets; i++) {
@@ -196,8 +210,9 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
                 s->fl.echo_pending = false;
                 finding(x, "echo", idx, s->echo_text, "%s", e->text);
             } else if (!e->leak) {
-                finding(x, "clean-output", idx, "lines the grammar knows",
-                        "%s \"%.80s\"", at_class_name(r.cls), e->text);
+                char shown[200];
+                hx_printable(tok->data, tok->len < 60 ? tok->len : 60, shown, sizeof shown);
+                finding(x, "clean-output", idx, "lines the grammar knows", "%s \"%s\"", at_class_name(r.cls), shown);
             }
         } else if (!r.valid && r.cls != AT_CLS_ECHO && !e->leak) {
             char msg[300];
@@ -446,17 +461,8 @@ size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *o
             struct at_result r;
             at_classify_line(&s->ix, NULL, (const uint8_t *)e->text, e->len, &r);
             at_mask_response(&r, (const uint8_t *)e->text, e->len, masked, sizeof masked);
-            /* control bytes as \xNN */
             char clean[1200];
-            size_t c = 0;
-            for (size_t k = 0; masked[k] && c + 5 < sizeof clean; k++) {
-                unsigned char ch = (unsigned char)masked[k];
-                if (ch < 0x20 || ch == 0x7f)
-                    c += (size_t)snprintf(clean + c, sizeof clean - c, "\\x%02x", ch);
-                else
-                    clean[c++] = (char)ch;
-            }
-            clean[c] = '\0';
+            hx_printable((const uint8_t *)masked, strlen(masked), clean, sizeof clean);
             snprintf(masked, sizeof masked, "%s", clean);
         }
         int w = snprintf(out + o, cap - o, "%s %s\n", e->sent ? ">" : "<", masked);

@@ -126,6 +126,8 @@ bool hx_probe(struct hx_session *s);
 
 /* The log as text, lines [from, to), secrets masked: "> AT+X" / "< OK", for transcripts. */
 size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *out, size_t cap);
+/* Bytes as text, control bytes written \xNN; returns the length. */
+size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap);
 /* A command line with its secrets masked. */
 size_t hx_mask_command(const struct hx_session *s, const char *line, char *out, size_t cap);
 

@@ -148,5 +148,28 @@ n=$(cases_in "$tmp/kill/results.jsonl")
 "$ot" report --from "$tmp/kill/results.jsonl" --report-dir "$tmp/kill2" >"$tmp/out" 2>&1
 grep -q '"interrupted": true' "$tmp/kill2/results.json" || { echo "FAIL conform: the rebuilt report of a killed run is not marked interrupted"; fails=$((fails+1)); }
 
+# hostile modules end in verdicts, never a crash or a hang, and the report is whole
+cat >"$tmp/hostile.pl" <<'H'
+# a hostile module: answers the start-up commands, then garbage with NULs, or a 1 MB line
+# with no end (perl-base is part of every Debian system)
+$/ = "\r"; $| = 1;
+while (my $line = <STDIN>) {
+    chomp $line;
+    if ($line =~ /^(AT|ATE1|ATI|AT\+CGMR)$/) { print "\r\nOK\r\n"; }
+    elsif ($line =~ /=\?$/) { print "A" x 1048576; }
+    else { print "\r\n\x01\x00garbage\xff\r\nOK\r\n"; }
+}
+H
+check "conform: a module that sends garbage and a 1 MB line" 1 timeout 300 "$ot" conform --vendor fibocom \
+  --target "exec:perl $tmp/hostile.pl" --only "+CMEE" --report-dir "$tmp/hostile" --quiet
+grep -q '"rule": "clean-output"' "$tmp/hostile/results.json" || { echo "FAIL hostile: no clean-output FAIL"; fails=$((fails+1)); }
+grep -q '"rule": "final-result"' "$tmp/hostile/results.json" || { echo "FAIL hostile: the 1 MB line's case did not FAIL on final-result"; fails=$((fails+1)); }
+command -v xmllint >/dev/null && { xmllint --noout "$tmp/hostile/junit.xml" || { echo "FAIL hostile: junit.xml broken"; fails=$((fails+1)); }; }
+check "conform: the port closes in the middle of the run" 3 timeout 300 "$ot" conform --vendor fibocom \
+  --target "exec:timeout --foreground 3 $ot sim --vendor fibocom" --report-dir "$tmp/closed" --quiet
+has "conform says the target was lost" "was lost"
+grep -q '"interrupted": true' "$tmp/closed/results.json" || { echo "FAIL closed: the report is not marked interrupted"; fails=$((fails+1)); }
+grep -q '"verdict": "PASS"' "$tmp/closed/results.json" || { echo "FAIL closed: the cases before the loss are not in the report"; fails=$((fails+1)); }
+
 if [[ $fails -ne 0 ]]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all CLI checks passed"

@@ -43,6 +43,17 @@ static void test_exec_module(void)
     if (t)
         converse(t, "quectel", "exec");
     hx_close(t);
+    /* the conformance cases over it: the faultless module passes them, a faulted one fails
+     * them on the fault's rule */
+    t = open_target(spec);
+    if (t)
+        conform_over(t, "quectel", "+QIOTREG", NULL, "exec conform");
+    hx_close(t);
+    exec_spec(spec, sizeof spec, "--vendor quectel --fault wrong-test-range");
+    t = open_target(spec);
+    if (t)
+        conform_over(t, "quectel", "+QIOTREG", "test-range", "exec conform, wrong-test-range");
+    hx_close(t);
 }
 
 /* The sim's --fault reaches the module: the session must notice it (the check can fail). */
@@ -76,8 +87,10 @@ static void test_pty_module(void)
     char spec[128];
     snprintf(spec, sizeof spec, "pty:%s", m.path);
     struct hx_transport *t = open_target(spec);
-    if (t)
+    if (t) {
         converse(t, "fibocom", "pty");
+        conform_over(t, "fibocom", "+CMEE", NULL, "pty conform");
+    }
     hx_close(t);
     tp_module_stop(&m);
 }
@@ -129,8 +142,11 @@ static void serial_conversation(const char *vendor, const char *options)
     }
     snprintf(spec, sizeof spec, "serial:%s%s", m.path, options);
     struct hx_transport *t = open_target(spec);
-    if (t)
+    if (t) {
         converse(t, vendor, spec);
+        if (!options[0])
+            conform_over(t, vendor, "+CAPFOTA", NULL, "serial conform");
+    }
     hx_close(t);
     tp_module_stop(&m);
 }
@@ -254,6 +270,7 @@ static void test_tcp_ser2net(void)
         struct hx_transport *t = open_target(spec);
         if (t) {
             converse(t, "qualcomm", spec);
+            conform_over(t, "qualcomm", "+HTTPGETSIZE", NULL, "tcp conform");
             /* ser2net goes away: the connection closes, the exchange is LOST */
             struct hx_session s;
             hx_session_init(&s, t, tu_vendor("qualcomm"), NULL, NULL);

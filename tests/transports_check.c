@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conformance/case.h"
+#include "conformance/runner.h"
 #include "tests/tu.h"
 
 const char *status_name(enum hx_status s)
@@ -90,6 +92,52 @@ void converse(struct hx_transport *t, const char *vendor, const char *where)
     expect_answer(&s, where, "AT+OTACHECKNOSUCH", "ERROR", false);
     TU_CHECK(hx_probe(&s), "%s: AT -> OK probe failed", where);
     hx_session_free(&s);
+}
+
+void conform_over(struct hx_transport *t, const char *vendor, const char *only, const char *fail_rule,
+                  const char *where)
+{
+    const struct gram_vendor *v = tu_vendor(vendor);
+    const struct gram_dialect *dp = NULL;
+    struct at_index ix;
+    struct cf_plan plan;
+    struct hx_session s;
+    struct cf_runner r;
+    if (at_index_build(&ix, &v, &dp, 1) != 0 || cf_plan_build(&plan, &ix, NULL) != 0) {
+        TU_CHECK(false, "%s: no plan", where);
+        return;
+    }
+    cf_plan_filter(&plan, only);
+    struct cf_runner_opts o = {false, NULL};
+    if (hx_session_init(&s, t, v, NULL, NULL) != 0 || cf_runner_start(&r, &s, &o) != 0) {
+        TU_CHECK(false, "%s: the module does not answer", where);
+        goto out_plan;
+    }
+    unsigned pass = 0, fail = 0, other = 0, wanted = 0;
+    for (size_t i = 0; i < plan.n; i++) {
+        struct cf_result res;
+        cf_run_case(&r, &plan.cases[i], &res);
+        if (res.verdict == RP_PASS) {
+            pass++;
+        } else if (res.verdict == RP_FAIL) {
+            fail++;
+            if (fail_rule && strcmp(res.rule, fail_rule) == 0)
+                wanted++;
+            else
+                TU_CHECK(false, "%s: %s FAILs: %s", where, plan.cases[i].id, res.reason);
+        } else if (res.verdict == RP_ERROR) {
+            other++;
+            TU_CHECK(false, "%s: %s ERROR: %s", where, plan.cases[i].id, res.reason);
+        }
+        cf_result_free(&res);
+    }
+    TU_CHECK(pass >= 5, "%s: only %u of %zu cases (%s) PASS", where, pass, plan.n, only);
+    if (fail_rule)
+        TU_CHECK(wanted > 0, "%s: no case FAILs on %s", where, fail_rule);
+    hx_session_free(&s);
+out_plan:
+    cf_plan_free(&plan);
+    at_index_free(&ix);
 }
 
 struct hx_transport *open_target(const char *spec)

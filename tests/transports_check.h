@@ -26,6 +26,10 @@ void expect_answer(struct hx_session *s, const char *where, const char *cmd, con
                    bool want_info);
 /* ATE0, AT, the vendor's query, AT+CGMR and an unknown command, then AT -> OK. */
 void converse(struct hx_transport *t, const char *vendor, const char *where);
+/* Conformance cases of the vendor whose id or name contains `only`, played over t: all PASS
+ * (N/A allowed), or, with fail_rule, FAILs on that rule and no other. */
+void conform_over(struct hx_transport *t, const char *vendor, const char *only, const char *fail_rule,
+                  const char *where);
 /* hx_open that must succeed (NULL, with a failed check, when it does not). */
 struct hx_transport *open_target(const char *spec);
 /* hx_open must fail with code want and a message containing text. */
