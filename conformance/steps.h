@@ -22,7 +22,7 @@ struct cf_ctx {
     /* the case could not be played: N/A or ERROR, and why */
     bool na, error;
     char why[400];
-    char note[300];            /* a PASS with something to say */
+    char note[400];            /* a PASS with something to say */
     /* a flow a setup step started: its events are checked while the route waits for them */
     struct cf_flowcheck route_flow;
     bool route_flow_on, route_flow_reported;
