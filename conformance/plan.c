@@ -311,18 +311,14 @@ static void plan_examples(struct planner *pl)
             int outcome = GO_NONE;
             for (uint16_t j = i + 1; j < ex->n_steps && ex->steps[j].dir != GS_SEND; j++) {
                 const struct gram_step *r = &ex->steps[j];
-                if (r->dir != GS_RECV) {
-                    na = "the example shows binary data or a restart: a flow case checks it";
-                    continue;
-                }
+                if (r->dir != GS_RECV)
+                    continue; /* binary data, a restart: the flow followers check them */
                 struct at_result res;
                 struct at_inflight fl = {0};
                 fl.form = f;
                 at_classify_line(pl->ix, &fl, (const uint8_t *)r->text, r->len, &res);
                 if (res.cls == AT_CLS_FINAL && res.line && outcome == GO_NONE)
                     outcome = res.line->outcome;
-                else if (res.cls == AT_CLS_URC)
-                    na = "the example shows OTA events: a flow case checks them";
             }
             char ctext[400];
             snprintf(ctext, sizeof ctext, "%.*s", (int)st->len, st->text);
@@ -334,16 +330,20 @@ static void plan_examples(struct planner *pl)
                 na = "the documented line does not validate (grammar lint reports it)";
             else if (outcome == GO_NONE)
                 na = "the example shows no final result";
-            else if (valid_states(pl, ctext))
-                na = "the documented exchange depends on the OTA state: the state cases check it";
-            else if (f && gram_form_class(f) == GC_DESTRUCTIVE)
-                na = "the documented exchange is destructive (it starts, accepts or rejects an upgrade): the flow "
-                     "cases check it";
             const struct gram_command *cmd = f ? f->cmd : NULL;
             struct cf_case *c = new_case(pl, CF_EXAMPLE, cmd, f);
             if (!c)
                 return;
-            c->destructive = false;
+            /* the state the documented exchange happened in: one that takes the line when it
+             * was answered OK, one that refuses it when it was refused */
+            uint32_t ok = valid ? valid_states(pl, ctext) : 0;
+            if (ok && outcome == GO_OK)
+                c->ok_states = ok;
+            else if (ok && outcome == GO_ERROR) {
+                c->refuse_state = refusing_state(pl, ok);
+                if (c->refuse_state < 0 && !na)
+                    na = "the documented refusal comes from a state the harness cannot reach";
+            }
             c->example = ex;
             c->ex_step = i;
             c->ex_outcome = outcome;

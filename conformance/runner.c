@@ -259,9 +259,14 @@ static void route_flow_event(struct cf_ctx *cx, const struct hx_event *e)
     }
 }
 
-void cf_check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
+void cf_see_event(struct cf_ctx *cx, const struct hx_event *e)
 {
     route_flow_event(cx, e);
+}
+
+/* An event no exchange took: checked once, when the case ends. */
+static void check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
+{
     if (e->exchange != 0 || e->sent)
         return; /* inside an exchange the session checked it */
     char seen[300];
@@ -317,7 +322,7 @@ bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns)
         if (i < 0)
             return false;
         const struct hx_event *e = &s->ev[i];
-        cf_check_loose_event(cx, e);
+        cf_see_event(cx, e);
         if (e->cls == AT_CLS_URC && e->line && name_in(names, e->line->name)) {
             cf_track(cx->r);
             return true;
@@ -334,7 +339,7 @@ static void wait_ms(struct cf_ctx *cx, uint64_t ms)
         if (i == -2)
             break;
         if (i >= 0)
-            cf_check_loose_event(cx, &s->ev[i]);
+            cf_see_event(cx, &s->ev[i]);
     }
     cf_track(cx->r);
 }
@@ -375,6 +380,12 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
             }
         } else if (st[0] == '~') {
             wait_ms(cx, strtoull(st + 2, NULL, 10));
+        } else if (st[0] == '=' && cx->r->v->machine) {
+            /* a restart no line announced: echo back on, and the state it is in now */
+            cf_resync(cx);
+            int k = gram_machine_state(cx->r->v->machine, st + 2);
+            if (k >= 0)
+                cx->r->state = k;
         }
     }
     return true;
@@ -459,18 +470,36 @@ void cf_resync(struct cf_ctx *cx)
     struct cf_runner *r = cx->r;
     if (r->lost || r->dead)
         return;
+    cf_track(r);
+    bool echo_was_on = r->s->echo_on;
     struct hx_exchange x;
     hx_exchange(r->s, "ATE1", 2000 * MS, &x);
+    /* echo was on and ATE1 came back without it: the module lost its settings, so it
+     * restarted without a word (a QCC730 after an upgrade with auto reboot) */
+    bool restarted = false;
+    for (unsigned i = 0; i < x.n_findings; i++)
+        restarted |= echo_was_on && x.status == HX_DONE && strcmp(x.findings[i].rule, "echo") == 0;
     cf_track(r);
+    if (restarted && r->v->machine)
+        r->state = at_machine_reboot(r->v->machine, r->state);
 }
 
 /* ---- cases of one line ----------------------------------------------------------------- */
+
+/* Does the form document reasons it refuses a valid line for (on-error lines)? */
+static bool documents_refusals(const struct gram_form *f)
+{
+    for (uint16_t i = 0; f && i < f->n_infos; i++)
+        if (f->infos[i].flags & GLF_ON_ERROR)
+            return true;
+    return f && f->may_refuse;
+}
 
 static void play_line(struct cf_ctx *cx)
 {
     const struct cf_case *c = cx->c;
     struct cf_runner *r = cx->r;
-    uint32_t need = c->kind == CF_REFUSED ? (c->refuse_state >= 0 ? 1u << c->refuse_state : 0) : c->ok_states;
+    uint32_t need = c->refuse_state >= 0 ? 1u << c->refuse_state : c->ok_states;
     if (c->kind != CF_INVALID && !cf_reach(cx, need))
         return;
     struct cf_setting saved = {0};
@@ -513,9 +542,17 @@ static void play_line(struct cf_ctx *cx)
             const struct hx_event *why = out == GO_ERROR ? cf_documented_refusal(cx, &x) : NULL;
             if (out != c->ex_outcome && why)
                 snprintf(cx->note, sizeof cx->note, "refused with a reason the grammar documents: %.200s", why->text);
+            else if (out != c->ex_outcome && out == GO_ERROR && x.form && x.form->may_refuse)
+                snprintf(cx->note, sizeof cx->note, "refused; the grammar allows it: %.200s", x.form->may_refuse);
+            else if (out == GO_OK && c->ex_outcome == GO_ERROR && !c->ok_states && c->refuse_state < 0 &&
+                     documents_refusals(x.form))
+                cf_na(cx, "the documented error came from what the module had done before (the grammar takes "
+                          "the line in every state): answered OK here");
             else if (out != c->ex_outcome)
                 cf_fail(cx, "example", c->ex_outcome == GO_OK ? "OK, as documented" : "an error, as documented",
                         "%s", final);
+            if (out == GO_OK && x.form && x.form->n_starts)
+                cf_follow_started(cx, &x);
             break;
         }
         default:
@@ -624,6 +661,8 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
         play_line(cx);
     if (cx->route_flow_on)
         cf_flow_free(&cx->route_flow);
+    for (size_t i = ev0; i < s->n_ev; i++)
+        check_loose_event(cx, &s->ev[i]);
     decide(cx, res);
     if (cx->have_main) {
         res->latency_ms = cx->latency_ms;

@@ -97,9 +97,8 @@ static bool drive_qualcomm_trial(struct cf_ctx *cx, struct cf_flowcheck *fc, con
     (void)e, (void)fc;
     if (!r->line || strncmp(r->line->name, "fin", 3) != 0)
         return true;
-    const char *wait[] = {"~ 1500", NULL};
+    const char *wait[] = {"~ 1500", "= trial", NULL};
     cf_run_steps(cx, wait, "waiting for the restart after FIN", false);
-    cf_resync(cx);
     struct hx_exchange x;
     if (cf_exchange(cx, "AT+OTATRIAL=1,0", &x, false) != HX_DONE)
         return false;
@@ -148,7 +147,7 @@ static void drain_flow(struct cf_ctx *cx, const struct cf_flowcheck *fc)
         long i = hx_next_event(s, quiet);
         if (i < 0)
             break;
-        cf_check_loose_event(cx, &s->ev[i]);
+        cf_see_event(cx, &s->ev[i]);
     }
     cf_track(cx->r);
 }
@@ -174,7 +173,7 @@ static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive
             continue;
         const struct hx_event *e = &s->ev[i];
         cf_track(cx->r);
-        cf_check_loose_event(cx, e);
+        cf_see_event(cx, e);
         if (!cf_flow_event(fc, e) || fc->rule) {
             if (fc->rule) {
                 drain_flow(cx, fc);

@@ -44,9 +44,10 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
 int cf_outcome(const struct cf_ctx *cx, const struct hx_exchange *x);
 /* The info line of an exchange the form documents as an error's reason (on-error), or NULL. */
 const struct hx_event *cf_documented_refusal(const struct cf_ctx *cx, const struct hx_exchange *x);
-/* Checks an event that came between commands (no exchange checked it): garbage, a final
- * with no command, an invalid URC, a credential. */
-void cf_check_loose_event(struct cf_ctx *cx, const struct hx_event *e);
+/* An event a wait took from the log: a flow a setup step started follows it. (Events no
+ * exchange took — garbage, a final with no command, an invalid URC, a credential — are
+ * checked once, when the case ends.) */
+void cf_see_event(struct cf_ctx *cx, const struct hx_event *e);
 /* Applies the log's new events to the machine state. */
 void cf_track(struct cf_runner *r);
 /* Waits for one of the URCs named "a|b" (ns); true when it came. */

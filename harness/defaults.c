@@ -63,9 +63,10 @@ static const struct state_route routes[] = {
      {"> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "< ota-fail", NULL}},
     {"quectel", "module-downloaded", {NULL}, {"< ota-ok|ota-fail", NULL}},
     {"qualcomm", "downloading", {QC_FWUP("0"), NULL}, {"< fin|dl-failed", NULL}},
-    /* no way back without a restart; it accepts what the initial state accepts */
-    {"qualcomm", "downloaded", {QC_FWUP("0"), "< fin", NULL}, {NULL}},
-    {"qualcomm", "trial", {QC_FWUP("1"), "< fin", "~ 1000", NULL}, {"> AT+OTATRIAL=1,0", NULL}},
+    /* back through a download with restart: the trial image then runs, and is accepted */
+    {"qualcomm", "downloaded", {QC_FWUP("0"), "< fin", NULL},
+     {QC_FWUP("1"), "< fin", "~ 1500", "= trial", "> AT+OTATRIAL=1,0", NULL}},
+    {"qualcomm", "trial", {QC_FWUP("1"), "< fin", "~ 1500", "= trial", NULL}, {"> AT+OTATRIAL=1,0", NULL}},
 };
 
 const struct state_route *state_route_for(const char *vendor, const char *state)

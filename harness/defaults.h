@@ -39,7 +39,8 @@ struct flow_start {
 
 /* How to bring the module into a state of its machine (grammar "machine") from the
  * initial state, and back. Steps: "> LINE" sends a command that must end OK, "< A|B" waits
- * for URC A or B, "~ MS" waits that many milliseconds (a restart nothing announces). */
+ * for URC A or B, "~ MS" waits that many milliseconds, "= STATE" says the module is now in
+ * that state (after a restart nothing announces). */
 #define ROUTE_MAX_STEPS 10
 struct state_route {
     const char *vendor, *state;

@@ -167,6 +167,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     switch (r.cls) {
     case AT_CLS_ECHO:
         s->fl.echo_pending = false;
+        if (x)
+            x->echoed = true;
         break;
     case AT_CLS_FINAL:
         if (!x || x->final_ev >= 0) {
@@ -208,6 +210,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         if (unknown) {
             if (looks_echo) {
                 s->fl.echo_pending = false;
+                x->echoed = true; /* an echo, a wrong one */
                 finding(x, "echo", idx, s->echo_text, "%s", e->text);
             } else if (!e->leak) {
                 char shown[200];
@@ -314,6 +317,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     s->fl.echo = (const uint8_t *)s->echo_text;
     s->fl.echo_len = strlen(s->echo_text);
     s->fl.echo_pending = s->echo_on;
+    x->echo_expected = s->echo_on;
     uint8_t *w = malloc(ll + 1);
     memcpy(w, line, ll);
     w[ll] = '\r';
@@ -380,10 +384,8 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
             finding(x, "final-result", UINT32_MAX, "a final result within the limit", "none came");
         }
     }
-    if (x->status == HX_DONE && s->echo_on && s->fl.echo_pending) {
-        s->fl.echo_pending = false;
+    if (x->status == HX_DONE && x->echo_expected && !x->echoed)
         finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
-    }
 done:
     s->fl.echo_pending = false;
     s->fl.form = NULL;

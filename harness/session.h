@@ -63,6 +63,7 @@ struct hx_exchange {
     enum hx_status status;
     size_t first_ev, end_ev;      /* the log entries of the exchange */
     int final_ev;                 /* index of the (first) final, -1 */
+    bool echo_expected, echoed;   /* echo was on when it was sent; an echo came */
     unsigned n_finals;
     uint64_t t_sent;              /* the last byte of the command written */
     uint64_t t_first_byte;        /* the first byte after it (0: none) */

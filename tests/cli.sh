@@ -137,7 +137,7 @@ check "conform: a bad capability file" 2 "$ot" conform --caps "$tmp/bad.ini"
 has "capability errors name the line" "bad.ini:3:"
 check "conform: unknown format" 2 "$ot" conform --format pdf
 # a run killed mid-way keeps every case that finished, and its report can be rebuilt
-"$ot" conform --target "exec:$ot sim --vendor quectel --time-scale 0.05" --vendor quectel --report-dir "$tmp/kill" --quiet \
+"$ot" conform --target "exec:$ot sim --vendor fibocom" --vendor fibocom --report-dir "$tmp/kill" --quiet \
   >/dev/null 2>&1 &
 pid=$!
 cases_in() { local n; n=$(grep -c '"type": *"case"' "$1" 2>/dev/null); echo "${n:-0}"; }
@@ -150,11 +150,12 @@ grep -q '"interrupted": true' "$tmp/kill2/results.json" || { echo "FAIL conform:
 
 # hostile modules end in verdicts, never a crash or a hang, and the report is whole
 cat >"$tmp/hostile.pl" <<'H'
-# a hostile module: answers the start-up commands, then garbage with NULs, or a 1 MB line
-# with no end (perl-base is part of every Debian system)
+# a hostile module: echoes, answers the start-up commands, then garbage with NULs, or a
+# 1 MB line with no end (perl-base is part of every Debian system)
 $/ = "\r"; $| = 1;
 while (my $line = <STDIN>) {
     chomp $line;
+    print "$line\r";
     if ($line =~ /^(AT|ATE1|ATI|AT\+CGMR)$/) { print "\r\nOK\r\n"; }
     elsif ($line =~ /=\?$/) { print "A" x 1048576; }
     else { print "\r\n\x01\x00garbage\xff\r\nOK\r\n"; }
