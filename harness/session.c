@@ -114,6 +114,13 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
 {
     struct at_result r;
     at_classify(&s->ix, &s->fl, tok, &r);
+    if (r.cls == AT_CLS_GARBAGE && s->fl.echo_pending && tok->len == s->fl.echo_len &&
+        memcmp(tok->data, s->fl.echo, tok->len) == 0) {
+        /* a command that holds control bytes comes back as sent: its echo, not garbage */
+        r.cls = AT_CLS_ECHO;
+        r.valid = true;
+        s->fl.echo_pending = false;
+    }
     struct hx_exchange *x = s->x;
     struct hx_event *e = new_event(s);
     uint32_t idx = (uint32_t)(s->n_ev - 1);

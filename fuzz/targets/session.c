@@ -1,0 +1,143 @@
+/* fuzz/targets/session.c — fuzz_session: a sequence of command lines sent to the reference
+ * module in-process (virtual clock), its output read by the harness session through the
+ * reference parser and checked as the conformance runner checks it. The oracle is
+ * self-consistency: the module and the checker come from the same grammar, so any
+ * disagreement is a bug in one of them —
+ *   - every command gets exactly one final result within its limit (or a documented
+ *     restart, for a destructive command), no stray finals, the echo right;
+ *   - every line the module writes is one its grammar knows and validates;
+ *   - a line the validator rejects is not accepted (no OK for an invalid line);
+ *   - no credential sent comes back, and none survives in the masked transcript.
+ *
+ * Input: lines (CR or LF separated). An optional first line "#vendor <id>" picks the
+ * module (default quectel); other lines starting with '#' are ignored. The same files are
+ * what `otacheck fuzz --replay` sends to a real module. */
+#include <stdio.h>
+#include <string.h>
+
+#include "fuzz/fixture.h"
+#include "fuzz/fuzz.h"
+#include "grammar/model.h"
+#include "harness/session.h"
+#include "harness/sim.h"
+#include "harness/transport.h"
+#include "parser/validate.h"
+
+#define MAX_COMMANDS 24
+#define MAX_LINE 1000
+#define MS 1000000ull
+
+static int pick_vendor(const struct fz_fixture *fx, const uint8_t *data, size_t size)
+{
+    static const char tag[] = "#vendor ";
+    size_t tl = sizeof tag - 1;
+    if (size > tl && memcmp(data, tag, tl) == 0) {
+        size_t n = 0;
+        while (tl + n < size && data[tl + n] != '\n' && data[tl + n] != '\r' && data[tl + n] != ' ')
+            n++;
+        int v = fz_fixture_vendor(fx, (const char *)data + tl, n);
+        if (v >= 0)
+            return v;
+    }
+    int q = fz_fixture_vendor(fx, "quectel", 7);
+    return q >= 0 ? q : 0;
+}
+
+static void check_exchange(struct hx_session *s, const struct at_index *ix,
+                           const struct hx_exchange *x, const char *line)
+{
+    for (unsigned k = 0; k < x->n_findings; k++)
+        FZ_CHECK(0, "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
+                 line, x->findings[k].rule, x->findings[k].expected, x->findings[k].seen);
+    FZ_CHECK(x->status != HX_LOST, "'%s': the in-process module was lost", line);
+    if (x->status == HX_REBOOTED) {
+        FZ_CHECK(x->form && x->form->cls == GC_DESTRUCTIVE,
+                 "'%s': the module restarted on a command that is not destructive", line);
+        return;
+    }
+    if (x->status == HX_TIMEOUT) {
+        FZ_CHECK(x->form && x->form->final_silence, "'%s': no final result within the limit", line);
+        return;
+    }
+    FZ_CHECK(x->n_finals == 1, "'%s': %u final results", line, x->n_finals);
+    /* an invalid line is never accepted (the state is left out: a command the grammar
+     * takes only in some states may still be refused in others) */
+    const struct hx_event *fin = &s->ev[x->final_ev];
+    struct at_cmdline cl;
+    struct at_verror e;
+    enum at_err r = at_validate_command(ix, -1, (const uint8_t *)line, strlen(line), &cl, &e);
+    if (r != AT_OK && r != AT_E_STATE && fin->line)
+        FZ_CHECK(fin->line->outcome != GO_OK, "'%s' breaks the grammar (%s at %u) but was accepted",
+                 line, at_err_name(r), e.off);
+}
+
+/* Every line the module wrote is one the grammar knows and accepts; no credential leaks. */
+static void check_log(const struct hx_session *s)
+{
+    for (size_t i = 0; i < s->n_ev; i++) {
+        const struct hx_event *e = &s->ev[i];
+        if (e->sent)
+            continue;
+        FZ_CHECK(!e->stray_final, "a final result with no command in flight: %s", e->text);
+        FZ_CHECK(!e->leak, "a response carries a credential: %s", e->text);
+        if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT)
+            continue;
+        FZ_CHECK(e->cls != AT_CLS_UNKNOWN && e->cls != AT_CLS_GARBAGE && e->cls != AT_CLS_OVERFLOW,
+                 "the module wrote a line its grammar does not know (%s): %s",
+                 at_class_name((enum at_class)e->cls), e->text);
+        FZ_CHECK(e->valid, "the module wrote a line that breaks its grammar (%s at %u): %s",
+                 at_err_name(e->err.code), e->err.off, e->text);
+    }
+    static char t[1 << 16];
+    size_t tl = hx_transcript(s, 0, s->n_ev, t, sizeof t);
+    for (unsigned k = 0; k < s->n_secrets; k++) {
+        size_t sl = strlen(s->secrets[k]);
+        FZ_CHECK(sl < 3 || !memmem(t, tl, s->secrets[k], sl),
+                 "a credential is in the masked transcript: %s", s->secrets[k]);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const struct fz_fixture *fx = fz_fixture_get();
+    int vi = pick_vendor(fx, data, size);
+    const struct gram_vendor *v = fx->vendors[vi];
+    char spec[96], err[256];
+    snprintf(spec, sizeof spec, "sim:%s", v->id);
+    struct hx_transport *t;
+    FZ_CHECK(hx_open(spec, &fx->set, &t, err, sizeof err) == 0, "%s", err);
+    struct hx_session s;
+    FZ_CHECK(hx_session_init(&s, t, v, NULL, NULL) == 0, "cannot start a session");
+    static struct hx_exchange x;
+    char line[MAX_LINE + 1];
+    unsigned sent = 0;
+    for (size_t off = 0; off < size && sent < MAX_COMMANDS;) {
+        size_t n = 0;
+        while (off + n < size && data[off + n] != '\r' && data[off + n] != '\n')
+            n++;
+        const uint8_t *p = data + off;
+        off += n + 1;
+        if (n == 0 || n > MAX_LINE || p[0] == '#' || memchr(p, '\0', n))
+            continue;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        const struct gram_form *f = NULL;
+        struct at_cmdline cl;
+        struct at_verror e;
+        if (at_identify_command(&fx->one[vi], p, n, &cl, &e) == AT_OK && cl.n)
+            f = cl.cmds[cl.n - 1].form;
+        /* the form's limit and a margin, on the virtual clock: waiting costs nothing */
+        uint64_t limit = (f ? sim_form_limit(f) : 10000 * MS) + 2000 * MS;
+        hx_exchange(&s, line, limit, &x);
+        check_exchange(&s, &fx->one[vi], &x, line);
+        sent++;
+        if (x.status == HX_REBOOTED)
+            hx_drain(&s, 3000 * MS);
+    }
+    /* what the flows still had to say */
+    hx_drain(&s, 5000 * MS);
+    check_log(&s);
+    hx_session_free(&s);
+    hx_close(t);
+    return 0;
+}
