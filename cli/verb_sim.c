@@ -31,13 +31,15 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: otacheck sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N]\n"
-            "                    [--grammar FILE] [--write-log FILE]\n"
+            "                    [--latency US] [--grammar FILE] [--write-log FILE]\n"
             "       otacheck sim --list-faults [--vendor ID]\n"
             "  Runs the reference module of one vendor on stdin/stdout in real time: commands end\n"
             "  with CR, output is written as it falls due. Ends at the end of input.\n"
             "  --fault NAME        break one rule (see --list-faults); may be repeated\n"
             "  --time-scale F      multiply the delays of OTA flows by F (default 1)\n"
             "  --seed N            the OTA image's bytes (default 1)\n"
+            "  --latency US        microseconds before each final result (default 2000; 0 answers\n"
+            "                      at once, for fuzzing and throughput benchmarks)\n"
             "  --write-log FILE    append '<monotonic ns before write> <bytes>' per write(2)\n");
 }
 
@@ -194,7 +196,7 @@ static int run_module(struct sim *s, struct sim_io *io)
 
 int verb_sim(int argc, char **argv)
 {
-    enum { OPT_FAULT = 1, OPT_SCALE, OPT_SEED, OPT_LIST, OPT_LOG };
+    enum { OPT_FAULT = 1, OPT_SCALE, OPT_SEED, OPT_LIST, OPT_LOG, OPT_LATENCY };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"fault", required_argument, NULL, OPT_FAULT},
@@ -202,6 +204,7 @@ int verb_sim(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"list-faults", no_argument, NULL, OPT_LIST},
         {"write-log", required_argument, NULL, OPT_LOG},
+        {"latency", required_argument, NULL, OPT_LATENCY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -245,6 +248,17 @@ int verb_sim(int argc, char **argv)
                 rc = EXIT_USAGE;
             }
             break;
+        case OPT_LATENCY: {
+            unsigned long long us = strtoull(optarg, &end, 10);
+            if (*end || !*optarg || optarg[0] == '-' || us > 60000000ull) {
+                fprintf(stderr, "otacheck sim: --latency needs microseconds from 0 to 60000000\n");
+                rc = EXIT_USAGE;
+            } else {
+                so.latency_set = true;
+                so.latency_ns = us * 1000ull;
+            }
+            break;
+        }
         case OPT_LIST: list = true; break;
         case OPT_LOG: log_path = optarg; break;
         case 'h': usage(stdout); cli_env_free(&env); return EXIT_PASS;

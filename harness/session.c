@@ -292,6 +292,28 @@ static const struct gram_form *form_of(struct hx_session *s, const char *line)
     return e.form;
 }
 
+/* A line the module accepted: its ATE commands (anywhere in a ';' line, ATE alone being
+ * ATE0) set the echo the next commands get; the last one wins, as the module runs them in
+ * order. */
+static void track_echo(struct hx_session *s, const char *line)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    size_t len = strlen(line);
+    at_identify_command(&s->ix, (const uint8_t *)line, len, &cl, &e);
+    for (uint8_t k = 0; k < cl.n; k++) {
+        const struct at_cmd *c = &cl.cmds[k];
+        if (!c->cmd->basic || strcmp(c->cmd->name, "E") != 0)
+            continue;
+        int64_t v = 0;
+        bool overflow = false;
+        if (c->n_args && c->args[0].kind != AT_V_ABSENT &&
+            !at_parse_int((const uint8_t *)line + c->args[0].off, c->args[0].len, &v, &overflow))
+            v = 0;
+        s->echo_on = v != 0;
+    }
+}
+
 enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t timeout_ns,
                            struct hx_exchange *x)
 {
@@ -401,12 +423,18 @@ done:
     x->payload_len = s->pay_len;
     s->x = NULL;
     /* ATE0 / ATE1 decide what the next commands should look like */
-    if (x->status == HX_DONE && x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0 &&
-        x->final_ev >= 0 && s->ev[x->final_ev].line && s->ev[x->final_ev].line->outcome == GO_OK) {
-        const char *p = line + 3;
-        s->echo_on = *p == '1';
-    }
+    if (x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
+        s->ev[x->final_ev].line->outcome == GO_OK)
+        track_echo(s, line);
     return x->status;
+}
+
+void hx_log_clear(struct hx_session *s)
+{
+    for (size_t i = 0; i < s->n_ev; i++)
+        free(s->ev[i].text);
+    s->n_ev = 0;
+    s->watched = 0;
 }
 
 long hx_next_event(struct hx_session *s, uint64_t timeout_ns)

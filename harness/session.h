@@ -122,6 +122,10 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
 long hx_next_event(struct hx_session *s, uint64_t timeout_ns);
 /* Reads and logs whatever comes within quiet_ns of silence (resynchronising). */
 void hx_drain(struct hx_session *s, uint64_t quiet_ns);
+/* Forgets the log between exchanges (a long run keeps it from growing without end): the
+ * events are freed and the next one is index 0 again; the session's knowledge (echo,
+ * credentials sent, bytes the framer holds) stays. */
+void hx_log_clear(struct hx_session *s);
 /* AT -> OK within the probe limit? */
 bool hx_probe(struct hx_session *s);
 

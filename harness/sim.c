@@ -252,7 +252,11 @@ void sim_error(struct sim *s, uint64_t delay, int cme_code)
 
 uint64_t sim_reply_delay(const struct sim *s)
 {
-    return s->reply ? s->reply : 2 * SIM_MS; /* a quick module: inside every documented limit */
+    if (s->reply)
+        return s->reply;
+    if (s->o.latency_set)
+        return s->o.latency_ns;
+    return 2 * SIM_MS; /* a quick module: inside every documented limit */
 }
 
 uint64_t sim_flow_delay(const struct sim *s, uint64_t ms)

@@ -65,6 +65,8 @@ struct sim_options {
     uint32_t faults;     /* bit per enum sim_fault */
     double time_scale;   /* flow delays are multiplied by this (0: default 1.0) */
     uint64_t seed;       /* the OTA image's bytes */
+    bool latency_set;    /* latency_ns replaces the default 2 ms before each final result */
+    uint64_t latency_ns; /* (0: answer at once; `otacheck sim --latency`, for throughput) */
 };
 
 struct sim_vendor;

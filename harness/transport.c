@@ -68,9 +68,11 @@ int hx_write(struct hx_transport *t, const void *p, size_t n)
 long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns)
 {
     struct pollfd pf = {fd, POLLIN, 0};
-    int ms = (int)((timeout_ns + 999999) / 1000000);
+    /* ppoll: the wait is the time asked, not rounded up to a millisecond (a session that
+     * looks for a second final result for a few microseconds must not sleep 1 ms) */
+    struct timespec ts = {(time_t)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull)};
     for (;;) {
-        int r = poll(&pf, 1, ms);
+        int r = ppoll(&pf, 1, &ts, NULL);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
