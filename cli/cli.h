@@ -56,5 +56,6 @@ int verb_parse(int argc, char **argv);
 int verb_conform(int argc, char **argv);
 int verb_report(int argc, char **argv);
 int verb_sim(int argc, char **argv);
+int verb_fuzz(int argc, char **argv);
 
 #endif

@@ -25,6 +25,9 @@ static void usage(FILE *out)
             "                                     [--write-log FILE]\n"
             "                                     (the reference module on stdin/stdout)\n"
             "  sim --list-faults [--vendor ID]\n"
+            "  fuzz --vendor ID --target SPEC [--duration S | --cases N] [--seed N] [--out DIR]\n"
+            "                                     (the black-box device fuzzer)\n"
+            "  fuzz --replay FILE --target SPEC [--vendor ID]   (replay a reproducer)\n"
             "  version\n"
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
@@ -50,6 +53,8 @@ int main(int argc, char **argv)
         return verb_report(argc - 1, argv + 1);
     if (strcmp(verb, "sim") == 0)
         return verb_sim(argc - 1, argv + 1);
+    if (strcmp(verb, "fuzz") == 0)
+        return verb_fuzz(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parser/mask.h"
 #include "parser/validate.h"
@@ -99,14 +100,37 @@ size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
     return c;
 }
 
-static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
+static bool is_public(const struct hx_session *s, const char *val)
 {
-    for (unsigned i = 0; i < s->n_secrets; i++) {
+    unsigned n = s->n_public < HX_MAX_PUBLIC ? s->n_public : HX_MAX_PUBLIC;
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(s->public_vals[i], val) == 0)
+            return true;
+    return false;
+}
+
+/* Does p hold a credential sent? public_ok: not one that was also sent where no secret
+ * goes (a line of the grammar printing that text may be printing the other). */
+static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n, bool public_ok)
+{
+    for (unsigned i = 0; i < hx_secret_count(s); i++) {
         size_t sl = strlen(s->secrets[i]);
-        if (sl >= 3 && n >= sl && memmem(p, n, s->secrets[i], sl))
+        if (sl >= 3 && n >= sl && memmem(p, n, s->secrets[i], sl) && !(public_ok && is_public(s, s->secrets[i])))
             return true;
     }
     return false;
+}
+
+/* A line of the grammar that carries a credential only where it has a secret field (a
+ * documented read-back, masked in every transcript), or where it may be printing the same
+ * text sent as something else, does not leak it. */
+static bool only_in_secret_fields(const struct hx_session *s, const struct at_result *r, const struct at_token *tok)
+{
+    if (!r->line || !r->valid)
+        return false;
+    char masked[1200];
+    size_t n = at_mask_response(r, tok->data, tok->len, masked, sizeof masked);
+    return !has_secret(s, (const uint8_t *)masked, n < sizeof masked ? n : sizeof masked - 1, true);
 }
 
 /* A token: classify, log, and note what is wrong with it. */
@@ -114,6 +138,28 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
 {
     struct at_result r;
     at_classify(&s->ix, &s->fl, tok, &r);
+    bool free_text = r.cls == AT_CLS_INFO && r.valid && r.line && r.line->tpl.n_lead == 0;
+    if ((r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && !r.valid) || free_text) && s->x &&
+        s->cur_form + 1 < s->n_line_forms) {
+        /* not (a good) answer of this command of a ';' line — or only as free text: maybe
+         * one of a command after it */
+        const struct gram_form *was = s->fl.form;
+        for (uint8_t k = s->cur_form + 1; k < s->n_line_forms; k++) {
+            struct at_result r2;
+            s->fl.form = s->line_form[k];
+            at_classify(&s->ix, &s->fl, tok, &r2);
+            bool better = r.cls == AT_CLS_UNKNOWN ? r2.cls != AT_CLS_UNKNOWN
+                          : free_text ? r2.cls == AT_CLS_INFO && r2.valid && r2.line && r2.line->tpl.n_lead > 0
+                                      : r2.valid;
+            if (better) {
+                r = r2;
+                s->cur_form = k;
+                was = s->fl.form;
+                break;
+            }
+        }
+        s->fl.form = was;
+    }
     if (r.cls == AT_CLS_GARBAGE && s->fl.echo_pending && tok->len == s->fl.echo_len &&
         memcmp(tok->data, s->fl.echo, tok->len) == 0) {
         /* a command that holds control bytes comes back as sent: its echo, not garbage */
@@ -162,7 +208,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     bool unknown = r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW;
     bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
                       (tok->data[1] | 0x20) == 't';
-    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO && !looks_echo) {
+    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len, false) && r.cls != AT_CLS_ECHO && !looks_echo &&
+        !only_in_secret_fields(s, &r, tok)) {
         e->leak = true;
         finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
     }
@@ -191,6 +238,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             x->t_final = tok->t_last;
         }
         s->fl.form = NULL;
+        s->n_line_forms = 0;
         s->fl.echo_pending = false;
         break;
     case AT_CLS_INFO:
@@ -204,6 +252,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             e->reboot = true;
             s->reboots++;
             s->echo_on = s->v->echo;
+            s->echo_unknown = false;
         }
         if (r.valid && r.payload_len) {
             at_framer_expect_payload(&s->fr, r.payload_len);
@@ -247,17 +296,55 @@ static int pump(struct hx_session *s, uint64_t timeout)
         return -1;
     }
     if (n == 0) {
-        /* silence: a partial line is a line now (events sent without CR LF) */
-        while (at_framer_flush(&s->fr, &tok, now))
-            on_token(s, &tok);
+        /* silence: a partial line is a line now (events sent without CR LF) — once the line
+         * has been quiet for the idle time: a quick look (a timeout of 0) must not cut a line
+         * whose rest is still on the wire */
+        if (now - s->t_last_rx >= s->o.idle_flush_ns)
+            while (at_framer_flush(&s->fr, &tok, now))
+                on_token(s, &tok);
         return 0;
     }
+    s->t_last_rx = now;
     at_framer_feed(&s->fr, s->rbuf, (size_t)n, now);
     while (at_framer_next(&s->fr, &tok))
         on_token(s, &tok);
     return 1;
 }
 
+static bool enum_has(const struct gram_type *t, const char *val)
+{
+    for (uint16_t k = 0; t->kind == GT_ENUM && k < t->n_items; k++)
+        if (strcasecmp(t->enums[k].text, val) == 0)
+            return true;
+    return false;
+}
+
+/* A word of the grammar itself (an enumerated value, text of a line the module prints) put
+ * where a credential goes is no credential: the module prints it for its own reasons. */
+static bool grammar_word(const struct gram_vendor *v, const char *val)
+{
+    for (uint16_t i = 0; i < v->n_commands; i++)
+        for (uint16_t j = 0; j < v->commands[i].n_forms; j++) {
+            const struct gram_form *f = &v->commands[i].forms[j];
+            for (uint16_t k = 0; k < f->n_params; k++)
+                if (enum_has(&f->params[k].type, val))
+                    return true;
+            for (uint16_t k = 0; k < f->n_infos; k++)
+                if (strcasestr(f->infos[k].tpl.text, val))
+                    return true;
+        }
+    for (uint16_t i = 0; i < v->n_urcs; i++)
+        if (strcasestr(v->urcs[i].tpl.text, val))
+            return true;
+    for (uint16_t i = 0; i < v->n_finals; i++)
+        if (strcasestr(v->finals[i].tpl.text, val))
+            return true;
+    return false;
+}
+
+/* The credentials of a line (its `secret` parameters), remembered to spot them in
+ * responses: values of 3 bytes or more that are not words of the grammar (a short or common
+ * value in a credential's place proves nothing when it comes back). */
 static void remember_secrets(struct hx_session *s, const char *line)
 {
     struct at_cmdline cl;
@@ -267,35 +354,51 @@ static void remember_secrets(struct hx_session *s, const char *line)
     for (uint8_t k = 0; k < cl.n; k++) {
         const struct at_cmd *c = &cl.cmds[k];
         for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
-            if (!c->form->params[i].secret || c->args[i].kind == AT_V_ABSENT)
+            if (c->args[i].kind == AT_V_ABSENT || c->args[i].is_int)
                 continue;
             char val[256];
             size_t n = at_value_decode((const uint8_t *)line, &c->args[i], s->v->escapes, (uint8_t *)val,
                                        sizeof val - 1);
             val[n < sizeof val - 1 ? n : sizeof val - 1] = '\0';
+            if (!c->form->params[i].secret) {
+                /* the same text sent where it is no secret: the module may print it */
+                if (strlen(val) >= 3 && !is_public(s, val))
+                    snprintf(s->public_vals[s->n_public++ % HX_MAX_PUBLIC], sizeof s->public_vals[0], "%s", val);
+                continue;
+            }
             bool known = false;
-            for (unsigned j = 0; j < s->n_secrets; j++)
+            for (unsigned j = 0; j < hx_secret_count(s); j++)
                 if (strcmp(s->secrets[j], val) == 0)
                     known = true;
-            if (!known && strlen(val) >= 3)
-                snprintf(s->secrets[s->n_secrets++ % 8], sizeof s->secrets[0], "%s", val);
+            if (!known && strlen(val) >= 3 && !grammar_word(s->v, val))
+                snprintf(s->secrets[s->n_secrets++ % HX_MAX_SECRETS], sizeof s->secrets[0], "%s", val);
         }
     }
 }
 
+/* The form of the line's last command (what the exchange is called by); the forms of all
+ * its commands go to line_form. */
 static const struct gram_form *form_of(struct hx_session *s, const char *line)
 {
     struct at_cmdline cl;
     struct at_verror e;
-    if (at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n)
+    enum at_err r = at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e);
+    s->n_line_forms = 0;
+    s->cur_form = 0;
+    for (uint8_t k = 0; k < cl.n && s->n_line_forms < sizeof s->line_form / sizeof s->line_form[0]; k++)
+        s->line_form[s->n_line_forms++] = cl.cmds[k].form;
+    if (r != AT_OK && e.form && s->n_line_forms < sizeof s->line_form / sizeof s->line_form[0])
+        s->line_form[s->n_line_forms++] = e.form;
+    if (r == AT_OK && cl.n)
         return cl.cmds[cl.n - 1].form;
     return e.form;
 }
 
-/* A line the module accepted: its ATE commands (anywhere in a ';' line, ATE alone being
- * ATE0) set the echo the next commands get; the last one wins, as the module runs them in
- * order. */
-static void track_echo(struct hx_session *s, const char *line)
+/* The ATE commands of a line (anywhere in a ';' line, ATE alone being ATE0) set the echo
+ * the next commands get; the last one wins, as the module runs them in order. When the
+ * line did not end in OK (an error, or silence) an ATE in it may or may not have run: the
+ * next command's echo, or its absence, says. */
+static void track_echo(struct hx_session *s, const char *line, bool accepted)
 {
     struct at_cmdline cl;
     struct at_verror e;
@@ -310,7 +413,10 @@ static void track_echo(struct hx_session *s, const char *line)
         if (c->n_args && c->args[0].kind != AT_V_ABSENT &&
             !at_parse_int((const uint8_t *)line + c->args[0].off, c->args[0].len, &v, &overflow))
             v = 0;
-        s->echo_on = v != 0;
+        if (accepted)
+            s->echo_on = v != 0;
+        else if ((v != 0) != s->echo_on)
+            s->echo_unknown = true;
     }
 }
 
@@ -340,13 +446,14 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     se->text = malloc(ll + 1);
     memcpy(se->text, line, ll + 1);
     se->len = (uint32_t)ll;
-    s->fl.form = x->form;
+    s->fl.form = s->n_line_forms ? s->line_form[0] : x->form;
     s->fl.slot = 0;
     snprintf(s->echo_text, sizeof s->echo_text, "%s", line);
     s->fl.echo = (const uint8_t *)s->echo_text;
     s->fl.echo_len = strlen(s->echo_text);
-    s->fl.echo_pending = s->echo_on;
-    x->echo_expected = s->echo_on;
+    bool echo_unknown = s->echo_unknown;
+    s->fl.echo_pending = s->echo_on || echo_unknown;
+    x->echo_expected = s->echo_on && !echo_unknown;
     uint8_t *w = malloc(ll + 1);
     memcpy(w, line, ll);
     w[ll] = '\r';
@@ -372,7 +479,11 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
             break;
         }
         if (now >= deadline) {
-            x->status = HX_TIMEOUT;
+            /* the time is up: what is left of a line is a line */
+            struct at_token tok;
+            while (at_framer_flush(&s->fr, &tok, now))
+                on_token(s, &tok);
+            x->status = x->final_ev >= 0 ? HX_DONE : HX_TIMEOUT;
             break;
         }
         uint64_t slice = deadline - now;
@@ -418,15 +529,26 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
 done:
     s->fl.echo_pending = false;
     s->fl.form = NULL;
+    s->n_line_forms = 0;
     x->end_ev = s->n_ev;
     x->payload = s->pay;
     x->payload_len = s->pay_len;
     s->x = NULL;
+    /* an echo that was in doubt: this exchange showed it (or its absence) */
+    if (echo_unknown && s->echo_unknown && (x->echoed || x->t_first_byte)) {
+        s->echo_on = x->echoed;
+        s->echo_unknown = false;
+    }
     /* ATE0 / ATE1 decide what the next commands should look like */
-    if (x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
-        s->ev[x->final_ev].line->outcome == GO_OK)
-        track_echo(s, line);
+    if (x->status == HX_DONE || x->status == HX_TIMEOUT)
+        track_echo(s, line, x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
+                                s->ev[x->final_ev].line->outcome == GO_OK);
     return x->status;
+}
+
+void hx_forget_secrets(struct hx_session *s)
+{
+    s->n_secrets = 0;
 }
 
 void hx_log_clear(struct hx_session *s)
@@ -480,6 +602,24 @@ size_t hx_mask_command(const struct hx_session *s, const char *line, char *out, 
     return at_mask_command(&s->ix, (const uint8_t *)line, strlen(line), out, cap);
 }
 
+/* Any credential sent that is still in text (a line the masks could not read, a value
+ * moved out of its secret parameter) becomes ***. */
+static void scrub_secrets(const struct hx_session *s, char *text, size_t cap)
+{
+    for (unsigned i = 0; i < hx_secret_count(s); i++) {
+        size_t sl = strlen(s->secrets[i]);
+        char *p = text;
+        while (sl >= 3 && (p = strstr(p, s->secrets[i])) != NULL) {
+            size_t tail = strlen(p + sl);
+            if ((size_t)(p - text) + 3 + tail + 1 > cap)
+                break;
+            memmove(p + 3, p + sl, tail + 1);
+            memcpy(p, AT_MASK, 3);
+            p += 3;
+        }
+    }
+}
+
 size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *out, size_t cap)
 {
     size_t o = 0;
@@ -497,11 +637,13 @@ size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *o
         } else {
             struct at_result r;
             at_classify_line(&s->ix, NULL, (const uint8_t *)e->text, e->len, &r);
-            at_mask_response(&r, (const uint8_t *)e->text, e->len, masked, sizeof masked);
+            size_t ml = at_mask_response(&r, (const uint8_t *)e->text, e->len, masked, sizeof masked);
             char clean[1200];
-            hx_printable((const uint8_t *)masked, strlen(masked), clean, sizeof clean);
+            /* the length written, not strlen: a line may hold a NUL byte */
+            hx_printable((const uint8_t *)masked, ml < sizeof masked ? ml : sizeof masked - 1, clean, sizeof clean);
             snprintf(masked, sizeof masked, "%s", clean);
         }
+        scrub_secrets(s, masked, sizeof masked);
         int w = snprintf(out + o, cap - o, "%s %s\n", e->sent ? ">" : "<", masked);
         if (w < 0)
             break;

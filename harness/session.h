@@ -55,6 +55,8 @@ enum hx_status {
 };
 
 #define HX_MAX_FINDINGS 16
+#define HX_MAX_SECRETS 8
+#define HX_MAX_PUBLIC 16
 
 struct hx_exchange {
     uint32_t id;
@@ -90,10 +92,17 @@ struct hx_session {
     uint8_t frbuf[8192];
     uint8_t rbuf[4096];
     struct at_inflight fl;
+    /* the forms of a ';' line's commands, whose answers come in order: fl.form is
+     * line_form[cur_form], moving on when a line is the next command's answer */
+    const struct gram_form *line_form[8];
+    uint8_t n_line_forms, cur_form;
     char echo_text[1024];
     char split_marker[64];   /* the framer's split marker lives here */
     bool echo_on;            /* the module echoes commands */
+    bool echo_unknown;       /* an ATE in a line that failed may have run: the next
+                                exchange's echo (or none) decides */
     bool lost;
+    uint64_t t_last_rx;      /* when bytes last came (a partial line is cut after idle_flush_ns) */
     unsigned reboots;
     uint32_t n_exchanges;
     /* the log */
@@ -105,10 +114,21 @@ struct hx_session {
     bool payload_pending;
     uint8_t *pay;
     size_t pay_len, pay_cap;
-    /* credentials sent, to spot them in responses */
-    char secrets[8][256];
+    /* credentials sent, to spot them in responses: the last HX_MAX_SECRETS of them (a ring;
+     * n_secrets counts every one) */
+    char secrets[HX_MAX_SECRETS][256];
     unsigned n_secrets;
+    /* text sent where no secret goes (the last HX_MAX_PUBLIC strings): a credential equal
+     * to one of them proves nothing when it comes back */
+    char public_vals[HX_MAX_PUBLIC][256];
+    unsigned n_public;
 };
+
+/* How many entries of s->secrets hold a credential. */
+static inline unsigned hx_secret_count(const struct hx_session *s)
+{
+    return s->n_secrets < HX_MAX_SECRETS ? s->n_secrets : HX_MAX_SECRETS;
+}
 
 int hx_session_init(struct hx_session *s, struct hx_transport *t, const struct gram_vendor *v,
                     const struct gram_dialect *d, const struct hx_session_opts *o);
@@ -126,6 +146,8 @@ void hx_drain(struct hx_session *s, uint64_t quiet_ns);
  * events are freed and the next one is index 0 again; the session's knowledge (echo,
  * credentials sent, bytes the framer holds) stays. */
 void hx_log_clear(struct hx_session *s);
+/* Forgets the credentials sent so far: responses are checked for those sent after. */
+void hx_forget_secrets(struct hx_session *s);
 /* AT -> OK within the probe limit? */
 bool hx_probe(struct hx_session *s);
 

@@ -13,12 +13,14 @@
 struct sim_segment {
     uint64_t due;
     size_t off, len;
+    uint32_t line;               /* the input line whose handling made it (0: none) */
 };
 
 struct sim_effect {
     uint64_t due;
     const struct gram_line *urc; /* a URC: the state machine moves; NULL: a restart */
     char revision[64];           /* a restart: the firmware it comes up with ("" the same) */
+    uint32_t line;               /* the input line whose handling made it (0: none) */
 };
 
 static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc, const char *revision)
@@ -34,6 +36,7 @@ static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc,
     s->n_effects++;
     struct sim_effect *e = &s->effects[at];
     e->due = due;
+    e->line = s->lines;
     e->urc = urc;
     snprintf(e->revision, sizeof e->revision, "%s", revision ? revision : "");
 }
@@ -182,7 +185,7 @@ void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
     while (at > s->first_seg && s->seg[at - 1].due > due)
         at--;
     memmove(s->seg + at + 1, s->seg + at, (s->n_seg - at) * sizeof *s->seg);
-    s->seg[at] = (struct sim_segment){due, s->out_len, n};
+    s->seg[at] = (struct sim_segment){due, s->out_len, n, s->lines};
     s->n_seg++;
     s->out_len += n;
 }
@@ -233,11 +236,18 @@ static const char *cme_text(const struct sim *s, int code)
 
 void sim_ok(struct sim *s, uint64_t delay)
 {
+    if (s->mid_line) {
+        s->cursor += delay; /* the line goes on: its one final comes at its end */
+        s->held_at = s->cursor;
+        return;
+    }
     sim_emit_line(s, delay, "OK");
 }
 
 void sim_error(struct sim *s, uint64_t delay, int cme_code)
 {
+    if (s->mid_line)
+        s->line_failed = true; /* the first command that fails ends the line */
     char b[128];
     if (s->cmee && (s->v->error_forms & GEF_CME)) {
         if (s->cmee == 1)
@@ -316,6 +326,28 @@ const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, cha
     if (len >= n)
         len = n - 1;
     buf[len] = '\0';
+    return buf;
+}
+
+const char *sim_quote(const struct sim *s, const char *value, char *buf, size_t n)
+{
+    size_t o = 0;
+    if (n < 3) {
+        if (n)
+            buf[0] = '\0';
+        return buf;
+    }
+    buf[o++] = '"';
+    for (const char *p = value; *p && o + 5 < n; p++) {
+        if ((*p == '"' || *p == '\\') && (s->v->escapes & GESC_V250))
+            o += (size_t)snprintf(buf + o, n - o, "%s", *p == '"' ? "\\22" : "\\5C");
+        else if ((*p == '"' || *p == '\\') && (s->v->escapes & GESC_BACKSLASH))
+            o += (size_t)snprintf(buf + o, n - o, "\\%c", *p);
+        else
+            buf[o++] = *p;
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
     return buf;
 }
 
@@ -658,6 +690,8 @@ static bool upper_bound_given(const struct at_cmd *c)
     return false;
 }
 
+static void run_commands(struct sim *s, struct at_cmdline *cl, const uint8_t *line, uint64_t d);
+
 static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 {
     s->commands++;
@@ -701,9 +735,26 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         sim_error(s, d, cme_for(r));
         return;
     }
-    /* V.250: one final result for the whole line; the first command that fails ends it */
-    for (uint8_t k = 0; k < cl.n; k++) {
-        struct at_cmd *c = &cl.cmds[k];
+    run_commands(s, &cl, line, d);
+    s->mid_line = false;
+    if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
+        sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
+}
+
+/* The commands of a valid line. V.250: one final result for the whole line; the first
+ * command that fails ends it. A vendor hook answers its command with a final result: for a
+ * command before the last, an OK is held back (sim_ok while mid_line) and an error ends
+ * the line. Each command's answer follows the answer of the one before it (not the events
+ * of a flow that one started). */
+static void run_commands(struct sim *s, struct at_cmdline *cl, const uint8_t *line, uint64_t d)
+{
+    for (uint8_t k = 0; k < cl->n; k++) {
+        struct at_cmd *c = &cl->cmds[k];
+        s->mid_line = k + 1 < cl->n;
+        s->line_failed = false;
+        if (k > 0)
+            s->cursor = s->held_at;
+        s->held_at = s->cursor;
         bool target = is_fault_target(s, c->cmd);
         if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
             sim_error(s, d, 50);
@@ -728,7 +779,9 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         if (!handled && s->vx->command && s->vx->command(s, c, line)) {
             if (probe && sim_fault(s, SF_DOUBLE_FINAL))
                 sim_ok(s, 0);
-            continue; /* the vendor hook answered, final included */
+            if (s->line_failed)
+                return; /* its error is the line's final result */
+            continue;   /* the vendor hook answered, final included */
         }
         if (!handled) {
             switch (c->form->kind) {
@@ -744,7 +797,8 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
                 break;
             }
         }
-        if (k + 1 == cl.n) {
+        s->held_at = s->cursor;
+        if (k + 1 == cl->n) {
             if (c->form->final_silence && !c->form->finals)
                 return; /* a form documented to end without a final result */
             sim_ok(s, fd);
@@ -752,8 +806,37 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
                 sim_ok(s, 0);
         }
     }
-    if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
-        sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
+}
+
+/* The first restart still to come (UINT64_MAX: none). */
+static uint64_t restart_due(const struct sim *s)
+{
+    for (size_t i = 0; i < s->n_effects; i++) /* in the order they fall due */
+        if (!s->effects[i].urc)
+            return s->effects[i].due;
+    return UINT64_MAX;
+}
+
+/* A line that comes while a restart is on its way: what its handling would output (or make
+ * happen) at or after the restart is lost with it — a module does not answer across a
+ * restart. */
+static void handle_line_before_restart(struct sim *s)
+{
+    uint64_t restart = restart_due(s);
+    s->lines++;
+    handle_line(s, s->in, s->in_len);
+    if (restart == UINT64_MAX)
+        return;
+    size_t o = s->first_seg;
+    for (size_t i = s->first_seg; i < s->n_seg; i++)
+        if (!(s->seg[i].line == s->lines && s->seg[i].due >= restart))
+            s->seg[o++] = s->seg[i];
+    s->n_seg = o;
+    o = 0;
+    for (size_t i = 0; i < s->n_effects; i++)
+        if (!(s->effects[i].line == s->lines && s->effects[i].due >= restart))
+            s->effects[o++] = s->effects[i];
+    s->n_effects = o;
 }
 
 void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
@@ -769,7 +852,7 @@ void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
             if (s->in_overflow)
                 sim_error(s, sim_reply_delay(s), 24); /* text string too long */
             else
-                handle_line(s, s->in, s->in_len);
+                handle_line_before_restart(s);
             s->in_len = 0;
             s->in_overflow = false;
         } else if (b == '\n' || b == 0) {

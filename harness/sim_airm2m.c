@@ -102,13 +102,13 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
                 sim_set(s, key, val);
         } else {
             const char *v = sim_get(s, key);
-            char shown[320];
+            char shown[1000], quoted[980];
             if (!v)
                 v = tag_default(tag);
             if (numeric_tag(tag))
                 snprintf(shown, sizeof shown, "value=%s", v);
             else
-                snprintf(shown, sizeof shown, "value=\"%s\"", v);
+                snprintf(shown, sizeof shown, "value=%s", sim_quote(s, v, quoted, sizeof quoted));
             char tg[48];
             snprintf(tg, sizeof tg, "tag=%s", tag);
             const char *pairs[] = {tg, shown, NULL};

@@ -90,7 +90,7 @@ static void check_log(const struct hx_session *s)
     }
     static char t[1 << 16];
     size_t tl = hx_transcript(s, 0, s->n_ev, t, sizeof t);
-    for (unsigned k = 0; k < s->n_secrets; k++) {
+    for (unsigned k = 0; k < hx_secret_count(s); k++) {
         size_t sl = strlen(s->secrets[k]);
         FZ_CHECK(sl < 3 || !memmem(t, tl, s->secrets[k], sl),
                  "a credential is in the masked transcript: %s", s->secrets[k]);

@@ -1,0 +1,261 @@
+/* cli/verb_fuzz.c — `otacheck fuzz`: the black-box device fuzzer (fuzz/devfuzz.h) against
+ * any target, and `--replay` of a reproducer (its own, or a host fuzzer's session input).
+ * Exit status: 0 nothing found, 1 something found (replay: the finding happened again),
+ * 2 usage or configuration error, 3 the target could not be reached at the start. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "fuzz/devfuzz.h"
+#include "fuzz/repro.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: otacheck fuzz --vendor ID --target SPEC [--duration S | --cases N] [--seed N] [--out DIR]\n"
+            "                     [--allow-destructive] [--max-runs N] [--max-findings N] [--case-log FILE]\n"
+            "                     [--quiet] [--grammar FILE] [--dialect [VENDOR:]KNOB=CHOICE]...\n"
+            "       otacheck fuzz --replay FILE --target SPEC [--vendor ID]\n"
+            "  --target SPEC       sim:<vendor>[,fault=a+b], exec:<command>, pty:<path>,\n"
+            "                      serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
+            "  --vendor ID         the module's vendor (default: the vendor of sim:<vendor>)\n"
+            "  --duration S        stop after S seconds; --cases N: after N cases (default: until\n"
+            "                      interrupted; both: whichever comes first)\n"
+            "  --seed N            the cases (default 1): the same seed gives the same cases\n"
+            "  --out DIR           where reproducers go (default otacheck-fuzz), made on the first finding\n"
+            "  --allow-destructive also send commands that start downloads, flash or restart\n"
+            "                      (always on sim:)\n"
+            "  --max-runs N        minimisation runs on the target per finding (default 100; 0: none)\n"
+            "  --max-findings N    stop after N findings\n"
+            "  --case-log FILE     write every case's command lines to FILE\n"
+            "  --replay FILE       send the command lines of FILE (a reproducer, or a host fuzzer's\n"
+            "                      session input) and judge the answers\n"
+            "exit: 0 nothing found, 1 found (replay: it happened again), 2 usage error,\n"
+            "      3 target unreachable\n");
+}
+
+/* Set by SIGINT/SIGTERM: the run stops after the case in hand. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return false;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (*end)
+        return false;
+    *v = x;
+    return true;
+}
+
+/* The vendor of a sim:<vendor>[,...] spec into buf, or "". */
+static const char *sim_vendor(const char *target, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (target && strncmp(target, "sim:", 4) == 0)
+        snprintf(buf, n, "%.*s", (int)strcspn(target + 4, ","), target + 4);
+    return buf;
+}
+
+int verb_fuzz(int argc, char **argv)
+{
+    enum { O_TARGET = 1, O_DURATION, O_CASES, O_SEED, O_OUT, O_REPLAY, O_DESTRUCTIVE, O_RUNS,
+           O_FINDINGS, O_CASELOG, O_QUIET, O_HELP };
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS,
+        {"target", required_argument, NULL, O_TARGET},
+        {"duration", required_argument, NULL, O_DURATION},
+        {"cases", required_argument, NULL, O_CASES},
+        {"seed", required_argument, NULL, O_SEED},
+        {"out", required_argument, NULL, O_OUT},
+        {"replay", required_argument, NULL, O_REPLAY},
+        {"allow-destructive", no_argument, NULL, O_DESTRUCTIVE},
+        {"max-runs", required_argument, NULL, O_RUNS},
+        {"max-findings", required_argument, NULL, O_FINDINGS},
+        {"case-log", required_argument, NULL, O_CASELOG},
+        {"quiet", no_argument, NULL, O_QUIET},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_env env;
+    cli_env_init(&env);
+    struct df_options o;
+    memset(&o, 0, sizeof o);
+    o.seed = 1;
+    o.out_dir = "otacheck-fuzz";
+    o.max_runs = 100;
+    const char *replay = NULL, *case_log = NULL;
+    bool quiet = false, bad = false;
+    uint64_t u;
+    int opt, rc = EXIT_USAGE;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (cli_common_option(&env, opt, optarg))
+            continue;
+        switch (opt) {
+        case O_TARGET: o.target = optarg; break;
+        case O_DURATION: {
+            char *end;
+            o.duration_s = strtod(optarg, &end);
+            if (*end || !(o.duration_s > 0) || o.duration_s > 1e9) {
+                fprintf(stderr, "otacheck fuzz: --duration needs seconds above 0\n");
+                bad = true;
+            }
+            break;
+        }
+        case O_CASES:
+            if (!parse_u64(optarg, &o.max_cases) || o.max_cases == 0) {
+                fprintf(stderr, "otacheck fuzz: --cases needs a number above 0\n");
+                bad = true;
+            }
+            break;
+        case O_SEED:
+            if (!parse_u64(optarg, &o.seed)) {
+                fprintf(stderr, "otacheck fuzz: --seed needs a number\n");
+                bad = true;
+            }
+            break;
+        case O_OUT: o.out_dir = optarg; break;
+        case O_REPLAY: replay = optarg; break;
+        case O_DESTRUCTIVE: o.allow_destructive = true; break;
+        case O_RUNS:
+            if (!parse_u64(optarg, &u) || u > 100000) {
+                fprintf(stderr, "otacheck fuzz: --max-runs needs a number from 0 to 100000\n");
+                bad = true;
+            }
+            o.max_runs = (unsigned)u;
+            break;
+        case O_FINDINGS:
+            if (!parse_u64(optarg, &u) || u == 0 || u > 100000) {
+                fprintf(stderr, "otacheck fuzz: --max-findings needs a number from 1 to 100000\n");
+                bad = true;
+            }
+            o.max_findings = (unsigned)u;
+            break;
+        case O_CASELOG: case_log = optarg; break;
+        case O_QUIET: quiet = true; break;
+        case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
+        default: bad = true; break;
+        }
+    }
+    if (!bad && optind < argc) {
+        fprintf(stderr, "otacheck fuzz: unexpected argument '%s'\n", argv[optind]);
+        bad = true;
+    }
+    if (!bad && !o.target) {
+        fprintf(stderr, "otacheck fuzz: --target SPEC is required (sim:<vendor>, exec:, pty:, serial:, tcp:)\n");
+        bad = true;
+    }
+    if (bad) {
+        usage(stderr);
+        cli_env_free(&env);
+        return EXIT_USAGE;
+    }
+    FILE *log = NULL;
+    struct fz_repro rep;
+    fz_repro_init(&rep);
+    char err[600], simv[64];
+    if (cli_load(&env) != EXIT_PASS)
+        goto out;
+    /* which vendor: --vendor, else the reproducer's "#vendor", else sim:<vendor>; a host
+     * fuzzer's input without "#vendor" is quectel's, as the session target reads it */
+    sim_vendor(o.target, simv, sizeof simv);
+    if (replay && fz_repro_load(&rep, replay, err, sizeof err) != 0) {
+        fprintf(stderr, "otacheck fuzz: --replay %s\n", err);
+        goto out;
+    }
+    const char *vid = env.vendor ? env.vendor : replay && rep.vendor[0] ? rep.vendor : simv[0] ? simv : NULL;
+    if (!vid && replay)
+        vid = "quectel";
+    if (!vid) {
+        fprintf(stderr, "otacheck fuzz: --vendor ID is required with --target %s\n", o.target);
+        goto out;
+    }
+    o.v = gram_set_vendor(&env.set, vid);
+    if (!o.v || o.v->is_core) {
+        fprintf(stderr, "otacheck fuzz: unknown vendor '%s' (one vendor, not a list); known:", vid);
+        for (size_t i = 0; i < env.set.n_vendors; i++)
+            if (!env.set.vendors[i]->is_core)
+                fprintf(stderr, " %s", env.set.vendors[i]->id);
+        fprintf(stderr, "\n");
+        goto out;
+    }
+    if (simv[0] && strcmp(simv, o.v->id) != 0) {
+        fprintf(stderr, "otacheck fuzz: --target %s is a %s module, not %s\n", o.target, simv, o.v->id);
+        goto out;
+    }
+    struct gram_dialect d;
+    if (cli_dialect(&env, o.v, &d) != EXIT_PASS)
+        goto out;
+    o.gs = &env.set;
+    o.d = &d;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    o.stop = &stop_requested;
+
+    if (replay) {
+        if (rep.skipped)
+            fprintf(stderr, "otacheck fuzz: %s: %u line%s not sent (over %d bytes, a NUL, or past %d commands)\n",
+                    replay, rep.skipped, rep.skipped == 1 ? "" : "s", FZ_REPRO_MAX_LINE, FZ_REPRO_MAX_COMMANDS);
+        int n = df_replay(&o, &rep.lines, stdout, err, sizeof err);
+        if (n < 0) {
+            fprintf(stderr, "otacheck fuzz: %s\n", err);
+            rc = n == -1 ? EXIT_USAGE : EXIT_TARGET;
+            goto out;
+        }
+        printf("otacheck fuzz: replayed %zu command line%s of %s on %s: %s\n", rep.lines.n,
+               rep.lines.n == 1 ? "" : "s", replay, o.target,
+               n ? "the finding happened again" : "nothing wrong");
+        rc = n ? EXIT_FAIL : EXIT_PASS;
+        goto out;
+    }
+
+    if (case_log) {
+        log = fopen(case_log, "w");
+        if (!log) {
+            fprintf(stderr, "otacheck fuzz: --case-log %s: cannot write it\n", case_log);
+            goto out;
+        }
+        o.case_log = log;
+    }
+    o.progress = quiet ? NULL : stderr;
+    o.progress_tty = !quiet && isatty(2);
+    o.report = stdout;
+    struct df_summary sum;
+    int r = df_fuzz(&o, &sum, err, sizeof err);
+    if (r != 0) {
+        fprintf(stderr, "otacheck fuzz: %s\n", err);
+        rc = r == -1 ? EXIT_USAGE : EXIT_TARGET;
+        goto out;
+    }
+    if (sum.target_dead)
+        fprintf(stderr, "otacheck fuzz: %s\n", err);
+    printf("otacheck fuzz: %llu cases, %llu command lines in %.1f s (%.0f cases/s, %.0f commands/s); "
+           "%u finding%s%s%s\n",
+           (unsigned long long)sum.cases, (unsigned long long)sum.exchanges, sum.seconds,
+           sum.seconds > 0 ? (double)sum.cases / sum.seconds : 0.0,
+           sum.seconds > 0 ? (double)sum.exchanges / sum.seconds : 0.0, sum.findings, sum.findings == 1 ? "" : "s",
+           sum.findings ? " in " : "", sum.findings ? o.out_dir : "");
+    rc = sum.findings || sum.occurrences ? EXIT_FAIL : EXIT_PASS;
+out:
+    if (log)
+        fclose(log);
+    fz_repro_free(&rep);
+    cli_env_free(&env);
+    return rc;
+}

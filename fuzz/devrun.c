@@ -1,0 +1,417 @@
+/* fuzz/devrun.c — the device fuzzer's target and oracles (see devrun.h). */
+#include "fuzz/devrun.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parser/validate.h"
+
+#define MS 1000000ull
+
+static const char *const rules_by_rank[] = {
+    "liveness", "reboot", "final-result", "rejects-invalid", "response-syntax",
+    "payload-length", "no-secret-leak", "echo", "clean-output", "response-time",
+};
+
+int df_rule_rank(const char *rule)
+{
+    for (size_t i = 0; i < sizeof rules_by_rank / sizeof rules_by_rank[0]; i++)
+        if (strcmp(rules_by_rank[i], rule) == 0)
+            return (int)i;
+    return (int)(sizeof rules_by_rank / sizeof rules_by_rank[0]);
+}
+
+const struct df_finding *df_outcome_find(const struct df_outcome *o, const char *rule)
+{
+    for (unsigned i = 0; i < o->n; i++)
+        if (strcmp(o->f[i].rule, rule) == 0)
+            return &o->f[i];
+    return NULL;
+}
+
+/* Bytes above 0x7e written \xNN in place (cut to fit): findings are plain ASCII. */
+static void ascii_only(char *s, size_t cap)
+{
+    char tmp[512];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < sizeof tmp; p++) {
+        if (*p > 0x7e)
+            o += (size_t)snprintf(tmp + o, sizeof tmp - o, "\\x%02x", *p);
+        else
+            tmp[o++] = (char)*p;
+    }
+    tmp[o] = '\0';
+    snprintf(s, cap, "%s", tmp);
+}
+
+static void add(struct df_outcome *o, const char *rule, const char *where, int line, const char *expected,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* One finding per rule and place in a run. */
+static void add(struct df_outcome *o, const char *rule, const char *where, int line, const char *expected,
+                const char *fmt, ...)
+{
+    for (unsigned i = 0; i < o->n; i++)
+        if (strcmp(o->f[i].rule, rule) == 0 && strcmp(o->f[i].where, where) == 0)
+            return;
+    if (o->n >= DF_MAX_FINDINGS)
+        return;
+    struct df_finding *f = &o->f[o->n++];
+    f->rule = rule;
+    f->line = line;
+    snprintf(f->where, sizeof f->where, "%s", where);
+    snprintf(f->expected, sizeof f->expected, "%s", expected);
+    va_list ap;
+    va_start(ap, fmt);
+    char raw[sizeof f->seen];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    hx_printable((const uint8_t *)raw, strlen(raw), f->seen, sizeof f->seen);
+    ascii_only(f->seen, sizeof f->seen);
+    ascii_only(f->expected, sizeof f->expected);
+}
+
+static void drop(struct df_outcome *o, const char *rule, int line)
+{
+    for (unsigned i = 0; i < o->n; i++)
+        if (strcmp(o->f[i].rule, rule) == 0 && o->f[i].line == line) {
+            memmove(&o->f[i], &o->f[i + 1], (o->n - i - 1) * sizeof o->f[0]);
+            o->n--;
+            return;
+        }
+}
+
+/* "+GTOTA=?", "+GTOTA=", "+GTOTA?", "+GTOTA", "ATE", "AT"; "an unknown command". */
+static void label(const struct gram_command *c, const struct gram_form *f, char *out, size_t n)
+{
+    if (!c && f)
+        c = f->cmd;
+    if (!c) {
+        snprintf(out, n, "an unknown command");
+        return;
+    }
+    const char *op = "";
+    if (f && !c->basic && !c->empty)
+        op = f->kind == GF_TEST ? "=?" : f->kind == GF_READ ? "?" : f->kind == GF_WRITE ? "=" : "";
+    snprintf(out, n, "%s%s%s", c->basic ? "AT" : "", c->empty ? "AT" : c->name, op);
+}
+
+/* ---- the target -------------------------------------------------------------------------- */
+
+void df_target_close(struct df_target *tg)
+{
+    if (!tg->open)
+        return;
+    hx_session_free(&tg->s);
+    hx_close(tg->t);
+    tg->t = NULL;
+    tg->open = false;
+}
+
+enum settled { SETTLED_QUIET, SETTLED_TIME_UP, SETTLED_LOST };
+
+/* Waits until nothing new has come for quiet_ns (at most max_ns in all); events are judged
+ * later. */
+static enum settled settle(struct df_target *tg, uint64_t quiet_ns, uint64_t max_ns)
+{
+    struct hx_session *s = &tg->s;
+    uint64_t end = hx_now(s->t) + max_ns;
+    for (;;) {
+        uint64_t now = hx_now(s->t);
+        if (now >= end)
+            return SETTLED_TIME_UP;
+        uint64_t wait = end - now < quiet_ns ? end - now : quiet_ns;
+        long i = hx_next_event(s, wait);
+        if (i == -2)
+            return SETTLED_LOST;
+        if (i == -1)
+            return wait == quiet_ns ? SETTLED_QUIET : SETTLED_TIME_UP;
+    }
+}
+
+bool df_target_alive(struct df_target *tg)
+{
+    if (!tg->open || tg->s.lost)
+        return false;
+    if (settle(tg, 50 * MS, 2000 * MS) == SETTLED_LOST)
+        return false;
+    for (int i = 0; i < 2; i++) {
+        if (hx_probe(&tg->s))
+            return true;
+        if (tg->s.lost)
+            return false;
+    }
+    return false;
+}
+
+/* The echo the grammar gives the module by default, when a line turned it off (or on). */
+static void restore_echo(struct df_target *tg)
+{
+    struct hx_exchange x;
+    if ((tg->s.echo_on != tg->v->echo || tg->s.echo_unknown) && !tg->s.lost)
+        hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
+}
+
+int df_target_open(struct df_target *tg, char *err, size_t errlen)
+{
+    tg->open = false;
+    int r = hx_open(tg->spec, tg->gs, &tg->t, err, errlen);
+    if (r != 0)
+        return r < -1 ? -2 : -1;
+    struct hx_session_opts o = {
+        .settle_ns = 1,          /* no wait for a second final: the stray-final check sees it */
+        .idle_flush_ns = 30 * MS,
+        .probe_ns = 2000 * MS,
+    };
+    if (hx_session_init(&tg->s, tg->t, tg->v, &tg->d, &o) != 0) {
+        hx_close(tg->t);
+        snprintf(err, errlen, "%s: cannot index the grammar of %s", tg->spec, tg->v->id);
+        return -1;
+    }
+    tg->open = true;
+    tg->restartable = strncmp(tg->spec, "sim:", 4) == 0 || strncmp(tg->spec, "exec:", 5) == 0;
+    tg->armed = false;
+    at_flow_set_clear(&tg->flows);
+    bool alive = false;
+    for (int i = 0; i < 3 && !alive && !tg->s.lost; i++)
+        alive = hx_probe(&tg->s);
+    if (!alive) {
+        snprintf(err, errlen, "%s: %s", tg->spec, tg->s.lost ? "the port closed" : "no answer to AT");
+        df_target_close(tg);
+        return -3;
+    }
+    /* the echo the session expects: a module left with ATE0 by someone else gets it back */
+    struct hx_exchange x;
+    hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
+    tg->s.echo_on = tg->v->echo;
+    hx_log_clear(&tg->s);
+    tg->judged = 0;
+    return 0;
+}
+
+int df_target_restart(struct df_target *tg, char *err, size_t errlen)
+{
+    df_target_close(tg);
+    return df_target_open(tg, err, errlen);
+}
+
+/* ---- judging ------------------------------------------------------------------------------ */
+
+/* A restart is explained by a flow that has one in its course, or by a destructive command
+ * the module accepted, until what it started has come to rest (a quiet line). */
+static void judge_reboot(struct df_target *tg, const struct hx_event *e, struct df_outcome *out)
+{
+    char problem[256];
+    enum at_flowset_result fr = at_flow_set_event(&tg->flows, e->line, NULL, problem, sizeof problem);
+    bool explained = fr == AT_FS_ACCEPTED || tg->armed;
+    if (fr != AT_FS_ACCEPTED)
+        at_flow_set_clear(&tg->flows);
+    if (!explained)
+        add(out, "reboot", "between commands", -1, "no restart: no destructive command was accepted",
+            "the module restarted (\"%.80s\")", e->text);
+}
+
+/* Every event since the last look: restarts, flow events, and what no exchange took. */
+static void judge_events(struct df_target *tg, struct df_outcome *out)
+{
+    const struct hx_session *s = &tg->s;
+    for (; tg->judged < s->n_ev; tg->judged++) {
+        const struct hx_event *e = &s->ev[tg->judged];
+        if (e->sent)
+            continue;
+        if (e->reboot) {
+            judge_reboot(tg, e, out);
+            continue;
+        }
+        if (e->cls == AT_CLS_URC && e->line) {
+            char problem[256];
+            at_flow_set_event(&tg->flows, e->line, NULL, problem, sizeof problem);
+        }
+        if (e->exchange != 0)
+            continue; /* the session judged it inside its exchange */
+        if (e->leak) {
+            add(out, "no-secret-leak", "between commands", -1, "no credential in any output",
+                "a line between commands repeats a credential that was sent");
+        } else if (e->stray_final) {
+            add(out, "final-result", "between commands", -1, "a final result only for a command",
+                "\"%.100s\" with no command in flight", e->text);
+        } else if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT) {
+            continue;
+        } else if (e->cls == AT_CLS_UNKNOWN || e->cls == AT_CLS_GARBAGE || e->cls == AT_CLS_OVERFLOW) {
+            char shown[200];
+            hx_printable((const uint8_t *)e->text, e->len < 60 ? e->len : 60, shown, sizeof shown);
+            add(out, "clean-output", "between commands", -1, "lines the grammar knows", "%s \"%s\" between commands",
+                at_class_name((enum at_class)e->cls), shown);
+        } else if (!e->valid) {
+            char msg[200];
+            at_verror_format(&e->err, &tg->d, msg, sizeof msg);
+            add(out, "response-syntax", "between commands", -1, e->line ? e->line->tpl.text : "a valid line",
+                "\"%.80s\": %s", e->text, msg);
+        }
+    }
+}
+
+static bool has_rule(const struct hx_exchange *x, const char *rule)
+{
+    for (unsigned i = 0; i < x->n_findings; i++)
+        if (strcmp(x->findings[i].rule, rule) == 0)
+            return true;
+    return false;
+}
+
+/* One line: sent, its exchange judged, the module probed when something looked wrong. */
+static void run_one(struct df_target *tg, int idx, const char *line, struct df_outcome *out, bool *flow_started)
+{
+    struct hx_session *s = &tg->s;
+    size_t len = strlen(line);
+    struct at_cmdline il, vl;
+    struct at_verror ie, ve;
+    at_identify_command(&s->ix, (const uint8_t *)line, len, &il, &ie);
+    enum at_err verdict = at_validate_command(&s->ix, -1, (const uint8_t *)line, len, &vl, &ve);
+    /* the time the line may take: each command's limit (V.250: one final for the line) */
+    uint64_t limit_ms = 0;
+    for (uint8_t k = 0; k < il.n; k++)
+        limit_ms += gram_form_time_ms(il.cmds[k].form) ? gram_form_time_ms(il.cmds[k].form) : 10000;
+    if (!limit_ms)
+        limit_ms = tg->v->response_time_ms ? tg->v->response_time_ms : 10000;
+    const struct gram_form *f = il.n ? il.cmds[il.n - 1].form : ie.form;
+    bool no_at = len < 2 || (line[0] | 0x20) != 'a' || (line[1] | 0x20) != 't';
+    bool silence_ok = no_at || (f && f->final_silence); /* V.250: a line without AT may be ignored */
+    char where[64];
+    label(il.n ? il.cmds[il.n - 1].cmd : ie.cmd, f, where, sizeof where);
+    if (no_at)
+        snprintf(where, sizeof where, "a line without AT");
+
+    struct hx_exchange x;
+    enum hx_status st = hx_exchange(s, line, limit_ms * MS + tg->margin_ns, &x);
+    out->exchanges++;
+    /* a restart a destructive command set off may swallow the answer of a line sent
+     * before it (and not every module announces its restarts): no hang while one may
+     * be under way — whether the module is still there is asked all the same */
+    bool excused = silence_ok || tg->armed;
+    for (unsigned k = 0; k < x.n_findings; k++) {
+        const struct hx_finding *hf = &x.findings[k];
+        if (excused && st == HX_TIMEOUT && strcmp(hf->rule, "final-result") == 0)
+            continue;
+        add(out, hf->rule, where, idx, hf->expected, "%s", hf->seen);
+    }
+    bool suspicious = has_rule(&x, "clean-output");
+    char masked[160];
+    hx_mask_command(s, line, masked, sizeof masked);
+    switch (st) {
+    case HX_DONE: {
+        const struct hx_event *fin = &s->ev[x.final_ev];
+        bool ok = fin->line && fin->line->outcome == GO_OK;
+        uint32_t lim = il.n == 1 ? gram_form_time_ms(il.cmds[0].form) : 0;
+        double ms = (double)(x.t_final - x.t_sent) / 1e6;
+        if (lim && ms > lim)
+            add(out, "response-time", where, idx, "the final result within the grammar's limit",
+                "%.1f ms, the limit is %u ms", ms, lim);
+        if (ok && verdict != AT_OK && verdict != AT_E_STATE) {
+            char wrong[64], msg[200];
+            label(ve.cmd, ve.form, wrong, sizeof wrong);
+            if (verdict == AT_E_NO_AT || !ve.cmd)
+                snprintf(wrong, sizeof wrong, "%s", where);
+            at_verror_format(&ve, &tg->d, msg, sizeof msg);
+            add(out, "rejects-invalid", wrong, idx, "an error result: the grammar rejects the line",
+                "OK to a line that breaks the grammar (%s at byte %u: %.120s)", at_err_name(verdict), ve.off, msg);
+        }
+        /* V.250: the commands before the one that failed have run — a destructive one
+         * among them too */
+        bool may_have_run = ok || il.n > 1;
+        for (uint8_t k = 0; k < il.n && may_have_run; k++) {
+                const struct gram_form *cf = il.cmds[k].form;
+                if (!cf)
+                    continue;
+                if (gram_form_class(cf) == GC_DESTRUCTIVE) {
+                    tg->armed = true;
+                    *flow_started = true; /* whatever it started: let it come to rest */
+                }
+                if (ok && cf->n_starts) {
+                    if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
+                        at_flow_set_clear(&tg->flows);
+                    at_flow_set_start_form(&tg->flows, cf, &tg->d);
+                    *flow_started = true;
+                }
+            }
+        break;
+    }
+    case HX_TIMEOUT:
+        if (!silence_ok)
+            suspicious = true;
+        break;
+    case HX_REBOOTED:
+        for (uint8_t k = 0; k < il.n; k++)
+            if (il.cmds[k].form && gram_form_class(il.cmds[k].form) == GC_DESTRUCTIVE)
+                tg->armed = true; /* the line itself restarts the module */
+        judge_events(tg, out);
+        if (settle(tg, 200 * MS, 10000 * MS) == SETTLED_LOST) { /* let it come up */
+            out->lost = true;
+            add(out, "liveness", "the port", idx, "the module's port stays open",
+                "the port closed after a restart during \"%s\"", masked);
+            return;
+        }
+        break;
+    case HX_LOST:
+        out->lost = true;
+        add(out, "liveness", "the port", idx, "the module's port stays open",
+            "the port closed during \"%s\": the module went away", masked);
+        return;
+    }
+    judge_events(tg, out);
+    if (suspicious && !df_target_alive(tg)) {
+        out->dead = true;
+        out->lost = tg->s.lost;
+        drop(out, "final-result", idx); /* the hang is the death */
+        add(out, "liveness", "the module", idx, "AT answered with OK after a suspicious exchange",
+            "no answer to AT after \"%s\"", masked);
+    }
+}
+
+void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone, struct df_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!tg->open) {
+        out->lost = true;
+        return;
+    }
+    hx_log_clear(&tg->s);
+    hx_forget_secrets(&tg->s); /* a leak is a credential of this run coming back */
+    tg->judged = 0;
+    bool flow_started = false;
+    for (size_t i = 0; i < lines->n; i++) {
+        if (tg->s.lost) {
+            out->lost = true;
+            break;
+        }
+        run_one(tg, (int)i, lines->line[i], out, &flow_started);
+        if (out->dead || out->lost)
+            break;
+    }
+    if (!out->dead && !out->lost) {
+        /* what the lines started (a flow's events), or anything late, is judged too */
+        uint64_t quiet = flow_started ? tg->flow_quiet_ns : alone ? tg->end_quiet_ns : 0;
+        enum settled st = settle(tg, quiet, quiet * 20 + 1000 * MS);
+        if (st == SETTLED_LOST)
+            out->lost = true;
+        judge_events(tg, out);
+        if (st == SETTLED_QUIET && flow_started) {
+            /* what the destructive commands started has come to rest */
+            tg->armed = false;
+            at_flow_set_clear(&tg->flows);
+        }
+        restore_echo(tg);
+    }
+    judge_events(tg, out);
+}
+
+size_t df_transcript(const struct df_target *tg, char *out, size_t cap)
+{
+    if (!tg->open) {
+        if (cap)
+            out[0] = '\0';
+        return 0;
+    }
+    return hx_transcript(&tg->s, 0, tg->s.n_ev, out, cap);
+}
