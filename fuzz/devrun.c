@@ -171,7 +171,7 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     }
     tg->open = true;
     tg->restartable = strncmp(tg->spec, "sim:", 4) == 0 || strncmp(tg->spec, "exec:", 5) == 0;
-    tg->armed = false;
+    tg->armed = tg->armed_bare = false;
     at_flow_set_clear(&tg->flows);
     bool alive = false;
     for (int i = 0; i < 3 && !alive && !tg->s.lost; i++)
@@ -185,6 +185,9 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     struct hx_exchange x;
     hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
     tg->s.echo_on = tg->v->echo;
+    /* the wait for an answer that may not come: twenty round trips, 100 ms to 1 s */
+    uint64_t rtt = x.status == HX_DONE ? (x.t_final - x.t_sent) * 20 : 1000 * MS;
+    tg->silence_ns = rtt < 100 * MS ? 100 * MS : rtt > 1000 * MS ? 1000 * MS : rtt;
     hx_log_clear(&tg->s);
     tg->judged = 0;
     return 0;
@@ -283,8 +286,12 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     if (no_at)
         snprintf(where, sizeof where, "a line without AT");
 
+    /* a line that may go unanswered gets a short wait: no answer is an answer */
+    uint64_t timeout = limit_ms * MS + tg->margin_ns;
+    if (silence_ok && timeout > tg->silence_ns)
+        timeout = tg->silence_ns;
     struct hx_exchange x;
-    enum hx_status st = hx_exchange(s, line, limit_ms * MS + tg->margin_ns, &x);
+    enum hx_status st = hx_exchange(s, line, timeout, &x);
     out->exchanges++;
     /* a restart a destructive command set off may swallow the answer of a line sent
      * before it (and not every module announces its restarts): no hang while one may
@@ -327,6 +334,8 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
                 if (gram_form_class(cf) == GC_DESTRUCTIVE) {
                     tg->armed = true;
                     *flow_started = true; /* whatever it started: let it come to rest */
+                    if (!ok || !cf->n_starts)
+                        tg->armed_bare = true; /* no flow tells when it is over */
                 }
                 if (ok && cf->n_starts) {
                     if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
@@ -369,6 +378,30 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     }
 }
 
+/* After lines that started something (a flow, a destructive command): waits until it has
+ * come to rest — its flows at their end, then short_quiet of silence; while something may
+ * still come (a flow not at its end, a restart a destructive command with no flow may
+ * cause), flow_quiet of silence. Events are judged as they come. */
+static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, uint64_t short_quiet)
+{
+    struct hx_session *s = &tg->s;
+    uint64_t end = hx_now(s->t) + tg->flow_quiet_ns * 20 + 1000 * MS;
+    for (;;) {
+        judge_events(tg, out);
+        bool open = tg->armed_bare || (tg->flows.n && !at_flow_set_finished(&tg->flows));
+        uint64_t quiet = open ? tg->flow_quiet_ns : short_quiet;
+        uint64_t now = hx_now(s->t);
+        if (now >= end)
+            return SETTLED_TIME_UP;
+        uint64_t wait = end - now < quiet ? end - now : quiet;
+        long i = hx_next_event(s, wait);
+        if (i == -2)
+            return SETTLED_LOST;
+        if (i == -1)
+            return wait == quiet ? SETTLED_QUIET : SETTLED_TIME_UP;
+    }
+}
+
 void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone, struct df_outcome *out)
 {
     memset(out, 0, sizeof *out);
@@ -391,14 +424,13 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
     }
     if (!out->dead && !out->lost) {
         /* what the lines started (a flow's events), or anything late, is judged too */
-        uint64_t quiet = flow_started ? tg->flow_quiet_ns : alone ? tg->end_quiet_ns : 0;
-        enum settled st = settle(tg, quiet, quiet * 20 + 1000 * MS);
+        uint64_t quiet = alone ? tg->end_quiet_ns : 0;
+        enum settled st = flow_started ? come_to_rest(tg, out, quiet) : settle(tg, quiet, quiet + 1000 * MS);
         if (st == SETTLED_LOST)
             out->lost = true;
         judge_events(tg, out);
         if (st == SETTLED_QUIET && flow_started) {
-            /* what the destructive commands started has come to rest */
-            tg->armed = false;
+            tg->armed = tg->armed_bare = false;
             at_flow_set_clear(&tg->flows);
         }
         restore_echo(tg);

@@ -55,12 +55,16 @@ struct df_target {
     uint64_t margin_ns;      /* added to a form's time limit before it is a hang */
     uint64_t flow_quiet_ns;  /* after a line that started a flow: wait until this quiet */
     uint64_t end_quiet_ns;   /* after a sequence run alone (replay, minimisation) */
+    uint64_t silence_ns;     /* the wait for a line that may go unanswered (no AT, or a form
+                                documented to end in silence): set from the AT round trip */
     /* state */
     struct hx_transport *t;
     struct hx_session s;
     bool open;
     bool restartable;        /* sim: and exec: */
-    bool armed;              /* a destructive command was accepted since the last restart */
+    bool armed;              /* a destructive command ran: a restart may follow, until what
+                                it started has come to rest */
+    bool armed_bare;         /* ... one that started no flow (nothing says when it is over) */
     struct at_flow_set flows;
     size_t judged;           /* log events already looked at */
 };
