@@ -171,7 +171,7 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     }
     tg->open = true;
     tg->restartable = strncmp(tg->spec, "sim:", 4) == 0 || strncmp(tg->spec, "exec:", 5) == 0;
-    tg->armed = tg->armed_bare = false;
+    tg->armed = false;
     at_flow_set_clear(&tg->flows);
     bool alive = false;
     for (int i = 0; i < 3 && !alive && !tg->s.lost; i++)
@@ -273,9 +273,13 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     at_identify_command(&s->ix, (const uint8_t *)line, len, &il, &ie);
     enum at_err verdict = at_validate_command(&s->ix, -1, (const uint8_t *)line, len, &vl, &ve);
     /* the time the line may take: each command's limit (V.250: one final for the line) */
-    uint64_t limit_ms = 0;
-    for (uint8_t k = 0; k < il.n; k++)
-        limit_ms += gram_form_time_ms(il.cmds[k].form) ? gram_form_time_ms(il.cmds[k].form) : 10000;
+    uint64_t limit_ms = 0, before_last_ms = 0;
+    for (uint8_t k = 0; k < il.n; k++) {
+        uint32_t ms = gram_form_time_ms(il.cmds[k].form) ? gram_form_time_ms(il.cmds[k].form) : 10000;
+        limit_ms += ms;
+        if (k + 1 < il.n)
+            before_last_ms += ms;
+    }
     if (!limit_ms)
         limit_ms = tg->v->response_time_ms ? tg->v->response_time_ms : 10000;
     const struct gram_form *f = il.n ? il.cmds[il.n - 1].form : ie.form;
@@ -286,17 +290,27 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     if (no_at)
         snprintf(where, sizeof where, "a line without AT");
 
-    /* a line that may go unanswered gets a short wait: no answer is an answer */
+    /* a line that may go unanswered gets a short wait: no answer is an answer — after the
+     * commands before its last, which answer (an error of one ends the line) */
     uint64_t timeout = limit_ms * MS + tg->margin_ns;
-    if (silence_ok && timeout > tg->silence_ns)
-        timeout = tg->silence_ns;
+    uint64_t silent = before_last_ms ? before_last_ms * MS + tg->margin_ns + tg->silence_ns : tg->silence_ns;
+    if (silence_ok && timeout > silent)
+        timeout = silent;
+    /* after a destructive command the module may have restarted unannounced, its echo back
+     * to its default: this exchange shows which */
+    if (tg->armed)
+        s->echo_unknown = true;
     struct hx_exchange x;
     enum hx_status st = hx_exchange(s, line, timeout, &x);
     out->exchanges++;
     /* a restart a destructive command set off may swallow the answer of a line sent
      * before it (and not every module announces its restarts): no hang while one may
      * be under way — whether the module is still there is asked all the same */
-    bool excused = silence_ok || tg->armed;
+    bool destructive = false;
+    for (uint8_t k = 0; k < il.n; k++)
+        if (il.cmds[k].form && gram_form_class(il.cmds[k].form) == GC_DESTRUCTIVE)
+            destructive = true;
+    bool excused = silence_ok || tg->armed || destructive;
     for (unsigned k = 0; k < x.n_findings; k++) {
         const struct hx_finding *hf = &x.findings[k];
         if (excused && st == HX_TIMEOUT && strcmp(hf->rule, "final-result") == 0)
@@ -334,8 +348,6 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
                 if (gram_form_class(cf) == GC_DESTRUCTIVE) {
                     tg->armed = true;
                     *flow_started = true; /* whatever it started: let it come to rest */
-                    if (!ok || !cf->n_starts)
-                        tg->armed_bare = true; /* no flow tells when it is over */
                 }
                 if (ok && cf->n_starts) {
                     if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
@@ -349,6 +361,10 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     case HX_TIMEOUT:
         if (!silence_ok)
             suspicious = true;
+        if (destructive) {
+            tg->armed = true; /* it may have run, and restarted the module */
+            *flow_started = true;
+        }
         break;
     case HX_REBOOTED:
         for (uint8_t k = 0; k < il.n; k++)
@@ -380,15 +396,16 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
 
 /* After lines that started something (a flow, a destructive command): waits until it has
  * come to rest — its flows at their end, then short_quiet of silence; while something may
- * still come (a flow not at its end, a restart a destructive command with no flow may
- * cause), flow_quiet of silence. Events are judged as they come. */
+ * still come (a flow not at its end, or anything after a destructive command: a restart to
+ * apply a firmware comes after its flow), flow_quiet of silence. Events are judged as they
+ * come. */
 static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, uint64_t short_quiet)
 {
     struct hx_session *s = &tg->s;
     uint64_t end = hx_now(s->t) + tg->flow_quiet_ns * 20 + 1000 * MS;
     for (;;) {
         judge_events(tg, out);
-        bool open = tg->armed_bare || (tg->flows.n && !at_flow_set_finished(&tg->flows));
+        bool open = tg->armed || (tg->flows.n && !at_flow_set_finished(&tg->flows));
         uint64_t quiet = open ? tg->flow_quiet_ns : short_quiet;
         uint64_t now = hx_now(s->t);
         if (now >= end)
@@ -430,7 +447,7 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
             out->lost = true;
         judge_events(tg, out);
         if (st == SETTLED_QUIET && flow_started) {
-            tg->armed = tg->armed_bare = false;
+            tg->armed = false;
             at_flow_set_clear(&tg->flows);
         }
         restore_echo(tg);

@@ -64,7 +64,6 @@ struct df_target {
     bool restartable;        /* sim: and exec: */
     bool armed;              /* a destructive command ran: a restart may follow, until what
                                 it started has come to rest */
-    bool armed_bare;         /* ... one that started no flow (nothing says when it is over) */
     struct at_flow_set flows;
     size_t judged;           /* log events already looked at */
 };

@@ -690,7 +690,36 @@ static bool upper_bound_given(const struct at_cmd *c)
     return false;
 }
 
+/* The first restart still to come (UINT64_MAX: none). */
+static uint64_t restart_due(const struct sim *s)
+{
+    for (size_t i = 0; i < s->n_effects; i++) /* in the order they fall due */
+        if (!s->effects[i].urc)
+            return s->effects[i].due;
+    return UINT64_MAX;
+}
+
+/* What unit `unit` (an input line, or one command of it) made to come out or happen at or
+ * after a restart that was on its way when it began is lost with the restart: a module
+ * does not answer across a restart. */
+static void lose_after_restart(struct sim *s, uint32_t unit, uint64_t restart)
+{
+    if (restart == UINT64_MAX)
+        return;
+    size_t o = s->first_seg;
+    for (size_t i = s->first_seg; i < s->n_seg; i++)
+        if (!(s->seg[i].line == unit && s->seg[i].due >= restart))
+            s->seg[o++] = s->seg[i];
+    s->n_seg = o;
+    o = 0;
+    for (size_t i = 0; i < s->n_effects; i++)
+        if (!(s->effects[i].line == unit && s->effects[i].due >= restart))
+            s->effects[o++] = s->effects[i];
+    s->n_effects = o;
+}
+
 static void run_commands(struct sim *s, struct at_cmdline *cl, const uint8_t *line, uint64_t d);
+static bool run_command(struct sim *s, struct at_cmdline *cl, uint8_t k, const uint8_t *line, uint64_t d);
 
 static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 {
@@ -749,73 +778,78 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 static void run_commands(struct sim *s, struct at_cmdline *cl, const uint8_t *line, uint64_t d)
 {
     for (uint8_t k = 0; k < cl->n; k++) {
-        struct at_cmd *c = &cl->cmds[k];
-        s->mid_line = k + 1 < cl->n;
-        s->line_failed = false;
-        if (k > 0)
-            s->cursor = s->held_at;
-        s->held_at = s->cursor;
-        bool target = is_fault_target(s, c->cmd);
-        if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
-            sim_error(s, d, 50);
+        /* a command after one that set off a restart is lost with the restart */
+        uint64_t restart = restart_due(s);
+        uint32_t unit = k ? ++s->lines : s->lines;
+        bool ended = run_command(s, cl, k, line, d);
+        if (k)
+            lose_after_restart(s, unit, restart);
+        if (ended)
             return;
-        }
-        uint64_t fd = d;
-        if (target && sim_fault(s, SF_SLOW_RESPONSE))
-            fd = sim_form_limit(c->form) + 150 * SIM_MS; /* over the limit, by a clear margin */
-        s->reply = fd;
-        if (sim_fault(s, SF_SECRET_ECHO))
-            leak_secret(s, c, line);
-        bool probe = target && c->form == probe_form_of(c->cmd);
-        if (probe && sim_fault(s, SF_MISSING_FINAL)) {
-            emit_form_infos(s, c, c->form->kind == GF_TEST, d);
-            return; /* no final result at all */
-        }
-        int err = 0;
-        bool handled = core_command(s, c, line, &err);
-        /* the machine moves first: URCs the hook emits move it on from the new state */
-        s->state_before = s->state;
-        sim_machine_command(s, c, line);
-        if (!handled && s->vx->command && s->vx->command(s, c, line)) {
-            if (probe && sim_fault(s, SF_DOUBLE_FINAL))
-                sim_ok(s, 0);
-            if (s->line_failed)
-                return; /* its error is the line's final result */
-            continue;   /* the vendor hook answered, final included */
-        }
-        if (!handled) {
-            switch (c->form->kind) {
-            case GF_TEST:
-            case GF_READ:
-                emit_form_infos(s, c, c->form->kind == GF_TEST, d);
-                break;
-            case GF_WRITE:
-                store_write(s, c, line);
-                break;
-            case GF_EXEC:
-                emit_form_infos(s, c, false, d); /* a usage text, if the grammar gives one */
-                break;
-            }
-        }
-        s->held_at = s->cursor;
-        if (k + 1 == cl->n) {
-            if (c->form->final_silence && !c->form->finals)
-                return; /* a form documented to end without a final result */
-            sim_ok(s, fd);
-            if (probe && sim_fault(s, SF_DOUBLE_FINAL))
-                sim_ok(s, 0);
-        }
     }
 }
 
-/* The first restart still to come (UINT64_MAX: none). */
-static uint64_t restart_due(const struct sim *s)
+/* Command k of a valid line; true when it ended the line (an error, or no final). */
+static bool run_command(struct sim *s, struct at_cmdline *cl, uint8_t k, const uint8_t *line, uint64_t d)
 {
-    for (size_t i = 0; i < s->n_effects; i++) /* in the order they fall due */
-        if (!s->effects[i].urc)
-            return s->effects[i].due;
-    return UINT64_MAX;
+    struct at_cmd *c = &cl->cmds[k];
+    s->mid_line = k + 1 < cl->n;
+    s->line_failed = false;
+    if (k > 0)
+        s->cursor = s->held_at; /* after the answer of the one before, not its flow's events */
+    s->held_at = s->cursor;
+    bool target = is_fault_target(s, c->cmd);
+    if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
+        s->mid_line = false;
+        sim_error(s, d, 50);
+        return true;
+    }
+    uint64_t fd = d;
+    if (target && sim_fault(s, SF_SLOW_RESPONSE))
+        fd = sim_form_limit(c->form) + 150 * SIM_MS; /* over the limit, by a clear margin */
+    s->reply = fd;
+    if (sim_fault(s, SF_SECRET_ECHO))
+        leak_secret(s, c, line);
+    bool probe = target && c->form == probe_form_of(c->cmd);
+    if (probe && sim_fault(s, SF_MISSING_FINAL)) {
+        emit_form_infos(s, c, c->form->kind == GF_TEST, d);
+        return true; /* no final result at all */
+    }
+    int err = 0;
+    bool handled = core_command(s, c, line, &err);
+    /* the machine moves first: URCs the hook emits move it on from the new state */
+    s->state_before = s->state;
+    sim_machine_command(s, c, line);
+    if (!handled && s->vx->command && s->vx->command(s, c, line)) {
+        if (probe && sim_fault(s, SF_DOUBLE_FINAL))
+            sim_ok(s, 0);
+        return s->line_failed; /* the vendor hook answered, final included; its error ends the line */
+    }
+    if (!handled) {
+        switch (c->form->kind) {
+        case GF_TEST:
+        case GF_READ:
+            emit_form_infos(s, c, c->form->kind == GF_TEST, d);
+            break;
+        case GF_WRITE:
+            store_write(s, c, line);
+            break;
+        case GF_EXEC:
+            emit_form_infos(s, c, false, d); /* a usage text, if the grammar gives one */
+            break;
+        }
+    }
+    s->held_at = s->cursor;
+    if (k + 1 == cl->n) {
+        if (c->form->final_silence && !c->form->finals)
+            return true; /* a form documented to end without a final result */
+        sim_ok(s, fd);
+        if (probe && sim_fault(s, SF_DOUBLE_FINAL))
+            sim_ok(s, 0);
+    }
+    return false;
 }
+
 
 /* A line that comes while a restart is on its way: what its handling would output (or make
  * happen) at or after the restart is lost with it — a module does not answer across a
@@ -823,20 +857,9 @@ static uint64_t restart_due(const struct sim *s)
 static void handle_line_before_restart(struct sim *s)
 {
     uint64_t restart = restart_due(s);
-    s->lines++;
+    uint32_t unit = ++s->lines;
     handle_line(s, s->in, s->in_len);
-    if (restart == UINT64_MAX)
-        return;
-    size_t o = s->first_seg;
-    for (size_t i = s->first_seg; i < s->n_seg; i++)
-        if (!(s->seg[i].line == s->lines && s->seg[i].due >= restart))
-            s->seg[o++] = s->seg[i];
-    s->n_seg = o;
-    o = 0;
-    for (size_t i = 0; i < s->n_effects; i++)
-        if (!(s->effects[i].line == s->lines && s->effects[i].due >= restart))
-            s->effects[o++] = s->effects[i];
-    s->n_effects = o;
+    lose_after_restart(s, unit, restart);
 }
 
 void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
