@@ -18,7 +18,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: otacheck fuzz --vendor ID --target SPEC [--duration S | --cases N] [--seed N] [--out DIR]\n"
             "                     [--allow-destructive] [--max-runs N] [--max-findings N] [--case-log FILE]\n"
-            "                     [--quiet] [--grammar FILE] [--dialect [VENDOR:]KNOB=CHOICE]...\n"
+            "                     [--flow-quiet MS] [--quiet] [--grammar FILE] [--dialect [VENDOR:]KNOB=CHOICE]...\n"
             "       otacheck fuzz --replay FILE --target SPEC [--vendor ID]\n"
             "  --target SPEC       sim:<vendor>[,fault=a+b], exec:<command>, pty:<path>,\n"
             "                      serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
@@ -32,6 +32,8 @@ static void usage(FILE *out)
             "  --max-runs N        minimisation runs on the target per finding (default 100; 0: none)\n"
             "  --max-findings N    stop after N findings\n"
             "  --case-log FILE     write every case's command lines to FILE\n"
+            "  --flow-quiet MS     after a case that started a flow or ran a destructive command,\n"
+            "                      the silence that says it has come to rest (default 6000)\n"
             "  --replay FILE       send the command lines of FILE (a reproducer, or a host fuzzer's\n"
             "                      session input) and judge the answers\n"
             "exit: 0 nothing found, 1 found (replay: it happened again), 2 usage error,\n"
@@ -71,7 +73,7 @@ static const char *sim_vendor(const char *target, char *buf, size_t n)
 int verb_fuzz(int argc, char **argv)
 {
     enum { O_TARGET = 1, O_DURATION, O_CASES, O_SEED, O_OUT, O_REPLAY, O_DESTRUCTIVE, O_RUNS,
-           O_FINDINGS, O_CASELOG, O_QUIET, O_HELP };
+           O_FINDINGS, O_CASELOG, O_FLOWQUIET, O_QUIET, O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"target", required_argument, NULL, O_TARGET},
@@ -84,6 +86,7 @@ int verb_fuzz(int argc, char **argv)
         {"max-runs", required_argument, NULL, O_RUNS},
         {"max-findings", required_argument, NULL, O_FINDINGS},
         {"case-log", required_argument, NULL, O_CASELOG},
+        {"flow-quiet", required_argument, NULL, O_FLOWQUIET},
         {"quiet", no_argument, NULL, O_QUIET},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -144,6 +147,13 @@ int verb_fuzz(int argc, char **argv)
             o.max_findings = (unsigned)u;
             break;
         case O_CASELOG: case_log = optarg; break;
+        case O_FLOWQUIET:
+            if (!parse_u64(optarg, &u) || u == 0 || u > 3600000) {
+                fprintf(stderr, "otacheck fuzz: --flow-quiet needs milliseconds from 1 to 3600000\n");
+                bad = true;
+            }
+            o.flow_quiet_ns = u * 1000000ull;
+            break;
         case O_QUIET: quiet = true; break;
         case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: bad = true; break;

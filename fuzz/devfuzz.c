@@ -18,7 +18,8 @@ struct df_run {
     struct at_index ix;
     struct df_gen gen;
     struct df_target tg;
-    struct fz_lines hist;        /* lines sent since the module started (restartable targets) */
+    struct fz_lines hist;        /* the last lines sent since the module started (restartable
+                                    targets), up to what a reproducer carries */
     struct fz_lines cand;        /* scratch for minimisation */
     char *keys[DF_MAX_KEYS];     /* "rule\twhere" of the findings saved */
     unsigned n_keys;
@@ -132,6 +133,57 @@ static void ddmin(struct df_min *m, struct fz_lines *cur)
     }
 }
 
+/* The commands of a ';' line, each made a line of its own ("AT" put before those after the
+ * first); false when the line holds one command. */
+static bool split_commands(const char *line, struct fz_lines *out)
+{
+    fz_lines_clear(out);
+    if (strlen(line) < 2 || (line[0] | 0x20) != 'a' || (line[1] | 0x20) != 't')
+        return false;
+    bool quoted = false;
+    size_t start = 2;
+    for (size_t i = 2;; i++) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        if (line[i] == '\0' || (line[i] == ';' && !quoted)) {
+            char piece[FZ_REPRO_MAX_LINE + 3];
+            int n = snprintf(piece, sizeof piece, "AT%.*s", (int)(i - start), line + start);
+            if (i > start && n > 2 && (size_t)n < sizeof piece)
+                fz_lines_push(out, piece, (size_t)n);
+            if (line[i] == '\0')
+                break;
+            start = i + 1;
+        }
+    }
+    return out->n > 1;
+}
+
+/* After ddmin over lines: a ';' line is tried as each of its commands alone. */
+static void split_lines(struct df_min *m, struct fz_lines *cur)
+{
+    struct fz_lines parts, cand;
+    fz_lines_init(&parts);
+    fz_lines_init(&cand);
+    for (size_t i = 0; i < cur->n && !m->broken && m->runs < m->max; i++) {
+        if (!split_commands(cur->line[i], &parts))
+            continue;
+        for (size_t p = 0; p < parts.n; p++) {
+            fz_lines_clear(&cand);
+            for (size_t k = 0; k < cur->n; k++)
+                if (k == i)
+                    fz_lines_push(&cand, parts.line[p], strlen(parts.line[p]));
+                else
+                    fz_lines_push(&cand, cur->line[k], strlen(cur->line[k]));
+            if (try_lines(m, &cand)) {
+                fz_lines_copy(cur, &cand);
+                break;
+            }
+        }
+    }
+    fz_lines_free(&parts);
+    fz_lines_free(&cand);
+}
+
 /* ---- reproducers -------------------------------------------------------------------------- */
 
 /* "GTOTA-test" from "+GTOTA=?": letters, digits and '-' only. */
@@ -211,8 +263,10 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
         }
         fz_lines_free(&h);
     }
-    if (reproduced)
+    if (reproduced) {
         ddmin(&m, &cur);
+        split_lines(&m, &cur);
+    }
     /* the other rules the case broke */
     char also[256] = "";
     size_t al = 0;
@@ -220,6 +274,13 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
         if (strcmp(out->f[i].rule, f->rule) != 0 && !strstr(also, out->f[i].rule))
             al += (size_t)snprintf(also + al, sizeof also - al, "%s%s", al ? ", " : "", out->f[i].rule);
     int rc = 0;
+    /* minimised, it may turn out to be a finding saved before (a ';' line whose other
+     * command was the culprit) */
+    if (reproduced && strcmp(m.best.where, f->where) != 0) {
+        if (key_seen(r, &m.best))
+            goto out;
+        key_add(r, &m.best);
+    }
     if (!r->dir_made) {
         if (make_dir(o->out_dir, err, errlen) != 0) {
             rc = -1;
@@ -228,7 +289,7 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
         r->dir_made = true;
     }
     char part[80], path[1200];
-    file_part(f->where, part, sizeof part);
+    file_part(m.best.where, part, sizeof part);
     snprintf(path, sizeof path, "%s/%03u-%s-%s.at", o->out_dir, r->sum->findings + 1, f->rule, part);
     struct fz_repro_info info = {
         .vendor = o->v->id,
@@ -253,9 +314,9 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
     r->sum->findings++;
     if (o->report) {
         char seen[400];
-        fz_creds_hide(&r->gen.creds, f->seen, false, seen, sizeof seen);
+        fz_creds_hide(&r->gen.creds, m.best.seen, false, seen, sizeof seen);
         fprintf(o->report, "finding: %s at %s (case %llu): %s\n  reproducer: %s (%zu of %zu command lines%s)\n", f->rule,
-                f->where, (unsigned long long)number, seen, path, reproduced ? cur.n : c->n, c->n,
+                m.best.where, (unsigned long long)number, seen, path, reproduced ? cur.n : c->n, c->n,
                 reproduced ? "" : "; it did not happen again on replay");
         fflush(o->report);
     }
@@ -309,10 +370,14 @@ static int handle_findings(struct df_run *r, uint64_t number, const struct fz_li
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
-static void remember(struct df_run *r, const struct fz_lines *c, unsigned sent)
+/* The lines the module got in the case just run — the case's, and the fuzzer's own (AT
+ * probes, ATE to restore the echo): a module's state is made of all of them. */
+static void remember(struct df_run *r)
 {
-    for (unsigned i = 0; i < sent && i < c->n; i++)
-        fz_lines_push(&r->hist, c->line[i], strlen(c->line[i]));
+    const struct hx_session *s = &r->tg.s;
+    for (size_t i = 0; r->tg.open && i < s->n_ev; i++)
+        if (s->ev[i].sent)
+            fz_lines_push(&r->hist, s->ev[i].text, s->ev[i].len);
     if (r->hist.n > FZ_REPRO_MAX_COMMANDS) {
         size_t drop = r->hist.n - FZ_REPRO_MAX_COMMANDS;
         for (size_t i = 0; i < drop; i++)
@@ -429,7 +494,7 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
         df_run_lines(&r->tg, &c, false, out);
         sum->cases++;
         sum->exchanges += out->exchanges;
-        remember(r, &c, out->exchanges);
+        remember(r);
         bool dead = out->dead || out->lost;
         if (out->n) {
             sum->occurrences++;

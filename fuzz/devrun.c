@@ -331,7 +331,7 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
                 "%.1f ms, the limit is %u ms", ms, lim);
         if (ok && verdict != AT_OK && verdict != AT_E_STATE) {
             char wrong[64], msg[200];
-            label(ve.cmd, ve.form, wrong, sizeof wrong);
+            label(ve.cmd, NULL, wrong, sizeof wrong); /* the command: the form may be what is broken */
             if (verdict == AT_E_NO_AT || !ve.cmd)
                 snprintf(wrong, sizeof wrong, "%s", where);
             at_verror_format(&ve, &tg->d, msg, sizeof msg);
