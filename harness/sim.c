@@ -233,12 +233,17 @@ static const char *cme_text(const struct sim *s, int code)
 
 void sim_ok(struct sim *s, uint64_t delay)
 {
+    if (s->mid_line)
+        return; /* the line's last command answers for the whole line */
     sim_emit_line(s, delay, "OK");
 }
 
 void sim_error(struct sim *s, uint64_t delay, int cme_code)
 {
     char b[128];
+    if (s->line_failed)
+        return;
+    s->line_failed = s->mid_line;
     if (s->cmee && (s->v->error_forms & GEF_CME)) {
         if (s->cmee == 1)
             snprintf(b, sizeof b, "+CME ERROR: %d", cme_code);
@@ -656,6 +661,7 @@ static bool upper_bound_given(const struct at_cmd *c)
 
 static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 {
+    s->mid_line = s->line_failed = false;
     s->commands++;
     if (sim_fault(s, SF_SILENT_HANG) && s->commands > 12) {
         s->hung = true;
@@ -698,8 +704,9 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         return;
     }
     /* V.250: one final result for the whole line; the first command that fails ends it */
-    for (uint8_t k = 0; k < cl.n; k++) {
+    for (uint8_t k = 0; k < cl.n && !s->line_failed; k++) {
         struct at_cmd *c = &cl.cmds[k];
+        s->mid_line = k + 1 < cl.n;
         bool target = is_fault_target(s, c->cmd);
         if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
             sim_error(s, d, 50);
@@ -748,6 +755,7 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
                 sim_ok(s, 0);
         }
     }
+    s->mid_line = s->line_failed = false;
     if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
         sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
 }
