@@ -707,6 +707,13 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
     for (uint8_t k = 0; k < cl.n && !s->line_failed; k++) {
         struct at_cmd *c = &cl.cmds[k];
         s->mid_line = k + 1 < cl.n;
+        if (s->mid_line && (c->form->cls == GC_DESTRUCTIVE || c->form->n_starts)) {
+            /* a download, a flash or a restart with more commands after it on the line:
+             * this module refuses the line rather than run the rest mid-flow */
+            s->mid_line = false;
+            sim_error(s, d, 4);
+            break;
+        }
         bool target = is_fault_target(s, c->cmd);
         if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
             sim_error(s, d, 50);
