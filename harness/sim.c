@@ -686,6 +686,10 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
             sim_emit_raw(s, 0, "\r", 1);
         }
     }
+    /* the line as the module reads it: backspaces applied (V.250 5.2.2) */
+    uint8_t edited[sizeof s->in];
+    n = at_edit_line(line, n < sizeof edited ? n : sizeof edited, edited);
+    line = edited;
     if (n == 0)
         return;
     s->reply = 0;
@@ -785,10 +789,8 @@ void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
             s->in_overflow = false;
         } else if (b == '\n' || b == 0) {
             continue; /* V.250 5.2.2: ignored */
-        } else if (b == 8) {
-            if (s->in_len)
-                s->in_len--;
         } else if (s->in_len < sizeof s->in) {
+            /* kept as received (a backspace too): echoed so, edited when the line ends */
             s->in[s->in_len++] = b;
         } else {
             s->in_overflow = true;
