@@ -99,6 +99,11 @@ size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
     return c;
 }
 
+static bool is_echo_command(const struct gram_form *f)
+{
+    return f && f->cmd->basic && strcmp(f->cmd->name, "E") == 0;
+}
+
 static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < s->n_secrets; i++) {
@@ -228,7 +233,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             if (looks_echo) {
                 s->fl.echo_pending = false;
                 x->echoed = true; /* an echo, a wrong one */
-                if (!(x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0))
+                if (!is_echo_command(x->form))
                     finding(x, "echo", idx, s->echo_text, "%s", e->text);
             } else if (!e->leak) {
                 char shown[200];
@@ -410,7 +415,9 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
         }
     }
     /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
-    bool sets_echo = x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0;
+    bool sets_echo = false;
+    for (unsigned k = 0; k < s->n_line_forms; k++)
+        sets_echo |= is_echo_command(s->line_forms[k]);
     if (x->status == HX_DONE && x->echo_expected && !x->echoed && !sets_echo)
         finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
 done:
@@ -420,11 +427,15 @@ done:
     x->payload = s->pay;
     x->payload_len = s->pay_len;
     s->x = NULL;
-    /* ATE0 / ATE1 decide what the next commands should look like */
-    if (x->status == HX_DONE && x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0 &&
-        x->final_ev >= 0 && s->ev[x->final_ev].line && s->ev[x->final_ev].line->outcome == GO_OK) {
-        const char *p = line + 3;
-        s->echo_on = *p == '1';
+    /* ATE0 / ATE1 (alone or among other commands) decide what the next commands look like */
+    if (sets_echo && x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
+        s->ev[x->final_ev].line->outcome == GO_OK) {
+        struct at_cmdline cl;
+        struct at_verror e;
+        if (at_validate_command(&s->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK)
+            for (uint8_t k = 0; k < cl.n; k++)
+                if (is_echo_command(cl.cmds[k].form))
+                    s->echo_on = cl.cmds[k].n_args && cl.cmds[k].args[0].is_int && cl.cmds[k].args[0].i == 1;
     }
     return x->status;
 }
