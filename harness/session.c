@@ -322,6 +322,9 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     x->final_ev = -1;
     snprintf(x->cmd, sizeof x->cmd, "%s", line);
     x->form = form_of(s, line);
+    bool sets_echo = false;
+    for (unsigned k = 0; k < s->n_line_forms; k++)
+        sets_echo |= is_echo_command(s->line_forms[k]);
     s->pay_len = 0;
     if (s->lost) {
         x->status = HX_LOST;
@@ -415,9 +418,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
         }
     }
     /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
-    bool sets_echo = false;
-    for (unsigned k = 0; k < s->n_line_forms; k++)
-        sets_echo |= is_echo_command(s->line_forms[k]);
+
     if (x->status == HX_DONE && x->echo_expected && !x->echoed && !sets_echo)
         finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
 done:
