@@ -127,13 +127,14 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         s->fl.echo_pending = false;
     }
     /* a line of commands: the information lines of the earlier ones come too */
-    for (unsigned k = 0; r.cls == AT_CLS_UNKNOWN && s->x && k + 1 < s->n_line_forms; k++) {
+    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && !r.valid)) && s->x &&
+                         k + 1 < s->n_line_forms; k++) {
         struct at_inflight other = s->fl;
         other.form = s->line_forms[k];
         other.echo_pending = false;
         struct at_result r2;
         at_classify(&s->ix, &other, tok, &r2);
-        if (r2.cls == AT_CLS_INFO)
+        if (r2.cls == AT_CLS_INFO && (r2.valid || r.cls == AT_CLS_UNKNOWN))
             r = r2;
     }
     struct hx_exchange *x = s->x;
