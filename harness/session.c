@@ -104,6 +104,12 @@ static bool is_echo_command(const struct gram_form *f)
     return f && f->cmd->basic && strcmp(f->cmd->name, "E") == 0;
 }
 
+/* An information line with no text of its own to match (ATI's lines): it fits anything. */
+static bool free_text(const struct at_result *r)
+{
+    return r->line && r->line->tpl.lead_len == 0;
+}
+
 static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < s->n_secrets; i++) {
@@ -163,14 +169,17 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         s->fl.echo_pending = false;
     }
     /* a line of commands: the information lines of the earlier ones come too */
-    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && !r.valid)) && s->x &&
-                         k + 1 < s->n_line_forms; k++) {
+    /* (a line that fits one of them by its text is theirs rather than free text of
+     * another, such as ATI's) */
+    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && (!r.valid || free_text(&r)))) &&
+                         s->x && k + 1 < s->n_line_forms; k++) {
         struct at_inflight other = s->fl;
         other.form = s->line_forms[k];
         other.echo_pending = false;
         struct at_result r2;
         at_classify(&s->ix, &other, tok, &r2);
-        if (r2.cls == AT_CLS_INFO && (r2.valid || r.cls == AT_CLS_UNKNOWN))
+        if (r2.cls == AT_CLS_INFO && ((r2.valid && !free_text(&r2)) || r.cls == AT_CLS_UNKNOWN ||
+                                      (r2.valid && !r.valid)))
             r = r2;
     }
     struct hx_exchange *x = s->x;
