@@ -66,6 +66,7 @@ struct df_target {
                                 it started has come to rest */
     struct at_flow_set flows;
     size_t judged;           /* log events already looked at */
+    char identity[512];      /* what ATI and AT+CGMR answered at the start */
 };
 
 /* The rules, most serious first (which finding of a case is minimised first). */

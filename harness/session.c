@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "parser/mask.h"
 #include "parser/validate.h"
@@ -100,37 +99,61 @@ size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
     return c;
 }
 
-static bool is_public(const struct hx_session *s, const char *val)
+static bool is_echo_command(const struct gram_form *f)
 {
-    unsigned n = s->n_public < HX_MAX_PUBLIC ? s->n_public : HX_MAX_PUBLIC;
-    for (unsigned i = 0; i < n; i++)
-        if (strcmp(s->public_vals[i], val) == 0)
-            return true;
-    return false;
+    return f && f->cmd->basic && strcmp(f->cmd->name, "E") == 0;
 }
 
-/* Does p hold a credential sent? public_ok: not one that was also sent where no secret
- * goes (a line of the grammar printing that text may be printing the other). */
-static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n, bool public_ok)
+/* An information line with no text of its own to match (ATI's lines): it fits anything. */
+static bool free_text(const struct at_result *r)
+{
+    return r->line && r->line->tpl.lead_len == 0;
+}
+
+static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
         size_t sl = strlen(s->secrets[i]);
-        if (sl >= 3 && n >= sl && memmem(p, n, s->secrets[i], sl) && !(public_ok && is_public(s, s->secrets[i])))
+        if (sl >= 3 && n >= sl && memmem(p, n, s->secrets[i], sl))
             return true;
     }
     return false;
 }
 
-/* A line of the grammar that carries a credential only where it has a secret field (a
- * documented read-back, masked in every transcript), or where it may be printing the same
- * text sent as something else, does not leak it. */
-static bool only_in_secret_fields(const struct hx_session *s, const struct at_result *r, const struct at_token *tok)
+static size_t count_in(const void *hay, size_t n, const char *needle, size_t m)
 {
-    if (!r->line || !r->valid)
-        return false;
-    char masked[1200];
+    size_t k = 0;
+    for (const char *p = hay, *end = p + n; (p = memmem(p, (size_t)(end - p), needle, m)); p++)
+        k++;
+    return k;
+}
+
+/* Does a known line carry a credential where the grammar does not put one? A credential
+ * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
+ * given) is what the command documents, and a field that is not secret may hold the same
+ * text for its own reasons (the tag "KEY"): only what is left beyond those counts. */
+static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
+                         const struct at_token *tok)
+{
+    if (!r->valid || !r->line)
+        return true;
+    char masked[sizeof s->frbuf + 64];
     size_t n = at_mask_response(r, tok->data, tok->len, masked, sizeof masked);
-    return !has_secret(s, (const uint8_t *)masked, n < sizeof masked ? n : sizeof masked - 1, true);
+    for (unsigned i = 0; i < hx_secret_count(s); i++) {
+        size_t sl = strlen(s->secrets[i]);
+        if (sl < 3)
+            continue;
+        size_t left = count_in(masked, n, s->secrets[i], sl), explained = 0;
+        for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
+            const struct at_value *v = &r->fields[f];
+            if (!r->line->tpl.fields[f].secret && v->kind != AT_V_ABSENT && at_value_clen(v) == sl &&
+                memcmp(tok->data + at_value_cstart(v), s->secrets[i], sl) == 0)
+                explained++;
+        }
+        if (left > explained)
+            return true;
+    }
+    return false;
 }
 
 /* A token: classify, log, and note what is wrong with it. */
@@ -138,34 +161,26 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
 {
     struct at_result r;
     at_classify(&s->ix, &s->fl, tok, &r);
-    bool free_text = r.cls == AT_CLS_INFO && r.valid && r.line && r.line->tpl.n_lead == 0;
-    if ((r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && !r.valid) || free_text) && s->x &&
-        s->cur_form + 1 < s->n_line_forms) {
-        /* not (a good) answer of this command of a ';' line — or only as free text: maybe
-         * one of a command after it */
-        const struct gram_form *was = s->fl.form;
-        for (uint8_t k = s->cur_form + 1; k < s->n_line_forms; k++) {
-            struct at_result r2;
-            s->fl.form = s->line_form[k];
-            at_classify(&s->ix, &s->fl, tok, &r2);
-            bool better = r.cls == AT_CLS_UNKNOWN ? r2.cls != AT_CLS_UNKNOWN
-                          : free_text ? r2.cls == AT_CLS_INFO && r2.valid && r2.line && r2.line->tpl.n_lead > 0
-                                      : r2.valid;
-            if (better) {
-                r = r2;
-                s->cur_form = k;
-                was = s->fl.form;
-                break;
-            }
-        }
-        s->fl.form = was;
-    }
     if (r.cls == AT_CLS_GARBAGE && s->fl.echo_pending && tok->len == s->fl.echo_len &&
         memcmp(tok->data, s->fl.echo, tok->len) == 0) {
         /* a command that holds control bytes comes back as sent: its echo, not garbage */
         r.cls = AT_CLS_ECHO;
         r.valid = true;
         s->fl.echo_pending = false;
+    }
+    /* a line of commands: the information lines of the earlier ones come too */
+    /* (a line that fits one of them by its text is theirs rather than free text of
+     * another, such as ATI's) */
+    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && (!r.valid || free_text(&r)))) &&
+                         s->x && k + 1 < s->n_line_forms; k++) {
+        struct at_inflight other = s->fl;
+        other.form = s->line_forms[k];
+        other.echo_pending = false;
+        struct at_result r2;
+        at_classify(&s->ix, &other, tok, &r2);
+        if (r2.cls == AT_CLS_INFO && ((r2.valid && !free_text(&r2)) || r.cls == AT_CLS_UNKNOWN ||
+                                      (r2.valid && !r.valid)))
+            r = r2;
     }
     struct hx_exchange *x = s->x;
     struct hx_event *e = new_event(s);
@@ -208,8 +223,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     bool unknown = r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW;
     bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
                       (tok->data[1] | 0x20) == 't';
-    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len, false) && r.cls != AT_CLS_ECHO && !looks_echo &&
-        !only_in_secret_fields(s, &r, tok)) {
+    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO &&
+        !looks_echo && leaks_secret(s, &r, tok)) {
         e->leak = true;
         finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
     }
@@ -238,7 +253,6 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             x->t_final = tok->t_last;
         }
         s->fl.form = NULL;
-        s->n_line_forms = 0;
         s->fl.echo_pending = false;
         break;
     case AT_CLS_INFO:
@@ -267,7 +281,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             if (looks_echo) {
                 s->fl.echo_pending = false;
                 x->echoed = true; /* an echo, a wrong one */
-                finding(x, "echo", idx, s->echo_text, "%s", e->text);
+                if (!is_echo_command(x->form))
+                    finding(x, "echo", idx, s->echo_text, "%s", e->text);
             } else if (!e->leak) {
                 char shown[200];
                 hx_printable(tok->data, tok->len < 60 ? tok->len : 60, shown, sizeof shown);
@@ -311,40 +326,6 @@ static int pump(struct hx_session *s, uint64_t timeout)
     return 1;
 }
 
-static bool enum_has(const struct gram_type *t, const char *val)
-{
-    for (uint16_t k = 0; t->kind == GT_ENUM && k < t->n_items; k++)
-        if (strcasecmp(t->enums[k].text, val) == 0)
-            return true;
-    return false;
-}
-
-/* A word of the grammar itself (an enumerated value, text of a line the module prints) put
- * where a credential goes is no credential: the module prints it for its own reasons. */
-static bool grammar_word(const struct gram_vendor *v, const char *val)
-{
-    for (uint16_t i = 0; i < v->n_commands; i++)
-        for (uint16_t j = 0; j < v->commands[i].n_forms; j++) {
-            const struct gram_form *f = &v->commands[i].forms[j];
-            for (uint16_t k = 0; k < f->n_params; k++)
-                if (enum_has(&f->params[k].type, val))
-                    return true;
-            for (uint16_t k = 0; k < f->n_infos; k++)
-                if (strcasestr(f->infos[k].tpl.text, val))
-                    return true;
-        }
-    for (uint16_t i = 0; i < v->n_urcs; i++)
-        if (strcasestr(v->urcs[i].tpl.text, val))
-            return true;
-    for (uint16_t i = 0; i < v->n_finals; i++)
-        if (strcasestr(v->finals[i].tpl.text, val))
-            return true;
-    return false;
-}
-
-/* The credentials of a line (its `secret` parameters), remembered to spot them in
- * responses: values of 3 bytes or more that are not words of the grammar (a short or common
- * value in a credential's place proves nothing when it comes back). */
 static void remember_secrets(struct hx_session *s, const char *line)
 {
     struct at_cmdline cl;
@@ -354,70 +335,35 @@ static void remember_secrets(struct hx_session *s, const char *line)
     for (uint8_t k = 0; k < cl.n; k++) {
         const struct at_cmd *c = &cl.cmds[k];
         for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
-            if (c->args[i].kind == AT_V_ABSENT || c->args[i].is_int)
+            if (!c->form->params[i].secret || c->args[i].kind == AT_V_ABSENT)
                 continue;
             char val[256];
             size_t n = at_value_decode((const uint8_t *)line, &c->args[i], s->v->escapes, (uint8_t *)val,
                                        sizeof val - 1);
             val[n < sizeof val - 1 ? n : sizeof val - 1] = '\0';
-            if (!c->form->params[i].secret) {
-                /* the same text sent where it is no secret: the module may print it */
-                if (strlen(val) >= 3 && !is_public(s, val))
-                    snprintf(s->public_vals[s->n_public++ % HX_MAX_PUBLIC], sizeof s->public_vals[0], "%s", val);
-                continue;
-            }
             bool known = false;
             for (unsigned j = 0; j < hx_secret_count(s); j++)
                 if (strcmp(s->secrets[j], val) == 0)
                     known = true;
-            if (!known && strlen(val) >= 3 && !grammar_word(s->v, val))
+            if (!known && strlen(val) >= 3)
                 snprintf(s->secrets[s->n_secrets++ % HX_MAX_SECRETS], sizeof s->secrets[0], "%s", val);
         }
     }
 }
 
-/* The form of the line's last command (what the exchange is called by); the forms of all
- * its commands go to line_form. */
+/* The form of the line's last command (what decides its final), and in s->line_forms
+ * those of all its commands. */
 static const struct gram_form *form_of(struct hx_session *s, const char *line)
 {
     struct at_cmdline cl;
     struct at_verror e;
-    enum at_err r = at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e);
     s->n_line_forms = 0;
-    s->cur_form = 0;
-    for (uint8_t k = 0; k < cl.n && s->n_line_forms < sizeof s->line_form / sizeof s->line_form[0]; k++)
-        s->line_form[s->n_line_forms++] = cl.cmds[k].form;
-    if (r != AT_OK && e.form && s->n_line_forms < sizeof s->line_form / sizeof s->line_form[0])
-        s->line_form[s->n_line_forms++] = e.form;
-    if (r == AT_OK && cl.n)
+    if (at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n) {
+        for (uint8_t k = 0; k < cl.n && s->n_line_forms < sizeof s->line_forms / sizeof s->line_forms[0]; k++)
+            s->line_forms[s->n_line_forms++] = cl.cmds[k].form;
         return cl.cmds[cl.n - 1].form;
-    return e.form;
-}
-
-/* The ATE commands of a line (anywhere in a ';' line, ATE alone being ATE0) set the echo
- * the next commands get; the last one wins, as the module runs them in order. When the
- * line did not end in OK (an error, or silence) an ATE in it may or may not have run: the
- * next command's echo, or its absence, says. */
-static void track_echo(struct hx_session *s, const char *line, bool accepted)
-{
-    struct at_cmdline cl;
-    struct at_verror e;
-    size_t len = strlen(line);
-    at_identify_command(&s->ix, (const uint8_t *)line, len, &cl, &e);
-    for (uint8_t k = 0; k < cl.n; k++) {
-        const struct at_cmd *c = &cl.cmds[k];
-        if (!c->cmd->basic || strcmp(c->cmd->name, "E") != 0)
-            continue;
-        int64_t v = 0;
-        bool overflow = false;
-        if (c->n_args && c->args[0].kind != AT_V_ABSENT &&
-            !at_parse_int((const uint8_t *)line + c->args[0].off, c->args[0].len, &v, &overflow))
-            v = 0;
-        if (accepted)
-            s->echo_on = v != 0;
-        else if ((v != 0) != s->echo_on)
-            s->echo_unknown = true;
     }
+    return e.form;
 }
 
 enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t timeout_ns,
@@ -427,16 +373,24 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     x->id = ++s->n_exchanges;
     x->final_ev = -1;
     snprintf(x->cmd, sizeof x->cmd, "%s", line);
-    x->form = form_of(s, line);
+    /* the line as the module reads it (V.250 editing: backspaces applied) */
+    size_t ll0 = strlen(line);
+    char *as_read = malloc(ll0 + 1);
+    as_read[at_edit_line((const uint8_t *)line, ll0, (uint8_t *)as_read)] = '\0';
+    x->form = form_of(s, as_read);
+    bool sets_echo = false;
+    for (unsigned k = 0; k < s->n_line_forms; k++)
+        sets_echo |= is_echo_command(s->line_forms[k]);
     s->pay_len = 0;
     if (s->lost) {
+        free(as_read);
         x->status = HX_LOST;
         return HX_LOST;
     }
     /* what arrived before the command is not its answer */
     while (pump(s, 0) > 0)
         ;
-    remember_secrets(s, line);
+    remember_secrets(s, as_read);
     s->x = x;
     x->first_ev = s->n_ev;
     struct hx_event *se = new_event(s);
@@ -446,7 +400,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     se->text = malloc(ll + 1);
     memcpy(se->text, line, ll + 1);
     se->len = (uint32_t)ll;
-    s->fl.form = s->n_line_forms ? s->line_form[0] : x->form;
+    s->fl.form = x->form;
     s->fl.slot = 0;
     snprintf(s->echo_text, sizeof s->echo_text, "%s", line);
     s->fl.echo = (const uint8_t *)s->echo_text;
@@ -520,35 +474,46 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
             else
                 finding(x, "final-result", UINT32_MAX, "a final result",
                         "binary data still %llu bytes short when the time ran out", (unsigned long long)missing);
-        } else {
+        } else if (!(x->form && x->form->final_silence)) {
+            /* (a form documented to end without a final result may time out) */
             finding(x, "final-result", UINT32_MAX, "a final result within the limit", "none came");
         }
     }
-    if (x->status == HX_DONE && x->echo_expected && !x->echoed)
+    /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
+
+    if (x->status == HX_DONE && x->echo_expected && !x->echoed && !sets_echo)
         finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
 done:
     s->fl.echo_pending = false;
     s->fl.form = NULL;
-    s->n_line_forms = 0;
     x->end_ev = s->n_ev;
     x->payload = s->pay;
     x->payload_len = s->pay_len;
     s->x = NULL;
-    /* an echo that was in doubt: this exchange showed it (or its absence) */
+    /* an echo in doubt: this exchange showed it (or its absence) */
     if (echo_unknown && s->echo_unknown && (x->echoed || x->t_first_byte)) {
         s->echo_on = x->echoed;
         s->echo_unknown = false;
     }
-    /* ATE0 / ATE1 decide what the next commands should look like */
-    if (x->status == HX_DONE || x->status == HX_TIMEOUT)
-        track_echo(s, line, x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
-                                s->ev[x->final_ev].line->outcome == GO_OK);
+    /* ATE0 / ATE1 (alone or among other commands) decide what the next commands look like */
+    bool accepted = x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
+                    s->ev[x->final_ev].line->outcome == GO_OK;
+    if (sets_echo && accepted) {
+        struct at_cmdline cl;
+        struct at_verror e;
+        if (at_validate_command(&s->ix, -1, (const uint8_t *)as_read, strlen(as_read), &cl, &e) == AT_OK) {
+            for (uint8_t k = 0; k < cl.n; k++)
+                if (is_echo_command(cl.cmds[k].form))
+                    s->echo_on = cl.cmds[k].n_args && cl.cmds[k].args[0].is_int && cl.cmds[k].args[0].i == 1;
+        } else {
+            s->echo_unknown = true; /* accepted, though the grammar cannot read it */
+        }
+    } else if (sets_echo && (x->status == HX_DONE || x->status == HX_TIMEOUT)) {
+        /* an error (or no final): the ATE before the command that failed may have run */
+        s->echo_unknown = true;
+    }
+    free(as_read);
     return x->status;
-}
-
-void hx_forget_secrets(struct hx_session *s)
-{
-    s->n_secrets = 0;
 }
 
 void hx_log_clear(struct hx_session *s)
@@ -557,6 +522,11 @@ void hx_log_clear(struct hx_session *s)
         free(s->ev[i].text);
     s->n_ev = 0;
     s->watched = 0;
+}
+
+void hx_forget_secrets(struct hx_session *s)
+{
+    s->n_secrets = 0;
 }
 
 long hx_next_event(struct hx_session *s, uint64_t timeout_ns)

@@ -56,7 +56,6 @@ enum hx_status {
 
 #define HX_MAX_FINDINGS 16
 #define HX_MAX_SECRETS 8
-#define HX_MAX_PUBLIC 16
 
 struct hx_exchange {
     uint32_t id;
@@ -92,15 +91,15 @@ struct hx_session {
     uint8_t frbuf[8192];
     uint8_t rbuf[4096];
     struct at_inflight fl;
-    /* the forms of a ';' line's commands, whose answers come in order: fl.form is
-     * line_form[cur_form], moving on when a line is the next command's answer */
-    const struct gram_form *line_form[8];
-    uint8_t n_line_forms, cur_form;
+    /* the forms of every command of the line in flight (AT+A;+B): each may answer */
+    const struct gram_form *line_forms[8];
+    unsigned n_line_forms;
     char echo_text[1024];
     char split_marker[64];   /* the framer's split marker lives here */
     bool echo_on;            /* the module echoes commands */
-    bool echo_unknown;       /* an ATE in a line that failed may have run: the next
-                                exchange's echo (or none) decides */
+    bool echo_unknown;       /* an ATE in a line that did not end in OK may have run (or a
+                                restart nobody announced may have reset the echo): the
+                                next exchange's echo, or its absence, decides */
     bool lost;
     uint64_t t_last_rx;      /* when bytes last came (a partial line is cut after idle_flush_ns) */
     unsigned reboots;
@@ -118,10 +117,6 @@ struct hx_session {
      * n_secrets counts every one) */
     char secrets[HX_MAX_SECRETS][256];
     unsigned n_secrets;
-    /* text sent where no secret goes (the last HX_MAX_PUBLIC strings): a credential equal
-     * to one of them proves nothing when it comes back */
-    char public_vals[HX_MAX_PUBLIC][256];
-    unsigned n_public;
 };
 
 /* How many entries of s->secrets hold a credential. */

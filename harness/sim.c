@@ -13,14 +13,12 @@
 struct sim_segment {
     uint64_t due;
     size_t off, len;
-    uint32_t line;               /* the input line whose handling made it (0: none) */
 };
 
 struct sim_effect {
     uint64_t due;
     const struct gram_line *urc; /* a URC: the state machine moves; NULL: a restart */
     char revision[64];           /* a restart: the firmware it comes up with ("" the same) */
-    uint32_t line;               /* the input line whose handling made it (0: none) */
 };
 
 static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc, const char *revision)
@@ -36,7 +34,6 @@ static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc,
     s->n_effects++;
     struct sim_effect *e = &s->effects[at];
     e->due = due;
-    e->line = s->lines;
     e->urc = urc;
     snprintf(e->revision, sizeof e->revision, "%s", revision ? revision : "");
 }
@@ -185,7 +182,7 @@ void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
     while (at > s->first_seg && s->seg[at - 1].due > due)
         at--;
     memmove(s->seg + at + 1, s->seg + at, (s->n_seg - at) * sizeof *s->seg);
-    s->seg[at] = (struct sim_segment){due, s->out_len, n, s->lines};
+    s->seg[at] = (struct sim_segment){due, s->out_len, n};
     s->n_seg++;
     s->out_len += n;
 }
@@ -236,19 +233,17 @@ static const char *cme_text(const struct sim *s, int code)
 
 void sim_ok(struct sim *s, uint64_t delay)
 {
-    if (s->mid_line) {
-        s->cursor += delay; /* the line goes on: its one final comes at its end */
-        s->held_at = s->cursor;
-        return;
-    }
+    if (s->mid_line)
+        return; /* the line's last command answers for the whole line */
     sim_emit_line(s, delay, "OK");
 }
 
 void sim_error(struct sim *s, uint64_t delay, int cme_code)
 {
-    if (s->mid_line)
-        s->line_failed = true; /* the first command that fails ends the line */
     char b[128];
+    if (s->line_failed)
+        return;
+    s->line_failed = s->mid_line;
     if (s->cmee && (s->v->error_forms & GEF_CME)) {
         if (s->cmee == 1)
             snprintf(b, sizeof b, "+CME ERROR: %d", cme_code);
@@ -329,25 +324,17 @@ const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, cha
     return buf;
 }
 
-const char *sim_quote(const struct sim *s, const char *value, char *buf, size_t n)
+const char *sim_arg_raw(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n)
 {
-    size_t o = 0;
-    if (n < 3) {
-        if (n)
-            buf[0] = '\0';
-        return buf;
+    size_t len = 0;
+    if (i < c->n_args && c->args[i].kind != AT_V_ABSENT) {
+        len = at_value_clen(&c->args[i]);
+        if (len >= n)
+            len = n ? n - 1 : 0;
+        memcpy(buf, line + at_value_cstart(&c->args[i]), len);
     }
-    buf[o++] = '"';
-    for (const char *p = value; *p && o + 5 < n; p++) {
-        if ((*p == '"' || *p == '\\') && (s->v->escapes & GESC_V250))
-            o += (size_t)snprintf(buf + o, n - o, "%s", *p == '"' ? "\\22" : "\\5C");
-        else if ((*p == '"' || *p == '\\') && (s->v->escapes & GESC_BACKSLASH))
-            o += (size_t)snprintf(buf + o, n - o, "\\%c", *p);
-        else
-            buf[o++] = *p;
-    }
-    buf[o++] = '"';
-    buf[o] = '\0';
+    if (n)
+        buf[len] = '\0';
     return buf;
 }
 
@@ -598,7 +585,7 @@ static void store_write(struct sim *s, const struct at_cmd *c, const uint8_t *li
             continue;
         char key[64], val[300];
         snprintf(key, sizeof key, "%s %s", c->cmd->name, f->params[i].name);
-        sim_arg(c, line, i, val, sizeof val);
+        sim_arg_raw(c, line, i, val, sizeof val); /* read back as written, escapes kept */
         if (sim_fault(s, SF_READ_STALE)) {
             /* the read will answer what was there before this write */
             char stale[64];
@@ -690,39 +677,9 @@ static bool upper_bound_given(const struct at_cmd *c)
     return false;
 }
 
-/* The first restart still to come (UINT64_MAX: none). */
-static uint64_t restart_due(const struct sim *s)
-{
-    for (size_t i = 0; i < s->n_effects; i++) /* in the order they fall due */
-        if (!s->effects[i].urc)
-            return s->effects[i].due;
-    return UINT64_MAX;
-}
-
-/* What unit `unit` (an input line, or one command of it) made to come out or happen at or
- * after a restart that was on its way when it began is lost with the restart: a module
- * does not answer across a restart. */
-static void lose_after_restart(struct sim *s, uint32_t unit, uint64_t restart)
-{
-    if (restart == UINT64_MAX)
-        return;
-    size_t o = s->first_seg;
-    for (size_t i = s->first_seg; i < s->n_seg; i++)
-        if (!(s->seg[i].line == unit && s->seg[i].due >= restart))
-            s->seg[o++] = s->seg[i];
-    s->n_seg = o;
-    o = 0;
-    for (size_t i = 0; i < s->n_effects; i++)
-        if (!(s->effects[i].line == unit && s->effects[i].due >= restart))
-            s->effects[o++] = s->effects[i];
-    s->n_effects = o;
-}
-
-static void run_commands(struct sim *s, struct at_cmdline *cl, const uint8_t *line, uint64_t d);
-static bool run_command(struct sim *s, struct at_cmdline *cl, uint8_t k, const uint8_t *line, uint64_t d);
-
 static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 {
+    s->mid_line = s->line_failed = false;
     s->commands++;
     if (sim_fault(s, SF_SILENT_HANG) && s->commands > 12) {
         s->hung = true;
@@ -747,6 +704,10 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
             sim_emit_raw(s, 0, "\r", 1);
         }
     }
+    /* the line as the module reads it: backspaces applied (V.250 5.2.2) */
+    uint8_t edited[sizeof s->in];
+    n = at_edit_line(line, n < sizeof edited ? n : sizeof edited, edited);
+    line = edited;
     if (n == 0)
         return;
     s->reply = 0;
@@ -764,102 +725,68 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         sim_error(s, d, cme_for(r));
         return;
     }
-    run_commands(s, &cl, line, d);
-    s->mid_line = false;
-    if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
-        sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
-}
-
-/* The commands of a valid line. V.250: one final result for the whole line; the first
- * command that fails ends it. A vendor hook answers its command with a final result: for a
- * command before the last, an OK is held back (sim_ok while mid_line) and an error ends
- * the line. Each command's answer follows the answer of the one before it (not the events
- * of a flow that one started). */
-static void run_commands(struct sim *s, struct at_cmdline *cl, const uint8_t *line, uint64_t d)
-{
-    for (uint8_t k = 0; k < cl->n; k++) {
-        /* a command after one that set off a restart is lost with the restart */
-        uint64_t restart = restart_due(s);
-        uint32_t unit = k ? ++s->lines : s->lines;
-        bool ended = run_command(s, cl, k, line, d);
-        if (k)
-            lose_after_restart(s, unit, restart);
-        if (ended)
-            return;
-    }
-}
-
-/* Command k of a valid line; true when it ended the line (an error, or no final). */
-static bool run_command(struct sim *s, struct at_cmdline *cl, uint8_t k, const uint8_t *line, uint64_t d)
-{
-    struct at_cmd *c = &cl->cmds[k];
-    s->mid_line = k + 1 < cl->n;
-    s->line_failed = false;
-    if (k > 0)
-        s->cursor = s->held_at; /* after the answer of the one before, not its flow's events */
-    s->held_at = s->cursor;
-    bool target = is_fault_target(s, c->cmd);
-    if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
-        s->mid_line = false;
-        sim_error(s, d, 50);
-        return true;
-    }
-    uint64_t fd = d;
-    if (target && sim_fault(s, SF_SLOW_RESPONSE))
-        fd = sim_form_limit(c->form) + 150 * SIM_MS; /* over the limit, by a clear margin */
-    s->reply = fd;
-    if (sim_fault(s, SF_SECRET_ECHO))
-        leak_secret(s, c, line);
-    bool probe = target && c->form == probe_form_of(c->cmd);
-    if (probe && sim_fault(s, SF_MISSING_FINAL)) {
-        emit_form_infos(s, c, c->form->kind == GF_TEST, d);
-        return true; /* no final result at all */
-    }
-    int err = 0;
-    bool handled = core_command(s, c, line, &err);
-    /* the machine moves first: URCs the hook emits move it on from the new state */
-    s->state_before = s->state;
-    sim_machine_command(s, c, line);
-    if (!handled && s->vx->command && s->vx->command(s, c, line)) {
-        if (probe && sim_fault(s, SF_DOUBLE_FINAL))
-            sim_ok(s, 0);
-        return s->line_failed; /* the vendor hook answered, final included; its error ends the line */
-    }
-    if (!handled) {
-        switch (c->form->kind) {
-        case GF_TEST:
-        case GF_READ:
-            emit_form_infos(s, c, c->form->kind == GF_TEST, d);
-            break;
-        case GF_WRITE:
-            store_write(s, c, line);
-            break;
-        case GF_EXEC:
-            emit_form_infos(s, c, false, d); /* a usage text, if the grammar gives one */
+    /* V.250: one final result for the whole line; the first command that fails ends it */
+    for (uint8_t k = 0; k < cl.n && !s->line_failed; k++) {
+        struct at_cmd *c = &cl.cmds[k];
+        s->mid_line = k + 1 < cl.n;
+        if (s->mid_line && (gram_form_class(c->form) == GC_DESTRUCTIVE || c->form->n_starts)) {
+            /* a download, a flash or a restart with more commands after it on the line:
+             * this module refuses the line rather than run the rest mid-flow */
+            s->mid_line = false;
+            sim_error(s, d, 4);
             break;
         }
+        bool target = is_fault_target(s, c->cmd);
+        if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
+            sim_error(s, d, 50);
+            return;
+        }
+        uint64_t fd = d;
+        if (target && sim_fault(s, SF_SLOW_RESPONSE))
+            fd = sim_form_limit(c->form) + 150 * SIM_MS; /* over the limit, by a clear margin */
+        s->reply = fd;
+        if (sim_fault(s, SF_SECRET_ECHO))
+            leak_secret(s, c, line);
+        bool probe = target && c->form == probe_form_of(c->cmd);
+        if (probe && sim_fault(s, SF_MISSING_FINAL)) {
+            emit_form_infos(s, c, c->form->kind == GF_TEST, d);
+            return; /* no final result at all */
+        }
+        int err = 0;
+        bool handled = core_command(s, c, line, &err);
+        /* the machine moves first: URCs the hook emits move it on from the new state */
+        s->state_before = s->state;
+        sim_machine_command(s, c, line);
+        if (!handled && s->vx->command && s->vx->command(s, c, line)) {
+            if (probe && sim_fault(s, SF_DOUBLE_FINAL))
+                sim_ok(s, 0);
+            continue; /* the vendor hook answered, final included */
+        }
+        if (!handled) {
+            switch (c->form->kind) {
+            case GF_TEST:
+            case GF_READ:
+                emit_form_infos(s, c, c->form->kind == GF_TEST, d);
+                break;
+            case GF_WRITE:
+                store_write(s, c, line);
+                break;
+            case GF_EXEC:
+                emit_form_infos(s, c, false, d); /* a usage text, if the grammar gives one */
+                break;
+            }
+        }
+        if (k + 1 == cl.n) {
+            if (c->form->final_silence && !c->form->finals)
+                return; /* a form documented to end without a final result */
+            sim_ok(s, fd);
+            if (probe && sim_fault(s, SF_DOUBLE_FINAL))
+                sim_ok(s, 0);
+        }
     }
-    s->held_at = s->cursor;
-    if (k + 1 == cl->n) {
-        if (c->form->final_silence && !c->form->finals)
-            return true; /* a form documented to end without a final result */
-        sim_ok(s, fd);
-        if (probe && sim_fault(s, SF_DOUBLE_FINAL))
-            sim_ok(s, 0);
-    }
-    return false;
-}
-
-
-/* A line that comes while a restart is on its way: what its handling would output (or make
- * happen) at or after the restart is lost with it — a module does not answer across a
- * restart. */
-static void handle_line_before_restart(struct sim *s)
-{
-    uint64_t restart = restart_due(s);
-    uint32_t unit = ++s->lines;
-    handle_line(s, s->in, s->in_len);
-    lose_after_restart(s, unit, restart);
+    s->mid_line = s->line_failed = false;
+    if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
+        sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
 }
 
 void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
@@ -875,15 +802,13 @@ void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
             if (s->in_overflow)
                 sim_error(s, sim_reply_delay(s), 24); /* text string too long */
             else
-                handle_line_before_restart(s);
+                handle_line(s, s->in, s->in_len);
             s->in_len = 0;
             s->in_overflow = false;
         } else if (b == '\n' || b == 0) {
             continue; /* V.250 5.2.2: ignored */
-        } else if (b == 8) {
-            if (s->in_len)
-                s->in_len--;
         } else if (s->in_len < sizeof s->in) {
+            /* kept as received (a backspace too): echoed so, edited when the line ends */
             s->in[s->in_len++] = b;
         } else {
             s->in_overflow = true;

@@ -96,13 +96,11 @@ struct sim {
     char revision[64];            /* AT+CGMR; changes when an upgrade is applied */
     bool hung;                    /* SF_SILENT_HANG has struck */
     unsigned commands;            /* commands handled since start */
-    uint32_t lines;               /* input lines handled (what output and effects came of) */
     uint64_t reply;               /* the delay of the final of the command being handled */
-    bool mid_line;                /* handling a command before the last of a ';' line: an
-                                     OK is held back (one final per line, V.250) */
-    bool line_failed;             /* ... and it failed: the line ends with its error */
-    uint64_t held_at;             /* ... and when its answer ended: the next command's
-                                     answer follows from there */
+    bool mid_line;                /* handling a command that is not the last of its line:
+                                     an OK waits for the line's end (V.250: one final per
+                                     line), an error ends the line */
+    bool line_failed;
     struct {
         char key[48];             /* "+CAPFOTA on", "+UPGRADE PERIOD" */
         char val[300];            /* as it is written in a response (no quotes) */
@@ -174,8 +172,7 @@ void sim_emit_line(struct sim *s, uint64_t delay, const char *text);
  * URCs also move the state machine. Returns false if it cannot be rendered. */
 bool sim_emit_urc(struct sim *s, uint64_t delay, const char *urc, const char *const *pairs);
 bool sim_emit_info(struct sim *s, uint64_t delay, const struct gram_line *l, const char *const *pairs);
-/* Finals: OK, or the vendor's error (ERROR / +CME ERROR: <code> under AT+CMEE). For a
- * command before the last of a ';' line, OK is held back and an error ends the line. */
+/* Finals: OK, or the vendor's error (ERROR / +CME ERROR: <code> under AT+CMEE). */
 void sim_ok(struct sim *s, uint64_t delay);
 void sim_error(struct sim *s, uint64_t delay, int cme_code);
 /* The delay of the command's final (longer under SF_SLOW_RESPONSE), and a flow delay
@@ -192,9 +189,9 @@ const char *sim_get(const struct sim *s, const char *key);
 void sim_set(struct sim *s, const char *key, const char *val);
 /* A value of a command's parameter as written in the line (quotes removed) into buf. */
 const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n);
+/* The same as written in the line (quotes removed, escapes kept): what a read answers. */
+const char *sim_arg_raw(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n);
 int64_t sim_arg_int(const struct at_cmd *c, unsigned i, int64_t dflt);
-/* A value in quotes as the vendor writes strings: a quote or backslash in it escaped. */
-const char *sim_quote(const struct sim *s, const char *value, char *buf, size_t n);
 bool sim_arg_given(const struct at_cmd *c, unsigned i);
 /* The machine: an event named by a command (its parameters) or a URC. */
 void sim_machine_command(struct sim *s, const struct at_cmd *c, const uint8_t *line);

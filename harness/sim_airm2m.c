@@ -95,20 +95,20 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
         snprintf(key, sizeof key, "+UPGRADE %s", tag);
         if (c->n_args >= 2) {
             char val[300];
-            sim_arg(c, line, 1, val, sizeof val);
+            sim_arg_raw(c, line, 1, val, sizeof val); /* read back as written */
             if (sim_fault(s, SF_READ_STALE) && sim_get(s, key) == NULL)
                 ; /* the first write is lost: reads keep the default */
             else
                 sim_set(s, key, val);
         } else {
             const char *v = sim_get(s, key);
-            char shown[1000], quoted[980];
+            char shown[320];
             if (!v)
                 v = tag_default(tag);
             if (numeric_tag(tag))
                 snprintf(shown, sizeof shown, "value=%s", v);
             else
-                snprintf(shown, sizeof shown, "value=%s", sim_quote(s, v, quoted, sizeof quoted));
+                snprintf(shown, sizeof shown, "value=\"%s\"", v);
             char tg[48];
             snprintf(tg, sizeof tg, "tag=%s", tag);
             const char *pairs[] = {tg, shown, NULL};

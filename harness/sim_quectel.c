@@ -209,8 +209,10 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
             sim_ok(s, r);
             return true;
         }
-        sim_set(s, "+QIOTMCUVER MCU_number", num);
-        sim_set(s, "+QIOTMCUVER MCU_version", ver);
+        /* kept as written (escapes too): they are read back and put in events */
+        char num_raw[64], ver_raw[80];
+        sim_set(s, "+QIOTMCUVER MCU_number", sim_arg_raw(c, line, 0, num_raw, sizeof num_raw));
+        sim_set(s, "+QIOTMCUVER MCU_version", sim_arg_raw(c, line, 1, ver_raw, sizeof ver_raw));
         sim_ok(s, r);
         if (s->state_before == gram_machine_state(s->v->machine, "updating") && !sim_fault(s, SF_NO_TERMINAL))
             sim_emit_urc(s, sim_flow_delay(s, 500), strcmp(ver, d->mcu_target) == 0 ? "ota-ok" : "ota-fail", NULL);

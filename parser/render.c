@@ -21,20 +21,6 @@ static void put(struct rbuf *b, const char *s, size_t n)
     b->n += n;
 }
 
-/* A value inside quotes: a quote or a backslash in it written as the vendor's escapes say
- * (V.250 \22 and \5C, or \" and \\), so that the line reads back as the same value. */
-static void put_quoted(struct rbuf *b, const char *s, uint8_t escapes)
-{
-    for (const char *p = s; *p; p++) {
-        if ((*p == '"' || *p == '\\') && (escapes & GESC_V250))
-            put(b, *p == '"' ? "\\22" : "\\5C", 3);
-        else if ((*p == '"' || *p == '\\') && (escapes & GESC_BACKSLASH))
-            put(b, *p == '"' ? "\\\"" : "\\\\", 2);
-        else
-            put(b, p, 1);
-    }
-}
-
 static bool quoted(const struct gram_type *t)
 {
     return (t->kind == GT_STRING || t->kind == GT_ENUM || t->kind == GT_ANY) &&
@@ -64,13 +50,11 @@ static bool render_ops(const struct gram_template *t, const struct at_line_ctx *
                 return false;
             const struct gram_type *ty = &t->fields[op->a].type;
             bool q = quoted(ty) && ty->kind != GT_ANY; /* an 'any' value comes as it is written */
-            if (q) {
+            if (q)
                 put(b, "\"", 1);
-                put_quoted(b, v->text, c->escapes);
+            put(b, v->text, strlen(v->text));
+            if (q)
                 put(b, "\"", 1);
-            } else {
-                put(b, v->text, strlen(v->text));
-            }
             i++;
             break;
         }

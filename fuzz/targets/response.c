@@ -43,6 +43,8 @@ static void round_trip(const struct at_index *ix, const struct at_inflight *fl,
         return; /* a field the renderer needs is absent: nothing to compare */
     struct at_result again;
     at_classify_line(ix, fl, (const uint8_t *)out, ol, &again);
+    if (l->tpl.lead_len == 0 && again.line != l)
+        return; /* free text (ATI, AT+CGMR written bare) may read as a final or a URC */
     FZ_CHECK(again.valid && again.line == l,
              "'%.*s' is a valid %s, but written back from its fields as '%s' it is %s (%s)",
              (int)len, (const char *)line, l->name ? l->name : "line", out,
@@ -88,8 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint32_t n = at_value_clen(v);
             if (!r.line->tpl.fields[i].secret || v->kind == AT_V_ABSENT || n < 3)
                 continue;
-            FZ_CHECK(!memmem(masked, ml, line + at_value_cstart(v), n) ||
-                         memmem(line, at_value_cstart(v), line + at_value_cstart(v), n),
+            const uint8_t *secret = line + at_value_cstart(v);
+            FZ_CHECK(fz_count(masked, ml, secret, n) < fz_count(line, len, secret, n),
                      "the secret field '%s' is still in the masked line: %s",
                      r.line->tpl.fields[i].name, masked);
         }
