@@ -255,8 +255,9 @@ int verb_fuzz(int argc, char **argv)
     }
     if (sum.target_dead)
         fprintf(stderr, "otacheck fuzz: %s\n", err);
-    printf("otacheck fuzz: %llu cases, %llu command lines in %.1f s (%.0f cases/s, %.0f commands/s); "
+    printf("otacheck fuzz: %s%llu cases, %llu command lines in %.1f s (%.0f cases/s, %.0f commands/s); "
            "%u finding%s%s%s\n",
+           sum.interrupted ? "interrupted after " : "",
            (unsigned long long)sum.cases, (unsigned long long)sum.exchanges, sum.seconds,
            sum.seconds > 0 ? (double)sum.cases / sum.seconds : 0.0,
            sum.seconds > 0 ? (double)sum.exchanges / sum.seconds : 0.0, sum.findings, sum.findings == 1 ? "" : "s",

@@ -338,11 +338,17 @@ static bool has_rule(const struct hx_exchange *x, const char *rule)
 static void run_one(struct df_target *tg, int idx, const char *line, struct df_outcome *out, bool *flow_started)
 {
     struct hx_session *s = &tg->s;
+    /* the line as the module reads it (V.250 editing: a backspace removes what is before it) */
+    char read_as[FZ_REPRO_MAX_LINE + 1];
     size_t len = strlen(line);
+    if (len > FZ_REPRO_MAX_LINE)
+        len = FZ_REPRO_MAX_LINE;
+    len = at_edit_line((const uint8_t *)line, len, (uint8_t *)read_as);
+    read_as[len] = '\0';
     struct at_cmdline il, vl;
     struct at_verror ie, ve;
-    at_identify_command(&s->ix, (const uint8_t *)line, len, &il, &ie);
-    enum at_err verdict = at_validate_command(&s->ix, -1, (const uint8_t *)line, len, &vl, &ve);
+    at_identify_command(&s->ix, (const uint8_t *)read_as, len, &il, &ie);
+    enum at_err verdict = at_validate_command(&s->ix, -1, (const uint8_t *)read_as, len, &vl, &ve);
     /* the time the line may take: each command's limit (V.250: one final for the line) */
     uint64_t limit_ms = 0, before_last_ms = 0;
     for (uint8_t k = 0; k < il.n; k++) {
@@ -354,7 +360,7 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     if (!limit_ms)
         limit_ms = tg->v->response_time_ms ? tg->v->response_time_ms : 10000;
     const struct gram_form *f = il.n ? il.cmds[il.n - 1].form : ie.form;
-    bool no_at = len < 2 || (line[0] | 0x20) != 'a' || (line[1] | 0x20) != 't';
+    bool no_at = len < 2 || (read_as[0] | 0x20) != 'a' || (read_as[1] | 0x20) != 't';
     bool silence_ok = no_at || (f && f->final_silence); /* V.250: a line without AT may be ignored */
     char where[64];
     label(il.n ? il.cmds[il.n - 1].cmd : ie.cmd, f, where, sizeof where);
@@ -415,20 +421,20 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
          * among them too */
         bool may_have_run = ok || il.n > 1;
         for (uint8_t k = 0; k < il.n && may_have_run; k++) {
-                const struct gram_form *cf = il.cmds[k].form;
-                if (!cf)
-                    continue;
-                if (gram_form_class(cf) == GC_DESTRUCTIVE) {
-                    tg->armed = true;
-                    *flow_started = true; /* whatever it started: let it come to rest */
-                }
-                if (ok && cf->n_starts) {
-                    if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
-                        at_flow_set_clear(&tg->flows);
-                    at_flow_set_start_form(&tg->flows, cf, &tg->d);
-                    *flow_started = true;
-                }
+            const struct gram_form *cf = il.cmds[k].form;
+            if (!cf)
+                continue;
+            if (gram_form_class(cf) == GC_DESTRUCTIVE) {
+                tg->armed = true;
+                *flow_started = true; /* whatever it started: let it come to rest */
             }
+            if (ok && cf->n_starts) {
+                if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
+                    at_flow_set_clear(&tg->flows);
+                at_flow_set_start_form(&tg->flows, cf, &tg->d);
+                *flow_started = true;
+            }
+        }
         break;
     }
     case HX_TIMEOUT:
