@@ -205,9 +205,10 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
     tg->s.echo_on = tg->v->echo;
     learn_identity(tg);
-    /* the wait for an answer that may not come: twenty round trips, 100 ms to 1 s */
+    /* the wait for an answer that may not come: twenty round trips, 300 ms to 1 s (an
+     * answer later than that would be taken for the next line's) */
     uint64_t rtt = x.status == HX_DONE ? (x.t_final - x.t_sent) * 20 : 1000 * MS;
-    tg->silence_ns = rtt < 100 * MS ? 100 * MS : rtt > 1000 * MS ? 1000 * MS : rtt;
+    tg->silence_ns = rtt < 300 * MS ? 300 * MS : rtt > 1000 * MS ? 1000 * MS : rtt;
     hx_log_clear(&tg->s);
     tg->judged = 0;
     return 0;

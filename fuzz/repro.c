@@ -266,6 +266,8 @@ int fz_repro_write(const char *path, const struct fz_repro_info *in, const struc
                  in->needed_history ? " (the case alone did not do it: lines of the cases before it are "
                                       "included)"
                                     : "");
+    else if (in->runs == 0)
+        snprintf(buf, sizeof buf, "not minimised: no run on the target was allowed (--max-runs 0)");
     else
         snprintf(buf, sizeof buf, "not minimised: it did not happen again when the case was replayed (%u run%s)",
                  in->runs, in->runs == 1 ? "" : "s");
