@@ -28,7 +28,7 @@
 # -x), corpus/<target>.options ([libfuzzer] section, OSS-Fuzz style: each key=value becomes
 # -key=value; max_len and timeout also apply to AFL++).
 # Outputs in WORK: summary.txt (the table), crashes/<target>/<engine>-<input>,
-# coverage/summary.txt (llvm-cov report), coverage/totals.json (llvm-cov export
+# coverage/summary.txt (llvm-cov report), coverage/summary.json (llvm-cov export
 # -summary-only), logs/ (every engine's and build's output).
 # Exit status: 0 nothing found; 1 a crash, leak, timeout or OOM (libFuzzer), or a saved
 # crash or hang (AFL++: afl-fuzz itself exits 0 even when it saved crashes), or an engine
@@ -402,10 +402,10 @@ if [[ $coverage -eq 1 ]]; then
     llvm-cov-14 report "${obj_args[@]}" -instr-profile="$cov/all.profdata" \
       -ignore-filename-regex='^/usr/' >"$cov/summary.txt"
     llvm-cov-14 export -summary-only "${obj_args[@]}" -instr-profile="$cov/all.profdata" \
-      -ignore-filename-regex='^/usr/' >"$cov/totals.json"
+      -ignore-filename-regex='^/usr/' >"$cov/summary.json"
     rm -f "$cov"/*.profraw
     awk '$1 == "TOTAL" { printf "   %-10s regions %s  functions %s  lines %s  branches %s\n", "all", $4, $7, $10, $13 }' "$cov/summary.txt"
-    echo "   report: $cov/summary.txt, JSON totals: $cov/totals.json"
+    echo "   report: $cov/summary.txt, JSON totals: $cov/summary.json"
   fi
 fi
 
