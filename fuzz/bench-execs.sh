@@ -70,15 +70,32 @@ if has afl; then build fuzz-afl "${bins[@]}" otacheck_mutator; fi
 
 seeds_of() { [[ -d corpus/$1 && -n "$(ls -A "corpus/$1" 2>/dev/null)" ]] && echo "$root/corpus/$1"; true; }
 
-libfuzzer_eps() { # preset, target -> exec/s
-  local d="$work/$2.$1" seeds
+# libFuzzer stops at the first crash; to measure a target that crashes (a finding, which
+# nightly.sh reports), the run resumes from its corpus until the time is spent, and the
+# figure is every run's executions over the whole time (libFuzzer's own average counts
+# whole seconds: a 0.5 s run reads 0). Prints "EXEC_PER_SEC CRASHES".
+libfuzzer_eps() { # preset, target
+  local d="$work/$2.$1" seeds bin="$root/build/$1/fuzz/fuzz_$2"
   mkdir -p "$d/corpus"
   seeds=$(seeds_of "$2")
-  local limit=(-max_total_time="$secs")
-  [[ -n "$runs" ]] && limit=(-runs="$runs")
-  "$root/build/$1/fuzz/fuzz_$2" "${limit[@]}" -print_final_stats=1 -artifact_prefix="$d/" \
-    "$d/corpus" ${seeds:+"$seeds"} >"$d.log" 2>&1 || echo "   ($2 under $1 stopped: $d.log)" >&2
-  sed -n 's/^stat::average_exec_per_sec: *//p' "$d.log" | tail -n 1
+  local start now left execs=0 crashes=0 n run=0
+  start=$(date +%s%N)
+  while :; do
+    now=$(date +%s%N)
+    left=$(( secs - (now - start) / 1000000000 ))
+    local limit=(-max_total_time="$left")
+    if [[ -n "$runs" ]]; then limit=(-runs="$runs"); elif [[ $left -lt 1 ]]; then break; fi
+    run=$((run + 1))
+    "$bin" "${limit[@]}" -print_final_stats=1 -artifact_prefix="$d/" "$d/corpus" \
+      ${seeds:+"$seeds"} >"$d.$run.log" 2>&1 || true
+    n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d.$run.log" | tail -n 1)
+    execs=$((execs + ${n:-0}))
+    grep -q '^artifact_prefix=.*Test unit written to' "$d.$run.log" || break
+    crashes=$((crashes + 1))
+    [[ -z "$runs" && $run -lt 50 ]] || break
+  done
+  now=$(date +%s%N)
+  echo "$(( execs * 1000 / ((now - start) / 1000000 + 1) )) $crashes"
 }
 
 afl_eps() { # target -> exec/s
@@ -94,26 +111,30 @@ afl_eps() { # target -> exec/s
   awk '$1 == "execs_per_sec" { printf "%d\n", $3 }' "$d/out/default/fuzzer_stats" 2>/dev/null
 }
 
-k() { [[ -n "$1" ]] && awk -v v="$1" 'BEGIN { printf "%.1f k", v / 1000 }' || echo "-"; }
+k() { if [[ -n "$1" ]]; then awk -v v="$1" 'BEGIN { printf "%.1f k/s", v / 1000 }'; else echo "-"; fi; }
 
 header=$(printf '%-10s %14s %14s %14s   %s' target 'libFuzzer+san' 'libFuzzer' 'AFL++' 'aim (no sanitizers)')
 rows=()
+notes=()
 for t in "${targets[@]}"; do
   echo "== $t"
-  a="" n="" f=""
-  if has asan; then a=$(libfuzzer_eps fuzz-libfuzzer "$t"); fi
-  if has nosan; then n=$(libfuzzer_eps fuzz-libfuzzer-nosan "$t"); fi
+  a="" n="" f="" ac=0 nc=0
+  if has asan; then read -r a ac < <(libfuzzer_eps fuzz-libfuzzer "$t"); fi
+  if has nosan; then read -r n nc < <(libfuzzer_eps fuzz-libfuzzer-nosan "$t"); fi
   if has afl; then f=$(afl_eps "$t"); fi
+  [[ $ac -gt 0 ]] && notes+=("$t: $ac crash(es) under libFuzzer+san, resumed after each (logs in $work)")
+  [[ $nc -gt 0 ]] && notes+=("$t: $nc crash(es) under libFuzzer without sanitizers, resumed after each")
   aim=500000
   [[ $t == session ]] && aim=100000
-  verdict="$(k "$aim")/s"
+  verdict=$(k "$aim")
   if [[ -n "$n" ]]; then
     if [[ $n -ge $aim ]]; then verdict+=": met"; else verdict+=": missed ($(( n * 100 / aim ))%)"; fi
   fi
-  rows+=("$(printf '%-10s %14s %14s %14s   %s' "$t" "$(k "$a")/s" "$(k "$n")/s" "$(k "$f")/s" "$verdict")")
+  rows+=("$(printf '%-10s %14s %14s %14s   %s' "$t" "$(k "$a")" "$(k "$n")" "$(k "$f")" "$verdict")")
 done
 {
   echo "exec/s, one process, ${runs:+$runs runs}${runs:-${secs}s} per target and engine ($(nproc) cores, $(uname -m))"
   echo "$header"
   printf '%s\n' "${rows[@]}"
+  [[ ${#notes[@]} -eq 0 ]] || printf 'note: %s\n' "${notes[@]}"
 } | tee "$work/execs.txt"
