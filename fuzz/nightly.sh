@@ -156,7 +156,8 @@ target_inputs() {
     case "$k" in
       # the nightly's own: time, parallelism, where things go
       max_total_time|runs|fork|jobs|workers|merge|artifact_prefix|exact_artifact_path|print_final_stats) ;;
-      dict) [[ "$v" == /* ]] || v="$root/corpus/$v"; dict=$v ;;
+      # OSS-Fuzz names it as in $OUT (fuzz_<target>.dict); here it is corpus/<target>.dict
+      dict) [[ "$v" == /* ]] || v="$root/corpus/$v"; [[ -f "$v" ]] && dict=$v ;;
       timeout) tmo=$v ;;
       max_len) max_len=$v; lf_opts+=("-max_len=$v") ;;
       *) lf_opts+=("-$k=$v") ;;
@@ -261,9 +262,11 @@ run_afl() {
   local d="$work/$t/afl" bin="$root/build/fuzz-afl/fuzz/fuzz_$t"
   rm -rf "$d"
   mkdir -p "$d/in" "$d/sync"
-  # inputs: what libFuzzer kept this run, the corpus of earlier runs, the seeds
-  local src
-  for src in "$work/$t/libfuzzer/min" "$work/$t/corpus" "$seeds"; do
+  # inputs: what libFuzzer kept this run (merged with the earlier corpus and the seeds),
+  # or else the corpus of earlier runs and the seeds
+  local src srcs=("$work/$t/corpus" "$seeds")
+  [[ -d "$work/$t/libfuzzer/min" ]] && srcs=("$work/$t/libfuzzer/min")
+  for src in "${srcs[@]}"; do
     [[ -n "$src" && -d "$src" ]] && find "$src" -maxdepth 1 -type f -size -1024k \
       -exec cp -t "$d/in" {} + 2>/dev/null
   done
