@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "parser/gen.h"
+#include "fuzz/seeds.h"
 #include "grammar/lint.h"
 #include "grammar/dump.h"
 #include "parser/crosscheck.h"
@@ -21,11 +21,14 @@ static void usage(FILE *out)
             "  lint        check the grammar: names, ranges, flows, ambiguous URCs, examples\n"
             "  list        vendors, commands, URCs, flows and dialect knobs\n"
             "  dump        the loaded grammar as JSON\n"
-            "  dict        a libFuzzer/AFL++ dictionary of the grammar's tokens\n"
-            "  corpus      write seed inputs into --out DIR\n"
+            "  dict        a fuzz target's libFuzzer/AFL++ dictionary (--fuzz-target NAME)\n"
+            "  corpus      every fuzz target's dictionary, options and seeds under --out DIR\n"
+            "              (DIR/NAME.dict, DIR/NAME.options, DIR/NAME/g-*; --fuzz-target for one)\n"
             "  examples    replay the documented example exchanges through the parser\n"
             "options: --vendor ID|all  --grammar FILE  --dialect [VENDOR:]KNOB=CHOICE\n"
-            "         --out PATH (dict, corpus, dump)  --werror (lint: warnings fail)\n");
+            "         --out PATH (dict, corpus, dump)  --werror (lint: warnings fail)\n"
+            "         --fuzz-target NAME|all (dict, corpus): framer payload command response\n"
+            "         grammar session\n");
 }
 
 /* ---- list ------------------------------------------------------------------------- */
@@ -199,6 +202,47 @@ static int run_lint(struct cli_env *env, const struct gram_vendor *const *vs, si
     return EXIT_PASS;
 }
 
+/* ---- dict, corpus ------------------------------------------------------------------ */
+
+static int fuzz_files(const char *sub, const char *name, const struct gram_vendor *const *vs,
+                      size_t nv, const char *out)
+{
+    size_t nt;
+    const struct fz_target_info *all = fz_targets(&nt);
+    const struct fz_target_info *one = strcmp(name, "all") == 0 ? NULL : fz_target_by_name(name);
+    if (!one && strcmp(name, "all") != 0) {
+        fprintf(stderr, "otacheck grammar %s: no fuzz target '%s' (", sub, name);
+        for (size_t i = 0; i < nt; i++)
+            fprintf(stderr, "%s%s", i ? ", " : "", all[i].name);
+        fprintf(stderr, ")\n");
+        return EXIT_USAGE;
+    }
+    if (strcmp(sub, "dict") == 0) {
+        if (!one) {
+            fprintf(stderr, "otacheck grammar dict: name a target with --fuzz-target "
+                            "(or write them all with `grammar corpus --out DIR`)\n");
+            return EXIT_USAGE;
+        }
+        FILE *f = out ? fopen(out, "w") : stdout;
+        if (!f) {
+            fprintf(stderr, "otacheck grammar dict: cannot write %s\n", out);
+            return EXIT_USAGE;
+        }
+        int n = fz_write_dict(one, vs, nv, f);
+        if (out && fclose(f) != 0)
+            n = -1;
+        return n < 0 ? EXIT_USAGE : EXIT_PASS;
+    }
+    if (!out) {
+        fprintf(stderr, "otacheck grammar corpus: --out DIR is required\n");
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < nt; i++)
+        if ((!one || one == &all[i]) && fz_write_target_files(&all[i], vs, nv, out) != 0)
+            return EXIT_USAGE;
+    return EXIT_PASS;
+}
+
 /* ---- verb ------------------------------------------------------------------------- */
 
 int verb_grammar(int argc, char **argv)
@@ -207,6 +251,7 @@ int verb_grammar(int argc, char **argv)
         CLI_COMMON_LONGOPTS,
         {"out", required_argument, NULL, 'o'},
         {"werror", no_argument, NULL, 'W'},
+        {"fuzz-target", required_argument, NULL, 'F'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -218,7 +263,7 @@ int verb_grammar(int argc, char **argv)
     const char *sub = argv[1];
     struct cli_env env;
     cli_env_init(&env);
-    const char *out = NULL;
+    const char *out = NULL, *fuzz_target = "all";
     bool werror = false, quiet = false;
     optind = 2;
     int opt;
@@ -228,6 +273,7 @@ int verb_grammar(int argc, char **argv)
         switch (opt) {
         case 'o': out = optarg; break;
         case 'W': werror = true; break;
+        case 'F': fuzz_target = optarg; break;
         case 'q': quiet = true; break;
         case 'h':
             usage(stdout);
@@ -271,15 +317,8 @@ int verb_grammar(int argc, char **argv)
         rc = run_lint(&env, vs, nv, werror);
     } else if (strcmp(sub, "dump") == 0) {
         rc = gram_dump_json(vs, nv, out) == 0 ? EXIT_PASS : EXIT_USAGE;
-    } else if (strcmp(sub, "dict") == 0) {
-        rc = gram_gen_dict(vs, nv, out) == 0 ? EXIT_PASS : EXIT_USAGE;
-    } else if (strcmp(sub, "corpus") == 0) {
-        if (!out) {
-            fprintf(stderr, "otacheck grammar corpus: --out DIR is required\n");
-            rc = EXIT_USAGE;
-        } else {
-            rc = gram_gen_corpus(vs, nv, out) == 0 ? EXIT_PASS : EXIT_USAGE;
-        }
+    } else if (strcmp(sub, "dict") == 0 || strcmp(sub, "corpus") == 0) {
+        rc = fuzz_files(sub, fuzz_target, vs, nv, out);
     } else {
         fprintf(stderr, "otacheck grammar: unknown sub-command '%s'\n", sub);
         usage(stderr);

@@ -193,10 +193,7 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
     for (unsigned i = 0; i < x->n_findings; i++) {
         const struct hx_finding *fd = &x->findings[i];
         if (silence_ok && strcmp(fd->rule, "final-result") == 0)
-            continue;
-        /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
-        if (strcmp(fd->rule, "echo") == 0 && x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0)
-            continue;
+            continue; /* a line without AT the module may ignore */
         cf_add_finding(cx, fd->rule, fd->expected, fd->seen);
     }
     switch (st) {
@@ -476,9 +473,7 @@ void cf_resync(struct cf_ctx *cx)
     hx_exchange(r->s, "ATE1", 2000 * MS, &x);
     /* echo was on and ATE1 came back without it: the module lost its settings, so it
      * restarted without a word (a QCC730 after an upgrade with auto reboot) */
-    bool restarted = false;
-    for (unsigned i = 0; i < x.n_findings; i++)
-        restarted |= echo_was_on && x.status == HX_DONE && strcmp(x.findings[i].rule, "echo") == 0;
+    bool restarted = echo_was_on && x.status == HX_DONE && !x.echoed;
     cf_track(r);
     if (restarted && r->v->machine)
         r->state = at_machine_reboot(r->v->machine, r->state);

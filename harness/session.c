@@ -99,6 +99,11 @@ size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
     return c;
 }
 
+static bool is_echo_command(const struct gram_form *f)
+{
+    return f && f->cmd->basic && strcmp(f->cmd->name, "E") == 0;
+}
+
 static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < s->n_secrets; i++) {
@@ -107,6 +112,18 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
             return true;
     }
     return false;
+}
+
+/* A credential in a field the grammar marks secret (AT+UPGRADE="KEY" reads back the key
+ * it was given) is what the command documents, not a leak: reports mask it. */
+static bool only_in_secret_fields(const struct hx_session *s, const struct at_result *r,
+                                  const struct at_token *tok)
+{
+    if (!r->valid || !r->line)
+        return false;
+    char masked[sizeof s->frbuf + 64];
+    size_t n = at_mask_response(r, tok->data, tok->len, masked, sizeof masked);
+    return !has_secret(s, (const uint8_t *)masked, n);
 }
 
 /* A token: classify, log, and note what is wrong with it. */
@@ -120,6 +137,17 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         r.cls = AT_CLS_ECHO;
         r.valid = true;
         s->fl.echo_pending = false;
+    }
+    /* a line of commands: the information lines of the earlier ones come too */
+    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && !r.valid)) && s->x &&
+                         k + 1 < s->n_line_forms; k++) {
+        struct at_inflight other = s->fl;
+        other.form = s->line_forms[k];
+        other.echo_pending = false;
+        struct at_result r2;
+        at_classify(&s->ix, &other, tok, &r2);
+        if (r2.cls == AT_CLS_INFO && (r2.valid || r.cls == AT_CLS_UNKNOWN))
+            r = r2;
     }
     struct hx_exchange *x = s->x;
     struct hx_event *e = new_event(s);
@@ -162,7 +190,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     bool unknown = r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW;
     bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
                       (tok->data[1] | 0x20) == 't';
-    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO && !looks_echo) {
+    if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO &&
+        !looks_echo && !only_in_secret_fields(s, &r, tok)) {
         e->leak = true;
         finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
     }
@@ -218,7 +247,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             if (looks_echo) {
                 s->fl.echo_pending = false;
                 x->echoed = true; /* an echo, a wrong one */
-                finding(x, "echo", idx, s->echo_text, "%s", e->text);
+                if (!is_echo_command(x->form))
+                    finding(x, "echo", idx, s->echo_text, "%s", e->text);
             } else if (!e->leak) {
                 char shown[200];
                 hx_printable(tok->data, tok->len < 60 ? tok->len : 60, shown, sizeof shown);
@@ -283,12 +313,18 @@ static void remember_secrets(struct hx_session *s, const char *line)
     }
 }
 
+/* The form of the line's last command (what decides its final), and in s->line_forms
+ * those of all its commands. */
 static const struct gram_form *form_of(struct hx_session *s, const char *line)
 {
     struct at_cmdline cl;
     struct at_verror e;
-    if (at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n)
+    s->n_line_forms = 0;
+    if (at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n) {
+        for (uint8_t k = 0; k < cl.n && s->n_line_forms < sizeof s->line_forms / sizeof s->line_forms[0]; k++)
+            s->line_forms[s->n_line_forms++] = cl.cmds[k].form;
         return cl.cmds[cl.n - 1].form;
+    }
     return e.form;
 }
 
@@ -300,6 +336,9 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     x->final_ev = -1;
     snprintf(x->cmd, sizeof x->cmd, "%s", line);
     x->form = form_of(s, line);
+    bool sets_echo = false;
+    for (unsigned k = 0; k < s->n_line_forms; k++)
+        sets_echo |= is_echo_command(s->line_forms[k]);
     s->pay_len = 0;
     if (s->lost) {
         x->status = HX_LOST;
@@ -387,11 +426,14 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
             else
                 finding(x, "final-result", UINT32_MAX, "a final result",
                         "binary data still %llu bytes short when the time ran out", (unsigned long long)missing);
-        } else {
+        } else if (!(x->form && x->form->final_silence)) {
+            /* (a form documented to end without a final result may time out) */
             finding(x, "final-result", UINT32_MAX, "a final result within the limit", "none came");
         }
     }
-    if (x->status == HX_DONE && x->echo_expected && !x->echoed)
+    /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
+
+    if (x->status == HX_DONE && x->echo_expected && !x->echoed && !sets_echo)
         finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
 done:
     s->fl.echo_pending = false;
@@ -400,11 +442,15 @@ done:
     x->payload = s->pay;
     x->payload_len = s->pay_len;
     s->x = NULL;
-    /* ATE0 / ATE1 decide what the next commands should look like */
-    if (x->status == HX_DONE && x->form && x->form->cmd->basic && strcmp(x->form->cmd->name, "E") == 0 &&
-        x->final_ev >= 0 && s->ev[x->final_ev].line && s->ev[x->final_ev].line->outcome == GO_OK) {
-        const char *p = line + 3;
-        s->echo_on = *p == '1';
+    /* ATE0 / ATE1 (alone or among other commands) decide what the next commands look like */
+    if (sets_echo && x->status == HX_DONE && x->final_ev >= 0 && s->ev[x->final_ev].line &&
+        s->ev[x->final_ev].line->outcome == GO_OK) {
+        struct at_cmdline cl;
+        struct at_verror e;
+        if (at_validate_command(&s->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK)
+            for (uint8_t k = 0; k < cl.n; k++)
+                if (is_echo_command(cl.cmds[k].form))
+                    s->echo_on = cl.cmds[k].n_args && cl.cmds[k].args[0].is_int && cl.cmds[k].args[0].i == 1;
     }
     return x->status;
 }

@@ -90,6 +90,9 @@ struct hx_session {
     uint8_t frbuf[8192];
     uint8_t rbuf[4096];
     struct at_inflight fl;
+    /* the forms of every command of the line in flight (AT+A;+B): each may answer */
+    const struct gram_form *line_forms[8];
+    unsigned n_line_forms;
     char echo_text[1024];
     char split_marker[64];   /* the framer's split marker lives here */
     bool echo_on;            /* the module echoes commands */

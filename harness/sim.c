@@ -233,12 +233,17 @@ static const char *cme_text(const struct sim *s, int code)
 
 void sim_ok(struct sim *s, uint64_t delay)
 {
+    if (s->mid_line)
+        return; /* the line's last command answers for the whole line */
     sim_emit_line(s, delay, "OK");
 }
 
 void sim_error(struct sim *s, uint64_t delay, int cme_code)
 {
     char b[128];
+    if (s->line_failed)
+        return;
+    s->line_failed = s->mid_line;
     if (s->cmee && (s->v->error_forms & GEF_CME)) {
         if (s->cmee == 1)
             snprintf(b, sizeof b, "+CME ERROR: %d", cme_code);
@@ -656,6 +661,7 @@ static bool upper_bound_given(const struct at_cmd *c)
 
 static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 {
+    s->mid_line = s->line_failed = false;
     s->commands++;
     if (sim_fault(s, SF_SILENT_HANG) && s->commands > 12) {
         s->hung = true;
@@ -680,6 +686,10 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
             sim_emit_raw(s, 0, "\r", 1);
         }
     }
+    /* the line as the module reads it: backspaces applied (V.250 5.2.2) */
+    uint8_t edited[sizeof s->in];
+    n = at_edit_line(line, n < sizeof edited ? n : sizeof edited, edited);
+    line = edited;
     if (n == 0)
         return;
     s->reply = 0;
@@ -698,8 +708,16 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         return;
     }
     /* V.250: one final result for the whole line; the first command that fails ends it */
-    for (uint8_t k = 0; k < cl.n; k++) {
+    for (uint8_t k = 0; k < cl.n && !s->line_failed; k++) {
         struct at_cmd *c = &cl.cmds[k];
+        s->mid_line = k + 1 < cl.n;
+        if (s->mid_line && (c->form->cls == GC_DESTRUCTIVE || c->form->n_starts)) {
+            /* a download, a flash or a restart with more commands after it on the line:
+             * this module refuses the line rather than run the rest mid-flow */
+            s->mid_line = false;
+            sim_error(s, d, 4);
+            break;
+        }
         bool target = is_fault_target(s, c->cmd);
         if (target && sim_fault(s, SF_REJECT_VALID) && c->form->kind == GF_WRITE && upper_bound_given(c)) {
             sim_error(s, d, 50);
@@ -748,6 +766,7 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
                 sim_ok(s, 0);
         }
     }
+    s->mid_line = s->line_failed = false;
     if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
         sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
 }
@@ -770,10 +789,8 @@ void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)
             s->in_overflow = false;
         } else if (b == '\n' || b == 0) {
             continue; /* V.250 5.2.2: ignored */
-        } else if (b == 8) {
-            if (s->in_len)
-                s->in_len--;
         } else if (s->in_len < sizeof s->in) {
+            /* kept as received (a backspace too): echoed so, edited when the line ends */
             s->in[s->in_len++] = b;
         } else {
             s->in_overflow = true;

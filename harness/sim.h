@@ -95,6 +95,10 @@ struct sim {
     bool hung;                    /* SF_SILENT_HANG has struck */
     unsigned commands;            /* commands handled since start */
     uint64_t reply;               /* the delay of the final of the command being handled */
+    bool mid_line;                /* handling a command that is not the last of its line:
+                                     an OK waits for the line's end (V.250: one final per
+                                     line), an error ends the line */
+    bool line_failed;
     struct {
         char key[48];             /* "+CAPFOTA on", "+UPGRADE PERIOD" */
         char val[300];            /* as it is written in a response (no quotes) */

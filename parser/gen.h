@@ -6,8 +6,8 @@
  * every rule a line that makes its condition hold and breaks it). Each invalid case names
  * the complaint the validator must give ("int-range"), so the generator and the
  * validator check each other: valid lines are searched for with the validator (the rules
- * live in one place), invalid ones are built by construction and not checked here. Also:
- * fuzzing dictionaries and seed corpora. */
+ * live in one place), invalid ones are built by construction and not checked here. The
+ * fuzzers' dictionaries and seed corpora are made from these in fuzz/seeds.c. */
 #ifndef OTACHECK_PARSER_GEN_H
 #define OTACHECK_PARSER_GEN_H
 
@@ -61,9 +61,5 @@ void gram_gen_template_samples(const struct gram_template *t, const struct at_li
 size_t gram_gen_render(const struct gram_template *t, const struct at_line_ctx *c, int which,
                        uint32_t opt_mask, const int64_t *ints, char *out, size_t cap);
 
-/* A libFuzzer/AFL++ dictionary of the vendors' tokens, to out (a file) or stdout. */
-int gram_gen_dict(const struct gram_vendor *const *vs, size_t n, const char *out);
-/* Seed inputs under dir/commands and dir/responses. */
-int gram_gen_corpus(const struct gram_vendor *const *vs, size_t n, const char *dir);
 
 #endif

@@ -319,3 +319,18 @@ enum at_err at_identify_command(const struct at_index *ix, const uint8_t *line, 
 {
     return parse_command(ix, -1, line, len, false, out, e);
 }
+
+size_t at_edit_line(const uint8_t *in, size_t n, uint8_t *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = in[i];
+        if (b == 8) {
+            if (o)
+                o--;
+        } else if (b != '\n' && b != 0) {
+            out[o++] = b;
+        }
+    }
+    return o;
+}

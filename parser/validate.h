@@ -35,6 +35,11 @@ struct at_cmdline {
 enum at_err at_validate_command(const struct at_index *ix, int state, const uint8_t *line,
                                 size_t len, struct at_cmdline *out, struct at_verror *e);
 
+/* What a module does with the bytes of a command line before it reads them (V.250
+ * 5.2.2): a backspace (S5, 8) removes the character before it, LF and NUL are ignored.
+ * Writes at most n bytes to out (which may be in); returns the length. */
+size_t at_edit_line(const uint8_t *in, size_t n, uint8_t *out);
+
 /* Only which commands the line holds: names, forms, and the variant whose parameter count
  * fits — values and rules are not checked (what a passive reader needs of an echo: the
  * host checked the line before sending it). Errors: the line's shape (no AT, unknown

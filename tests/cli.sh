@@ -56,13 +56,19 @@ lacks "secret never shown" "secret-pass"
 
 check "dump" 0 "$ot" grammar dump --vendor fibocom --out "$tmp/dump.json"
 [[ -s "$tmp/dump.json" ]] || { echo "FAIL dump: empty"; fails=$((fails+1)); }
-check "dict" 0 "$ot" grammar dict --out "$tmp/at.dict"
+check "dict" 0 "$ot" grammar dict --fuzz-target command --out "$tmp/at.dict"
 grep -q '^"+GTOTA"$' "$tmp/at.dict" || { echo "FAIL dict lacks +GTOTA"; fails=$((fails+1)); }
-grep -q '^"GTOTA DOWNLOADING: "$' "$tmp/at.dict" || { echo "FAIL dict lacks a URC literal"; fails=$((fails+1)); }
+check "dict framer" 0 "$ot" grammar dict --fuzz-target framer --out "$tmp/fr.dict"
+grep -q '^"GTOTA DOWNLOADING: "$' "$tmp/fr.dict" || { echo "FAIL framer dict lacks a URC literal"; fails=$((fails+1)); }
+check "dict needs a target" 2 "$ot" grammar dict
+check "dict: unknown target" 2 "$ot" grammar dict --fuzz-target nosuch
 check "corpus" 0 "$ot" grammar corpus --out "$tmp/corpus"
-n=$(ls "$tmp/corpus/commands" | wc -l)
-[[ $n -gt 50 ]] || { echo "FAIL corpus: only $n command seeds"; fails=$((fails+1)); }
-ls "$tmp/corpus/responses" | grep -q example || { echo "FAIL corpus: no response seeds"; fails=$((fails+1)); }
+for t in framer payload command response grammar session; do
+  n=$(ls "$tmp/corpus/$t" | wc -l)
+  [[ $n -ge 5 ]] || { echo "FAIL corpus: only $n seeds for $t"; fails=$((fails+1)); }
+  [[ -s "$tmp/corpus/$t.dict" && -s "$tmp/corpus/$t.options" ]] || { echo "FAIL corpus: $t.dict/.options missing"; fails=$((fails+1)); }
+done
+grep -q '^#vendor fibocom$' "$tmp"/corpus/session/g-* || { echo "FAIL corpus: no fibocom session seed"; fails=$((fails+1)); }
 check "corpus needs --out" 2 "$ot" grammar corpus
 
 check "bench make-stream" 0 "$ot" bench make-stream "$tmp/s.bin" --mb 1

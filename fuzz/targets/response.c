@@ -88,8 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint32_t n = at_value_clen(v);
             if (!r.line->tpl.fields[i].secret || v->kind == AT_V_ABSENT || n < 3)
                 continue;
-            FZ_CHECK(!memmem(masked, ml, line + at_value_cstart(v), n) ||
-                         memmem(line, at_value_cstart(v), line + at_value_cstart(v), n),
+            const uint8_t *secret = line + at_value_cstart(v);
+            FZ_CHECK(fz_count(masked, ml, secret, n) < fz_count(line, len, secret, n),
                      "the secret field '%s' is still in the masked line: %s",
                      r.line->tpl.fields[i].name, masked);
         }

@@ -6,7 +6,8 @@
  *   - every command gets exactly one final result within its limit (or a documented
  *     restart, for a destructive command), no stray finals, the echo right;
  *   - every line the module writes is one its grammar knows and validates;
- *   - a line the validator rejects is not accepted (no OK for an invalid line);
+ *   - a line the validator rejects (read as the module reads it, V.250 editing applied)
+ *     is not accepted (no OK for an invalid line);
  *   - no credential sent comes back, and none survives in the masked transcript.
  *
  * Input: lines (CR or LF separated). An optional first line "#vendor <id>" picks the
@@ -63,9 +64,11 @@ static void check_exchange(struct hx_session *s, const struct at_index *ix,
     /* an invalid line is never accepted (the state is left out: a command the grammar
      * takes only in some states may still be refused in others) */
     const struct hx_event *fin = &s->ev[x->final_ev];
-    struct at_cmdline cl;
+    static struct at_cmdline cl;
     struct at_verror e;
-    enum at_err r = at_validate_command(ix, -1, (const uint8_t *)line, strlen(line), &cl, &e);
+    uint8_t edited[MAX_LINE + 1]; /* as the module reads it: backspaces applied */
+    size_t n = at_edit_line((const uint8_t *)line, strlen(line), edited);
+    enum at_err r = at_validate_command(ix, -1, edited, n, &cl, &e);
     if (r != AT_OK && r != AT_E_STATE && fin->line)
         FZ_CHECK(fin->line->outcome != GO_OK, "'%s' breaks the grammar (%s at %u) but was accepted",
                  line, at_err_name(r), e.off);
@@ -90,9 +93,13 @@ static void check_log(const struct hx_session *s)
     }
     static char t[1 << 16];
     size_t tl = hx_transcript(s, 0, s->n_ev, t, sizeof t);
+    if (tl + 1 >= sizeof t)
+        return; /* cut short: the counts would not compare */
     for (unsigned k = 0; k < s->n_secrets; k++) {
-        size_t sl = strlen(s->secrets[k]);
-        FZ_CHECK(sl < 3 || !memmem(t, tl, s->secrets[k], sl),
+        size_t sl = strlen(s->secrets[k]), plain = 0;
+        for (size_t i = 0; i < s->n_ev; i++)
+            plain += fz_count(s->ev[i].text, s->ev[i].len, s->secrets[k], sl);
+        FZ_CHECK(sl < 3 || plain == 0 || fz_count(t, tl, s->secrets[k], sl) < plain,
                  "a credential is in the masked transcript: %s", s->secrets[k]);
     }
 }
