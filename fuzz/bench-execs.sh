@@ -3,8 +3,9 @@
 # core, under libFuzzer with ASan+UBSan (preset fuzz-libfuzzer), libFuzzer without
 # sanitizers (fuzz-libfuzzer-nosan) and AFL++ persistent mode (fuzz-afl; the command and
 # session targets with the custom mutator, as nightly.sh runs them). libFuzzer's figure is
-# stat::average_exec_per_sec from -print_final_stats=1, AFL++'s is execs_per_sec from
-# fuzzer_stats. Each run starts from the checked-in seeds corpus/<target>/ when present.
+# executions (stat::number_of_executed_units from -print_final_stats=1) over the wall
+# clock and over the CPU time the process used; AFL++'s is execs_per_sec from fuzzer_stats
+# (wall clock). Each run starts from the checked-in seeds corpus/<target>/ when present.
 # The aims (without sanitizers): >= 500 k/s for the parser targets, >= 100 k/s for session.
 #
 # Usage: fuzz/bench-execs.sh [--seconds S] [--runs N] [--targets a,b] [--engines LIST]
@@ -73,12 +74,14 @@ seeds_of() { [[ -d corpus/$1 && -n "$(ls -A "corpus/$1" 2>/dev/null)" ]] && echo
 # libFuzzer stops at the first crash; to measure a target that crashes (a finding, which
 # nightly.sh reports), the run resumes from its corpus until the time is spent, and the
 # figure is every run's executions over the whole time (libFuzzer's own average counts
-# whole seconds: a 0.5 s run reads 0). Prints "EXEC_PER_SEC CRASHES".
+# whole seconds: a 0.5 s run reads 0). Prints "EXEC_PER_SEC EXEC_PER_CPU_SECOND CRASHES":
+# the second figure (executions over the process's user+system time) holds when other
+# work shares the cores, which the wall-clock one does not.
 libfuzzer_eps() { # preset, target
   local d="$work/$2.$1" seeds bin="$root/build/$1/fuzz/fuzz_$2"
   mkdir -p "$d/corpus"
   seeds=$(seeds_of "$2")
-  local start now left execs=0 crashes=0 n run=0
+  local start now left execs=0 crashes=0 n run=0 cpu=0 TIMEFORMAT='%3U %3S'
   start=$(date +%s%N)
   while :; do
     now=$(date +%s%N)
@@ -86,8 +89,9 @@ libfuzzer_eps() { # preset, target
     local limit=(-max_total_time="$left")
     if [[ -n "$runs" ]]; then limit=(-runs="$runs"); elif [[ $left -lt 1 ]]; then break; fi
     run=$((run + 1))
-    "$bin" "${limit[@]}" -print_final_stats=1 -artifact_prefix="$d/" "$d/corpus" \
-      ${seeds:+"$seeds"} >"$d.$run.log" 2>&1 || true
+    { time "$bin" "${limit[@]}" -print_final_stats=1 -artifact_prefix="$d/" "$d/corpus" \
+        ${seeds:+"$seeds"} >"$d.$run.log" 2>&1 || true; } 2>"$d.$run.time"
+    cpu=$(awk -v c="$cpu" '{ printf "%.3f", c + $1 + $2 }' "$d.$run.time")
     n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d.$run.log" | tail -n 1)
     execs=$((execs + ${n:-0}))
     grep -q '^artifact_prefix=.*Test unit written to' "$d.$run.log" || break
@@ -95,7 +99,8 @@ libfuzzer_eps() { # preset, target
     [[ -z "$runs" && $run -lt 50 ]] || break
   done
   now=$(date +%s%N)
-  echo "$(( execs * 1000 / ((now - start) / 1000000 + 1) )) $crashes"
+  echo "$(( execs * 1000 / ((now - start) / 1000000 + 1) ))" \
+       "$(awk -v e="$execs" -v c="$cpu" 'BEGIN { printf "%d", (c > 0 ? e / c : 0) }')" "$crashes"
 }
 
 afl_eps() { # target -> exec/s
@@ -113,27 +118,30 @@ afl_eps() { # target -> exec/s
 
 k() { if [[ -n "$1" ]]; then awk -v v="$1" 'BEGIN { printf "%.1f k/s", v / 1000 }'; else echo "-"; fi; }
 
-header=$(printf '%-10s %14s %14s %14s   %s' target 'libFuzzer+san' 'libFuzzer' 'AFL++' 'aim (no sanitizers)')
+header=$(printf '%-10s %14s %14s %14s %14s %14s   %s' target 'libFuzzer+san' '(per CPU s)' \
+         'libFuzzer' '(per CPU s)' 'AFL++' 'aim (no sanitizers, per CPU s)')
 rows=()
 notes=()
 for t in "${targets[@]}"; do
   echo "== $t"
-  a="" n="" f="" ac=0 nc=0
-  if has asan; then read -r a ac < <(libfuzzer_eps fuzz-libfuzzer "$t"); fi
-  if has nosan; then read -r n nc < <(libfuzzer_eps fuzz-libfuzzer-nosan "$t"); fi
+  a="" n="" f="" ac=0 nc=0 acpu="" ncpu=""
+  if has asan; then read -r a acpu ac < <(libfuzzer_eps fuzz-libfuzzer "$t"); fi
+  if has nosan; then read -r n ncpu nc < <(libfuzzer_eps fuzz-libfuzzer-nosan "$t"); fi
   if has afl; then f=$(afl_eps "$t"); fi
   [[ $ac -gt 0 ]] && notes+=("$t: $ac crash(es) under libFuzzer+san, resumed after each (logs in $work)")
   [[ $nc -gt 0 ]] && notes+=("$t: $nc crash(es) under libFuzzer without sanitizers, resumed after each")
   aim=500000
   [[ $t == session ]] && aim=100000
   verdict=$(k "$aim")
-  if [[ -n "$n" ]]; then
-    if [[ $n -ge $aim ]]; then verdict+=": met"; else verdict+=": missed ($(( n * 100 / aim ))%)"; fi
+  if [[ -n "$ncpu" ]]; then # per CPU second: what the code costs, whatever else runs
+    if [[ $ncpu -ge $aim ]]; then verdict+=": met"; else verdict+=": missed ($(( ncpu * 100 / aim ))%)"; fi
   fi
-  rows+=("$(printf '%-10s %14s %14s %14s   %s' "$t" "$(k "$a")" "$(k "$n")" "$(k "$f")" "$verdict")")
+  rows+=("$(printf '%-10s %14s %14s %14s %14s %14s   %s' "$t" "$(k "$a")" "$(k "$acpu")" \
+            "$(k "$n")" "$(k "$ncpu")" "$(k "$f")" "$verdict")")
 done
 {
-  echo "exec/s, one process, ${runs:+$runs runs}${runs:-${secs}s} per target and engine ($(nproc) cores, $(uname -m))"
+  echo "exec/s, one process, ${runs:+$runs runs}${runs:-${secs}s} per target and engine" \
+       "($(nproc) cores, $(uname -m), load average at the end:$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /'))"
   echo "$header"
   printf '%s\n' "${rows[@]}"
   [[ ${#notes[@]} -eq 0 ]] || printf 'note: %s\n' "${notes[@]}"
