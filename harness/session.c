@@ -104,6 +104,12 @@ static bool is_echo_command(const struct gram_form *f)
     return f && f->cmd->basic && strcmp(f->cmd->name, "E") == 0;
 }
 
+/* An information line with no text of its own to match (ATI's lines): it fits anything. */
+static bool free_text(const struct at_result *r)
+{
+    return r->line && r->line->tpl.lead_len == 0;
+}
+
 static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < s->n_secrets; i++) {
@@ -114,16 +120,40 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
     return false;
 }
 
-/* A credential in a field the grammar marks secret (AT+UPGRADE="KEY" reads back the key
- * it was given) is what the command documents, not a leak: reports mask it. */
-static bool only_in_secret_fields(const struct hx_session *s, const struct at_result *r,
-                                  const struct at_token *tok)
+static size_t count_in(const void *hay, size_t n, const char *needle, size_t m)
+{
+    size_t k = 0;
+    for (const char *p = hay, *end = p + n; (p = memmem(p, (size_t)(end - p), needle, m)); p++)
+        k++;
+    return k;
+}
+
+/* Does a known line carry a credential where the grammar does not put one? A credential
+ * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
+ * given) is what the command documents, and a field that is not secret may hold the same
+ * text for its own reasons (the tag "KEY"): only what is left beyond those counts. */
+static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
+                         const struct at_token *tok)
 {
     if (!r->valid || !r->line)
-        return false;
+        return true;
     char masked[sizeof s->frbuf + 64];
     size_t n = at_mask_response(r, tok->data, tok->len, masked, sizeof masked);
-    return !has_secret(s, (const uint8_t *)masked, n);
+    for (unsigned i = 0; i < s->n_secrets; i++) {
+        size_t sl = strlen(s->secrets[i]);
+        if (sl < 3)
+            continue;
+        size_t left = count_in(masked, n, s->secrets[i], sl), explained = 0;
+        for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
+            const struct at_value *v = &r->fields[f];
+            if (!r->line->tpl.fields[f].secret && v->kind != AT_V_ABSENT && at_value_clen(v) == sl &&
+                memcmp(tok->data + at_value_cstart(v), s->secrets[i], sl) == 0)
+                explained++;
+        }
+        if (left > explained)
+            return true;
+    }
+    return false;
 }
 
 /* A token: classify, log, and note what is wrong with it. */
@@ -139,14 +169,17 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         s->fl.echo_pending = false;
     }
     /* a line of commands: the information lines of the earlier ones come too */
-    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && !r.valid)) && s->x &&
-                         k + 1 < s->n_line_forms; k++) {
+    /* (a line that fits one of them by its text is theirs rather than free text of
+     * another, such as ATI's) */
+    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && (!r.valid || free_text(&r)))) &&
+                         s->x && k + 1 < s->n_line_forms; k++) {
         struct at_inflight other = s->fl;
         other.form = s->line_forms[k];
         other.echo_pending = false;
         struct at_result r2;
         at_classify(&s->ix, &other, tok, &r2);
-        if (r2.cls == AT_CLS_INFO && (r2.valid || r.cls == AT_CLS_UNKNOWN))
+        if (r2.cls == AT_CLS_INFO && ((r2.valid && !free_text(&r2)) || r.cls == AT_CLS_UNKNOWN ||
+                                      (r2.valid && !r.valid)))
             r = r2;
     }
     struct hx_exchange *x = s->x;
@@ -191,7 +224,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
                       (tok->data[1] | 0x20) == 't';
     if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO &&
-        !looks_echo && !only_in_secret_fields(s, &r, tok)) {
+        !looks_echo && leaks_secret(s, &r, tok)) {
         e->leak = true;
         finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
     }

@@ -320,6 +320,20 @@ const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, cha
     return buf;
 }
 
+const char *sim_arg_raw(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (i < c->n_args && c->args[i].kind != AT_V_ABSENT) {
+        len = at_value_clen(&c->args[i]);
+        if (len >= n)
+            len = n ? n - 1 : 0;
+        memcpy(buf, line + at_value_cstart(&c->args[i]), len);
+    }
+    if (n)
+        buf[len] = '\0';
+    return buf;
+}
+
 int64_t sim_arg_int(const struct at_cmd *c, unsigned i, int64_t dflt)
 {
     if (i >= c->n_args || c->args[i].kind == AT_V_ABSENT || !c->args[i].is_int) {
@@ -567,7 +581,7 @@ static void store_write(struct sim *s, const struct at_cmd *c, const uint8_t *li
             continue;
         char key[64], val[300];
         snprintf(key, sizeof key, "%s %s", c->cmd->name, f->params[i].name);
-        sim_arg(c, line, i, val, sizeof val);
+        sim_arg_raw(c, line, i, val, sizeof val); /* read back as written, escapes kept */
         if (sim_fault(s, SF_READ_STALE)) {
             /* the read will answer what was there before this write */
             char stale[64];

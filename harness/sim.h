@@ -187,6 +187,8 @@ const char *sim_get(const struct sim *s, const char *key);
 void sim_set(struct sim *s, const char *key, const char *val);
 /* A value of a command's parameter as written in the line (quotes removed) into buf. */
 const char *sim_arg(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n);
+/* The same as written in the line (quotes removed, escapes kept): what a read answers. */
+const char *sim_arg_raw(const struct at_cmd *c, const uint8_t *line, unsigned i, char *buf, size_t n);
 int64_t sim_arg_int(const struct at_cmd *c, unsigned i, int64_t dflt);
 bool sim_arg_given(const struct at_cmd *c, unsigned i);
 /* The machine: an event named by a command (its parameters) or a URC. */

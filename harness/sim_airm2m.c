@@ -95,7 +95,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
         snprintf(key, sizeof key, "+UPGRADE %s", tag);
         if (c->n_args >= 2) {
             char val[300];
-            sim_arg(c, line, 1, val, sizeof val);
+            sim_arg_raw(c, line, 1, val, sizeof val); /* read back as written */
             if (sim_fault(s, SF_READ_STALE) && sim_get(s, key) == NULL)
                 ; /* the first write is lost: reads keep the default */
             else

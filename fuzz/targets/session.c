@@ -44,11 +44,39 @@ static int pick_vendor(const struct fz_fixture *fx, const uint8_t *data, size_t 
     return q >= 0 ? q : 0;
 }
 
+/* The reference module's own words about itself (ATI, AT+CGMR): a "credential" the
+ * fuzzer made up that happens to be part of them is not leaked when the module says them. */
+static bool identity_text(const struct hx_session *s, const struct hx_finding *fd)
+{
+    static const struct sim_vendor *const all[] = {&sim_vendor_quectel, &sim_vendor_simcom,
+                                                   &sim_vendor_airm2m, &sim_vendor_qualcomm,
+                                                   &sim_vendor_fibocom};
+    if (strcmp(fd->rule, "no-secret-leak") != 0 || fd->event >= s->n_ev)
+        return false;
+    const char *text = s->ev[fd->event].text;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (strcmp(all[i]->id, s->v->id) != 0)
+            continue;
+        const char *mine[] = {all[i]->manufacturer, all[i]->model, all[i]->revision};
+        for (unsigned k = 0; k < s->n_secrets; k++) {
+            if (strlen(s->secrets[k]) < 3 || !strstr(text, s->secrets[k]))
+                continue;
+            bool own = false;
+            for (size_t m = 0; m < 3; m++)
+                own |= mine[m] && strstr(mine[m], s->secrets[k]) != NULL;
+            if (!own)
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
 static void check_exchange(struct hx_session *s, const struct at_index *ix,
                            const struct hx_exchange *x, const char *line)
 {
     for (unsigned k = 0; k < x->n_findings; k++)
-        FZ_CHECK(0, "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
+        FZ_CHECK(identity_text(s, &x->findings[k]), "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
                  line, x->findings[k].rule, x->findings[k].expected, x->findings[k].seen);
     FZ_CHECK(x->status != HX_LOST, "'%s': the in-process module was lost", line);
     if (x->status == HX_REBOOTED) {
@@ -82,7 +110,8 @@ static void check_log(const struct hx_session *s)
         if (e->sent)
             continue;
         FZ_CHECK(!e->stray_final, "a final result with no command in flight: %s", e->text);
-        FZ_CHECK(!e->leak, "a response carries a credential: %s", e->text);
+        struct hx_finding fd = {.rule = "no-secret-leak", .event = (uint32_t)i};
+        FZ_CHECK(!e->leak || identity_text(s, &fd), "a response carries a credential: %s", e->text);
         if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT)
             continue;
         FZ_CHECK(e->cls != AT_CLS_UNKNOWN && e->cls != AT_CLS_GARBAGE && e->cls != AT_CLS_OVERFLOW,
