@@ -368,19 +368,24 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     x->id = ++s->n_exchanges;
     x->final_ev = -1;
     snprintf(x->cmd, sizeof x->cmd, "%s", line);
-    x->form = form_of(s, line);
+    /* the line as the module reads it (V.250 editing: backspaces applied) */
+    size_t ll0 = strlen(line);
+    char *as_read = malloc(ll0 + 1);
+    as_read[at_edit_line((const uint8_t *)line, ll0, (uint8_t *)as_read)] = '\0';
+    x->form = form_of(s, as_read);
     bool sets_echo = false;
     for (unsigned k = 0; k < s->n_line_forms; k++)
         sets_echo |= is_echo_command(s->line_forms[k]);
     s->pay_len = 0;
     if (s->lost) {
+        free(as_read);
         x->status = HX_LOST;
         return HX_LOST;
     }
     /* what arrived before the command is not its answer */
     while (pump(s, 0) > 0)
         ;
-    remember_secrets(s, line);
+    remember_secrets(s, as_read);
     s->x = x;
     x->first_ev = s->n_ev;
     struct hx_event *se = new_event(s);
@@ -480,11 +485,12 @@ done:
         s->ev[x->final_ev].line->outcome == GO_OK) {
         struct at_cmdline cl;
         struct at_verror e;
-        if (at_validate_command(&s->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK)
+        if (at_validate_command(&s->ix, -1, (const uint8_t *)as_read, strlen(as_read), &cl, &e) == AT_OK)
             for (uint8_t k = 0; k < cl.n; k++)
                 if (is_echo_command(cl.cmds[k].form))
                     s->echo_on = cl.cmds[k].n_args && cl.cmds[k].args[0].is_int && cl.cmds[k].args[0].i == 1;
     }
+    free(as_read);
     return x->status;
 }
 
