@@ -257,6 +257,20 @@ stat_sum() { # field, fuzzer_stats files...
   awk -v k="$k" '$1 == k { s += $3 } END { printf "%d\n", s }' "$@" 2>/dev/null || echo 0
 }
 
+# AFL++ 4.04c, when -V ends a run, sometimes leaves the CmpLog forkserver's persistent
+# child behind: stopped (SIGSTOP between iterations) and orphaned. End, by pid, the orphans
+# (parent 1) running one of the given executables — this run's, under this tree.
+end_orphans() {
+  local p exe ppid n=0
+  for p in /proc/[0-9]*; do
+    exe=$(readlink "$p/exe" 2>/dev/null) || continue
+    [[ " $* " == *" $exe "* ]] || continue
+    ppid=$(awk '{ print $4 }' "$p/stat" 2>/dev/null) || continue
+    [[ "$ppid" == 1 ]] && kill -KILL "${p#/proc/}" 2>/dev/null && n=$((n + 1))
+  done
+  [[ $n -eq 0 ]] || echo "   (ended $n orphaned forkserver child(ren) AFL++ left behind)"
+}
+
 run_afl() {
   local t=$1
   local d="$work/$t/afl" bin="$root/build/fuzz-afl/fuzz/fuzz_$t"
@@ -296,6 +310,7 @@ run_afl() {
   done
   local rc=0 pid
   for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
+  end_orphans "$bin" "$root/build/fuzz-afl-cmplog/fuzz/fuzz_$t"
   local stats=("$d"/sync/*/fuzzer_stats)
   local execs eps crashes hangs found
   if [[ ! -f "${stats[0]}" ]]; then
@@ -335,9 +350,9 @@ run_afl() {
     find "$d/sync/$name/queue" -maxdepth 1 -type f -name 'id:*' -print0 |
       while IFS= read -r -d '' src; do cp "$src" "$d/all/$name-$(basename "$src" | cut -d, -f1 | tr : _)"; done
   done
-  # input on stdin, not @@: under AFL++, libAFLDriver takes a file argument for an
-  # iteration count (and asserts "N > 0")
-  AFL_ALLOW_TMP=1 afl-cmin -i "$d/all" -o "$d/cmin" -t $((tmo * 1000)) -- "$bin" \
+  # input on stdin ("-", as libAFLDriver asks for afl-cmin), not @@: under AFL++ the
+  # driver takes a file argument for an iteration count (and asserts "N > 0")
+  AFL_ALLOW_TMP=1 afl-cmin -i "$d/all" -o "$d/cmin" -t $((tmo * 1000)) -- "$bin" - \
     >"$logs/$t.afl-cmin.log" 2>&1 || echo "   (afl-cmin failed: $logs/$t.afl-cmin.log)" >&2
   row "$t" afl "$execs" "$eps" "$(count_files "$d/cmin")" "$found"
 }
