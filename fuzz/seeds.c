@@ -375,7 +375,7 @@ static void command_case(void *ctx, const struct gram_gen_case *c)
     if (!c->valid && cc->invalid_seen++ % 3)
         return; /* a third of the invalid classes: enough to seed the error paths */
     if (cc->vendor) {
-        if (!c->valid || c->form->cls != GC_DESTRUCTIVE)
+        if (!c->valid || gram_form_class(c->form) != GC_DESTRUCTIVE)
             return; /* sessions: the lines that start flows */
         sb_str(cc->sd, "#vendor ");
         sb_str(cc->sd, cc->vendor);

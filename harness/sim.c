@@ -725,7 +725,7 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
     for (uint8_t k = 0; k < cl.n && !s->line_failed; k++) {
         struct at_cmd *c = &cl.cmds[k];
         s->mid_line = k + 1 < cl.n;
-        if (s->mid_line && (c->form->cls == GC_DESTRUCTIVE || c->form->n_starts)) {
+        if (s->mid_line && (gram_form_class(c->form) == GC_DESTRUCTIVE || c->form->n_starts)) {
             /* a download, a flash or a restart with more commands after it on the line:
              * this module refuses the line rather than run the rest mid-flow */
             s->mid_line = false;

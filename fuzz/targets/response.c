@@ -43,6 +43,8 @@ static void round_trip(const struct at_index *ix, const struct at_inflight *fl,
         return; /* a field the renderer needs is absent: nothing to compare */
     struct at_result again;
     at_classify_line(ix, fl, (const uint8_t *)out, ol, &again);
+    if (l->tpl.lead_len == 0 && again.line != l)
+        return; /* free text (ATI, AT+CGMR written bare) may read as a final or a URC */
     FZ_CHECK(again.valid && again.line == l,
              "'%.*s' is a valid %s, but written back from its fields as '%s' it is %s (%s)",
              (int)len, (const char *)line, l->name ? l->name : "line", out,
