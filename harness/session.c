@@ -130,8 +130,9 @@ static size_t count_in(const void *hay, size_t n, const char *needle, size_t m)
 
 /* Does a known line carry a credential where the grammar does not put one? A credential
  * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
- * given) is what the command documents, and a field that is not secret may hold the same
- * text for its own reasons (the tag "KEY"): only what is left beyond those counts. */
+ * given) is what the command documents, and a field that is not secret or the line's own
+ * text may hold the same characters for their own reasons (the tag "KEY"): only what is
+ * left beyond those counts. */
 static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                          const struct at_token *tok)
 {
@@ -143,7 +144,10 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
         size_t sl = strlen(s->secrets[i]);
         if (sl < 3)
             continue;
-        size_t left = count_in(masked, n, s->secrets[i], sl), explained = 0;
+        size_t left = count_in(masked, n, s->secrets[i], sl);
+        /* the grammar's own text of the line ("productinfo" in a test form's answer) */
+        const char *tt = r->line->tpl.text;
+        size_t explained = tt ? count_in(tt, strlen(tt), s->secrets[i], sl) : 0;
         for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
             const struct at_value *v = &r->fields[f];
             if (!r->line->tpl.fields[f].secret && v->kind != AT_V_ABSENT && at_value_clen(v) == sl &&
@@ -167,6 +171,16 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         r.cls = AT_CLS_ECHO;
         r.valid = true;
         s->fl.echo_pending = false;
+    }
+    /* a command that starts with "> " comes back as the framer's data prompt, then the
+     * rest of the line: the head of its echo */
+    bool echo_head = tok->kind == AT_TOK_PROMPT && s->fl.echo_pending && s->fl.echo_len > 2 &&
+                     memcmp(s->fl.echo, "> ", 2) == 0;
+    if (echo_head) {
+        s->fl.echo += 2;
+        s->fl.echo_len -= 2;
+        r.cls = AT_CLS_ECHO;
+        r.valid = true;
     }
     /* a line of commands: the information lines of the earlier ones come too */
     /* (a line that fits one of them by its text is theirs rather than free text of
@@ -235,6 +249,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     }
     switch (r.cls) {
     case AT_CLS_ECHO:
+        if (echo_head)
+            break; /* the rest of the echo is still to come */
         s->fl.echo_pending = false;
         if (x)
             x->echoed = true;
