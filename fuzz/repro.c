@@ -145,20 +145,27 @@ void fz_repro_free(struct fz_repro *r)
     memset(r, 0, sizeof *r);
 }
 
-int fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t size)
+size_t fz_header_vendor(const uint8_t *data, size_t size, const char **id)
 {
     static const char tag[] = "#vendor ";
-    size_t tl = sizeof tag - 1;
+    size_t tl = sizeof tag - 1, n = 0;
+    if (size <= tl || memcmp(data, tag, tl) != 0)
+        return 0;
+    while (tl + n < size && data[tl + n] != '\n' && data[tl + n] != '\r' && data[tl + n] != ' ')
+        n++;
+    *id = (const char *)data + tl;
+    return n;
+}
+
+int fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t size)
+{
     fz_lines_clear(&r->lines);
     r->vendor[0] = '\0';
     r->skipped = 0;
-    /* the vendor, read as the session target reads it: up to CR, LF or a space */
-    if (size > tl && memcmp(data, tag, tl) == 0) {
-        size_t n = 0;
-        while (tl + n < size && data[tl + n] != '\n' && data[tl + n] != '\r' && data[tl + n] != ' ')
-            n++;
-        snprintf(r->vendor, sizeof r->vendor, "%.*s", (int)n, (const char *)data + tl);
-    }
+    const char *id;
+    size_t idn = fz_header_vendor(data, size, &id);
+    if (idn)
+        snprintf(r->vendor, sizeof r->vendor, "%.*s", (int)idn, id);
     for (size_t off = 0; off < size;) {
         size_t n = 0;
         while (off + n < size && data[off + n] != '\r' && data[off + n] != '\n')

@@ -64,6 +64,11 @@ struct fz_repro {
     unsigned skipped;         /* lines skipped (too long, a NUL, over the count) */
 };
 
+/* The vendor a "#vendor <id>" first line names (up to CR, LF or a space): its length,
+ * with *id pointing at it, or 0 when the input has no such line. The one reading of the
+ * header that the session target, the custom mutator and the reproducers share. */
+size_t fz_header_vendor(const uint8_t *data, size_t size, const char **id);
+
 void fz_repro_init(struct fz_repro *r);
 void fz_repro_free(struct fz_repro *r);
 /* Parses a reproducer (or a host fuzzer's session input) held in memory. */

@@ -13,20 +13,16 @@
 
 #include "fuzz/fixture.h"
 #include "fuzz/fuzz.h"
+#include "fuzz/repro.h"
 #include "fuzz/mutate.h"
 
 static int vendor_of(const struct fz_fixture *fx, const uint8_t *data, size_t size, struct fz_rng *r)
 {
-    static const char tag[] = "#vendor ";
-    size_t tl = sizeof tag - 1;
-    if (size > tl && memcmp(data, tag, tl) == 0) {
-        size_t n = 0;
-        while (tl + n < size && data[tl + n] != '\n' && data[tl + n] != '\r' && data[tl + n] != ' ')
-            n++;
-        int v = fz_fixture_vendor(fx, (const char *)data + tl, n);
-        if (v >= 0)
-            return v;
-    }
+    const char *id;
+    size_t n = fz_header_vendor(data, size, &id);
+    int v = n ? fz_fixture_vendor(fx, id, n) : -1;
+    if (v >= 0)
+        return v;
     return (int)fz_below(r, (uint32_t)fx->n_vendors);
 }
 

@@ -18,6 +18,7 @@
 
 #include "fuzz/fixture.h"
 #include "fuzz/fuzz.h"
+#include "fuzz/repro.h"
 #include "grammar/model.h"
 #include "harness/session.h"
 #include "harness/sim.h"
@@ -30,16 +31,11 @@
 
 static int pick_vendor(const struct fz_fixture *fx, const uint8_t *data, size_t size)
 {
-    static const char tag[] = "#vendor ";
-    size_t tl = sizeof tag - 1;
-    if (size > tl && memcmp(data, tag, tl) == 0) {
-        size_t n = 0;
-        while (tl + n < size && data[tl + n] != '\n' && data[tl + n] != '\r' && data[tl + n] != ' ')
-            n++;
-        int v = fz_fixture_vendor(fx, (const char *)data + tl, n);
-        if (v >= 0)
-            return v;
-    }
+    const char *id;
+    size_t n = fz_header_vendor(data, size, &id);
+    int v = n ? fz_fixture_vendor(fx, id, n) : -1;
+    if (v >= 0)
+        return v;
     int q = fz_fixture_vendor(fx, "quectel", 7);
     return q >= 0 ? q : 0;
 }
