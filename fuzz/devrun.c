@@ -222,36 +222,6 @@ int df_target_restart(struct df_target *tg, char *err, size_t errlen)
 
 /* ---- judging ------------------------------------------------------------------------------ */
 
-static bool enum_has(const struct gram_type *t, const char *val)
-{
-    for (uint16_t k = 0; t->kind == GT_ENUM && k < t->n_items; k++)
-        if (strcasecmp(t->enums[k].text, val) == 0)
-            return true;
-    return false;
-}
-
-/* A word of the grammar itself: an enumerated value, text of a line the module prints. */
-static bool grammar_word(const struct gram_vendor *v, const char *val)
-{
-    for (uint16_t i = 0; i < v->n_commands; i++)
-        for (uint16_t j = 0; j < v->commands[i].n_forms; j++) {
-            const struct gram_form *f = &v->commands[i].forms[j];
-            for (uint16_t k = 0; k < f->n_params; k++)
-                if (enum_has(&f->params[k].type, val))
-                    return true;
-            for (uint16_t k = 0; k < f->n_infos; k++)
-                if (strcasestr(f->infos[k].tpl.text, val))
-                    return true;
-        }
-    for (uint16_t i = 0; i < v->n_urcs; i++)
-        if (strcasestr(v->urcs[i].tpl.text, val))
-            return true;
-    for (uint16_t i = 0; i < v->n_finals; i++)
-        if (strcasestr(v->finals[i].tpl.text, val))
-            return true;
-    return false;
-}
-
 /* A line the session took for a leak, where every credential it holds is text the module
  * prints for its own reasons — part of its identity (ATI, AT+CGMR) or a word of the
  * grammar: the fuzzer put a common word where a credential goes, and it came back as
@@ -265,7 +235,7 @@ static bool leak_explained(const struct df_target *tg, const char *text)
         if (strlen(sec) < 3 || !strstr(text, sec))
             continue;
         any = true;
-        if (!strstr(tg->identity, sec) && !grammar_word(tg->v, sec))
+        if (!strstr(tg->identity, sec) && !gram_vendor_mentions(tg->v, sec))
             return false;
     }
     return any;

@@ -20,7 +20,8 @@
 #                      between CI runs. Everything else in WORK is redone each run.
 #   --timeout SECONDS  one input's time limit (default 10, or the .options file's timeout)
 #   --no-coverage      skip the llvm-cov summary
-#   --smoke            CI check: libFuzzer only, 5 s per target, no merge, no coverage
+#   --smoke            CI check: libFuzzer only, 5 s per target, fixed seed (-seed=1),
+#                      no merge, no coverage
 #   -h, --help         this text
 #
 # Inputs, when present (skipped when missing): corpus/<target>/ (seeds, passed after the
@@ -202,6 +203,9 @@ run_libfuzzer() {
   if [[ $smoke -eq 0 ]]; then
     # keep going after a finding; every one is saved as an artifact
     args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  else
+    # CI: the same inputs in the same order on every run (a slower machine runs fewer)
+    args+=(-seed=1)
   fi
   local dirs=("$d/corpus") # the scratch directory first: libFuzzer writes there
   [[ -d "$work/$t/corpus" ]] && dirs+=("$work/$t/corpus")

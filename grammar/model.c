@@ -279,3 +279,38 @@ uint64_t gram_mask_bits(const struct gram_type *t, const struct gram_dialect *d)
             m |= 1ull << t->ints[i].lo;
     return m;
 }
+
+static bool enum_has(const struct gram_type *t, const char *val)
+{
+    for (uint16_t k = 0; t->kind == GT_ENUM && k < t->n_items; k++)
+        if (strcasecmp(t->enums[k].text, val) == 0)
+            return true;
+    return false;
+}
+
+bool gram_vendor_mentions(const struct gram_vendor *v, const char *text)
+{
+    for (; v; v = v->core != v ? v->core : NULL) {
+        for (uint16_t i = 0; i < v->n_commands; i++)
+            for (uint16_t j = 0; j < v->commands[i].n_forms; j++) {
+                const struct gram_form *f = &v->commands[i].forms[j];
+                for (uint16_t k = 0; k < f->n_params; k++)
+                    if (enum_has(&f->params[k].type, text))
+                        return true;
+                for (uint16_t k = 0; k < f->n_infos; k++)
+                    if (strcasestr(f->infos[k].tpl.text, text))
+                        return true;
+            }
+        for (uint16_t i = 0; i < v->n_urcs; i++)
+            if (strcasestr(v->urcs[i].tpl.text, text))
+                return true;
+        for (uint16_t i = 0; i < v->n_finals; i++)
+            if (strcasestr(v->finals[i].tpl.text, text))
+                return true;
+        for (uint16_t i = 0; i < v->n_codes; i++)
+            for (uint16_t k = 0; k < v->codes[i].n_codes; k++)
+                if (v->codes[i].codes[k].meaning && strcasestr(v->codes[i].codes[k].meaning, text))
+                    return true;
+    }
+    return false;
+}

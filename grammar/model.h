@@ -539,6 +539,10 @@ int gram_knob_choice(const struct gram_knob *k, const char *id);     /* index or
 int gram_machine_state(const struct gram_machine *m, const char *name); /* index or -1 */
 const struct gram_form *gram_command_form(const struct gram_command *c, enum gram_form_kind k,
                                           const char *variant);
+/* Does the vendor's grammar (its core included) hold this text, without case: an
+ * enumerated value, part of a line's text or of a code's meaning ("incorrect parameters")?
+ * What tells a made-up credential that the module says for its own reasons. */
+bool gram_vendor_mentions(const struct gram_vendor *v, const char *text);
 int gram_form_param(const struct gram_form *f, const char *name);    /* index or -1 */
 int gram_line_field(const struct gram_line *l, const char *name);    /* index or -1 */
 

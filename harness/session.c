@@ -150,8 +150,13 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
         size_t explained = tt ? count_in(tt, strlen(tt), s->secrets[i], sl) : 0;
         for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
             const struct at_value *v = &r->fields[f];
-            if (!r->line->tpl.fields[f].secret && v->kind != AT_V_ABSENT && at_value_clen(v) == sl &&
-                memcmp(tok->data + at_value_cstart(v), s->secrets[i], sl) == 0)
+            const struct gram_param *fp = &r->line->tpl.fields[f];
+            if (fp->secret || v->kind == AT_V_ABSENT)
+                continue;
+            const char *vt = (const char *)tok->data + at_value_cstart(v);
+            if (fp->type.kind == GT_ENUM || fp->type.codes)
+                explained += count_in(vt, at_value_clen(v), s->secrets[i], sl); /* the grammar's words */
+            else if (at_value_clen(v) == sl && memcmp(vt, s->secrets[i], sl) == 0)
                 explained++;
         }
         if (left > explained)

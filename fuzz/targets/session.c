@@ -40,8 +40,9 @@ static int pick_vendor(const struct fz_fixture *fx, const uint8_t *data, size_t 
     return q >= 0 ? q : 0;
 }
 
-/* The reference module's own words about itself (ATI, AT+CGMR): a "credential" the
- * fuzzer made up that happens to be part of them is not leaked when the module says them. */
+/* The reference module's own words (its identity in ATI and AT+CGMR, any text of its
+ * grammar such as an error's meaning): a "credential" the fuzzer made up that happens to
+ * be part of them is not leaked when the module says them. */
 static bool identity_text(const struct hx_session *s, const struct hx_finding *fd)
 {
     static const struct sim_vendor *const all[] = {&sim_vendor_quectel, &sim_vendor_simcom,
@@ -57,7 +58,7 @@ static bool identity_text(const struct hx_session *s, const struct hx_finding *f
         for (unsigned k = 0; k < hx_secret_count(s); k++) {
             if (strlen(s->secrets[k]) < 3 || !strstr(text, s->secrets[k]))
                 continue;
-            bool own = false;
+            bool own = gram_vendor_mentions(s->v, s->secrets[k]);
             for (size_t m = 0; m < 3; m++)
                 own |= mine[m] && strstr(mine[m], s->secrets[k]) != NULL;
             if (!own)
@@ -97,8 +98,10 @@ static void check_exchange(struct hx_session *s, const struct at_index *ix,
                  line, x->findings[k].rule, x->findings[k].expected, x->findings[k].seen);
     FZ_CHECK(x->status != HX_LOST, "'%s': the in-process module was lost", line);
     if (x->status == HX_REBOOTED) {
-        FZ_CHECK(x->form && gram_form_class(x->form) == GC_DESTRUCTIVE,
-                 "'%s': the module restarted on a command that is not destructive", line);
+        /* a restart comes from a destructive command: this one, or one before whose
+         * flow was still running */
+        FZ_CHECK(destructive_before || (x->form && gram_form_class(x->form) == GC_DESTRUCTIVE),
+                 "'%s': the module restarted with no destructive command sent", line);
         return;
     }
     if (x->status == HX_TIMEOUT) {
