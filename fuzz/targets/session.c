@@ -23,6 +23,7 @@
 #include "harness/session.h"
 #include "harness/sim.h"
 #include "harness/transport.h"
+#include "parser/mask.h"
 #include "parser/validate.h"
 
 #define MAX_COMMANDS 24
@@ -159,7 +160,10 @@ static void check_log(const struct hx_session *s)
         size_t sl = strlen(s->secrets[k]), plain = 0;
         for (size_t i = 0; i < s->n_ev; i++)
             plain += fz_count(s->ev[i].text, s->ev[i].len, s->secrets[k], sl);
-        FZ_CHECK(sl < 3 || plain == 0 || transcript_count(t, tl, s->secrets[k], sl) < plain,
+        /* (a made-up credential that holds the mask itself can be told from masking by
+         * nothing: "AD>***" may be what masking made of another line) */
+        FZ_CHECK(sl < 3 || plain == 0 || strstr(s->secrets[k], AT_MASK) ||
+                     transcript_count(t, tl, s->secrets[k], sl) < plain,
                  "a credential is in the masked transcript: %s", s->secrets[k]);
     }
 }
