@@ -179,11 +179,14 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     }
     /* a command that starts with "> " comes back as the framer's data prompt, then the
      * rest of the line: the head of its echo */
-    bool echo_head = tok->kind == AT_TOK_PROMPT && s->fl.echo_pending && s->fl.echo_len > 2 &&
-                     memcmp(s->fl.echo, "> ", 2) == 0;
-    if (echo_head) {
-        s->fl.echo += 2;
-        s->fl.echo_len -= 2;
+    bool echo_prompt = tok->kind == AT_TOK_PROMPT && s->fl.echo_pending && s->fl.echo_len >= 2 &&
+                       memcmp(s->fl.echo, "> ", 2) == 0;
+    bool echo_head = echo_prompt && s->fl.echo_len > 2; /* "> " alone: the whole echo */
+    if (echo_prompt) {
+        if (echo_head) {
+            s->fl.echo += 2;
+            s->fl.echo_len -= 2;
+        }
         r.cls = AT_CLS_ECHO;
         r.valid = true;
     }
