@@ -54,16 +54,6 @@ int fz_fixture_vendor(const struct fz_fixture *fx, const char *id, size_t n)
     return -1;
 }
 
-size_t fz_count(const void *hay, size_t n, const void *needle, size_t m)
-{
-    size_t k = 0;
-    const uint8_t *h = hay;
-    for (size_t i = 0; m && i + m <= n; i++)
-        if (memcmp(h + i, needle, m) == 0)
-            k++;
-    return k;
-}
-
 void fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 {
     va_list ap;

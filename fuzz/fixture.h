@@ -28,11 +28,6 @@ const struct fz_fixture *fz_fixture_get(void);
 /* The vendor whose id is id[0..n), or -1. */
 int fz_fixture_vendor(const struct fz_fixture *fx, const char *id, size_t n);
 
-/* How often needle[0..m) occurs in hay[0..n) (overlaps counted). The masking oracles
- * compare counts: a masked text must hold a secret fewer times than the text it masks (the
- * same bytes may also stand elsewhere, in a field that is not secret). */
-size_t fz_count(const void *hay, size_t n, const void *needle, size_t m);
-
 /* A broken invariant: prints what and where, then aborts. */
 #define FZ_CHECK(cond, ...)                                                                    \
     do {                                                                                       \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parser/bytes.h"
 #include "parser/mask.h"
 #include "parser/validate.h"
 
@@ -120,14 +121,6 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
     return false;
 }
 
-static size_t count_in(const void *hay, size_t n, const char *needle, size_t m)
-{
-    size_t k = 0;
-    for (const char *p = hay, *end = p + n; (p = memmem(p, (size_t)(end - p), needle, m)); p++)
-        k++;
-    return k;
-}
-
 /* Does a known line carry a credential where the grammar does not put one? A credential
  * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
  * given) is what the command documents, and a field that is not secret or the line's own
@@ -144,10 +137,10 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
         size_t sl = strlen(s->secrets[i]);
         if (sl < 3)
             continue;
-        size_t left = count_in(masked, n, s->secrets[i], sl);
+        size_t left = at_count(masked, n, s->secrets[i], sl);
         /* the grammar's own text of the line ("productinfo" in a test form's answer) */
         const char *tt = r->line->tpl.text;
-        size_t explained = tt ? count_in(tt, strlen(tt), s->secrets[i], sl) : 0;
+        size_t explained = tt ? at_count(tt, strlen(tt), s->secrets[i], sl) : 0;
         for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
             const struct at_value *v = &r->fields[f];
             const struct gram_param *fp = &r->line->tpl.fields[f];
@@ -155,7 +148,7 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                 continue;
             const char *vt = (const char *)tok->data + at_value_cstart(v);
             if (fp->type.kind == GT_ENUM || fp->type.codes)
-                explained += count_in(vt, at_value_clen(v), s->secrets[i], sl); /* the grammar's words */
+                explained += at_count(vt, at_value_clen(v), s->secrets[i], sl); /* the grammar's words */
             else if (at_value_clen(v) == sl && memcmp(vt, s->secrets[i], sl) == 0)
                 explained++;
         }

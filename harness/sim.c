@@ -104,7 +104,7 @@ static bool has_secret(const struct gram_vendor *v)
     return false;
 }
 
-static const struct sim_vendor *hooks_for(const char *id);
+const struct sim_vendor *sim_vendor_hooks(const char *id);
 static const struct gram_command *fault_target_of(const struct gram_vendor *v);
 static const struct gram_form *probe_form_of(const struct gram_command *t);
 
@@ -118,7 +118,7 @@ static bool has_time_limit(const struct gram_command *t)
 
 bool sim_fault_applies(enum sim_fault f, const struct gram_vendor *v)
 {
-    if (hooks_for(v->id)->no_faults >> f & 1)
+    if (sim_vendor_hooks(v->id)->no_faults >> f & 1)
         return false;
     switch (f) {
     case SF_SLOW_RESPONSE:
@@ -845,7 +845,7 @@ size_t sim_take(struct sim *s, uint64_t now, uint8_t *buf, size_t cap)
 
 /* ---- life ----------------------------------------------------------------------------- */
 
-static const struct sim_vendor *hooks_for(const char *id)
+const struct sim_vendor *sim_vendor_hooks(const char *id)
 {
     static const struct sim_vendor *const all[] = {&sim_vendor_quectel, &sim_vendor_simcom,
                                                    &sim_vendor_airm2m, &sim_vendor_qualcomm,
@@ -860,7 +860,7 @@ int sim_init(struct sim *s, const struct gram_vendor *v, const struct sim_option
 {
     memset(s, 0, sizeof *s);
     s->v = v;
-    s->vx = hooks_for(v->id);
+    s->vx = sim_vendor_hooks(v->id);
     if (o)
         s->o = *o;
     if (s->o.time_scale <= 0)

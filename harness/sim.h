@@ -200,6 +200,8 @@ uint64_t sim_form_limit(const struct gram_form *f);
 /* Makes the OTA image of n bytes (seeded) and its digests. */
 void sim_make_image(struct sim *s, size_t n);
 
+/* The hooks of a vendor by id (sim_vendor_generic when it has none of its own). */
+const struct sim_vendor *sim_vendor_hooks(const char *id);
 extern const struct sim_vendor sim_vendor_quectel, sim_vendor_simcom, sim_vendor_airm2m,
     sim_vendor_qualcomm, sim_vendor_fibocom, sim_vendor_generic;
 

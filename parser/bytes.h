@@ -46,4 +46,18 @@ static inline bool at_bytes_eq(const void *a, const void *b, size_t n)
     return true;
 }
 
+/* How often needle[0..m) occurs in hay[0..n) (overlaps counted; 0 when m is 0). The
+ * masking checks compare such counts: a masked text must hold a credential fewer times
+ * than the text it masks, since the same characters may stand elsewhere for their own
+ * reasons. */
+static inline size_t at_count(const void *hay, size_t n, const void *needle, size_t m)
+{
+    size_t k = 0;
+    const uint8_t *h = (const uint8_t *)hay;
+    for (size_t i = 0; m && i + m <= n; i++)
+        if (memcmp(h + i, needle, m) == 0)
+            k++;
+    return k;
+}
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fuzz/fixture.h"
+#include "parser/bytes.h"
 #include "fuzz/fuzz.h"
 #include "parser/mask.h"
 #include "parser/validate.h"
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!c->form->params[a].secret || v->kind == AT_V_ABSENT || cl_len < 3)
                 continue;
             const uint8_t *secret = data + at_value_cstart(v);
-            FZ_CHECK(fz_count(masked, ml, secret, cl_len) < fz_count(data, size, secret, cl_len),
+            FZ_CHECK(at_count(masked, ml, secret, cl_len) < at_count(data, size, secret, cl_len),
                      "the secret parameter '%s' is still in the masked line: %s",
                      c->form->params[a].name, masked);
         }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fuzz/fixture.h"
+#include "parser/bytes.h"
 #include "fuzz/fuzz.h"
 #include "parser/classify.h"
 #include "parser/mask.h"
@@ -91,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!r.line->tpl.fields[i].secret || v->kind == AT_V_ABSENT || n < 3)
                 continue;
             const uint8_t *secret = line + at_value_cstart(v);
-            FZ_CHECK(fz_count(masked, ml, secret, n) < fz_count(line, len, secret, n),
+            FZ_CHECK(at_count(masked, ml, secret, n) < at_count(line, len, secret, n),
                      "the secret field '%s' is still in the masked line: %s",
                      r.line->tpl.fields[i].name, masked);
         }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz/fixture.h"
+#include "parser/bytes.h"
 #include "fuzz/fuzz.h"
 #include "fuzz/repro.h"
 #include "grammar/model.h"
@@ -46,28 +47,21 @@ static int pick_vendor(const struct fz_fixture *fx, const uint8_t *data, size_t 
  * be part of them is not leaked when the module says them. */
 static bool identity_text(const struct hx_session *s, const struct hx_finding *fd)
 {
-    static const struct sim_vendor *const all[] = {&sim_vendor_quectel, &sim_vendor_simcom,
-                                                   &sim_vendor_airm2m, &sim_vendor_qualcomm,
-                                                   &sim_vendor_fibocom};
     if (strcmp(fd->rule, "no-secret-leak") != 0 || fd->event >= s->n_ev)
         return false;
     const char *text = s->ev[fd->event].text;
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (strcmp(all[i]->id, s->v->id) != 0)
+    const struct sim_vendor *vx = sim_vendor_hooks(s->v->id);
+    const char *mine[] = {vx->manufacturer, vx->model, vx->revision};
+    for (unsigned k = 0; k < hx_secret_count(s); k++) {
+        if (strlen(s->secrets[k]) < 3 || !strstr(text, s->secrets[k]))
             continue;
-        const char *mine[] = {all[i]->manufacturer, all[i]->model, all[i]->revision};
-        for (unsigned k = 0; k < hx_secret_count(s); k++) {
-            if (strlen(s->secrets[k]) < 3 || !strstr(text, s->secrets[k]))
-                continue;
-            bool own = gram_vendor_mentions(s->v, s->secrets[k]);
-            for (size_t m = 0; m < 3; m++)
-                own |= mine[m] && strstr(mine[m], s->secrets[k]) != NULL;
-            if (!own)
-                return false;
-        }
-        return true;
+        bool own = gram_vendor_mentions(s->v, s->secrets[k]);
+        for (size_t m = 0; m < 3; m++)
+            own |= mine[m] && strstr(mine[m], s->secrets[k]) != NULL;
+        if (!own)
+            return false;
     }
-    return false;
+    return true;
 }
 
 /* A module that cannot announce a restart (no boot URC in its grammar) may have restarted
@@ -128,7 +122,7 @@ static size_t transcript_count(const char *t, size_t n, const char *what, size_t
     for (size_t i = 0; i < n;) {
         const char *nl = memchr(t + i, '\n', n - i);
         size_t end = nl ? (size_t)(nl - t) : n, from = i + 2 <= end ? i + 2 : end;
-        k += fz_count(t + from, end - from, what, wl);
+        k += at_count(t + from, end - from, what, wl);
         i = end + 1;
     }
     return k;
@@ -159,7 +153,7 @@ static void check_log(const struct hx_session *s)
     for (unsigned k = 0; k < hx_secret_count(s); k++) {
         size_t sl = strlen(s->secrets[k]), plain = 0;
         for (size_t i = 0; i < s->n_ev; i++)
-            plain += fz_count(s->ev[i].text, s->ev[i].len, s->secrets[k], sl);
+            plain += at_count(s->ev[i].text, s->ev[i].len, s->secrets[k], sl);
         /* (a made-up credential that holds the mask itself can be told from masking by
          * nothing: "AD>***" may be what masking made of another line) */
         FZ_CHECK(sl < 3 || plain == 0 || strstr(s->secrets[k], AT_MASK) ||
