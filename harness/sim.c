@@ -417,32 +417,42 @@ void sim_reboot(struct sim *s, uint64_t delay)
 
 void sim_make_image(struct sim *s, size_t n)
 {
-    free(s->image);
-    s->image = malloc(n ? n : 1);
-    s->image_len = n;
+    free(s->image.bytes);
+    s->image = (struct sim_image){.len = n};
+}
+
+/* Digest bytes as lower-case hex into out (2 * n + 1 bytes). */
+static void hex_digest(const unsigned char *md, unsigned n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+const struct sim_image *sim_image(struct sim *s)
+{
+    struct sim_image *im = &s->image;
+    if (im->bytes)
+        return im;
+    im->bytes = malloc(im->len ? im->len : 1);
     uint64_t x = s->o.seed * 0x9E3779B97F4A7C15ull + 0x1234567;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < im->len; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        s->image[i] = (uint8_t)(x >> 24);
+        im->bytes[i] = (uint8_t)(x >> 24);
     }
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int ml;
-    static const char hex[] = "0123456789abcdef";
-    EVP_Digest(s->image, n, md, &ml, EVP_md5(), NULL);
-    for (unsigned i = 0; i < ml && i < 16; i++) {
-        s->md5[2 * i] = hex[md[i] >> 4];
-        s->md5[2 * i + 1] = hex[md[i] & 15];
-    }
-    s->md5[32] = '\0';
-    EVP_Digest(s->image, n, md, &ml, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < ml && i < 32; i++) {
-        s->sha256[2 * i] = hex[md[i] >> 4];
-        s->sha256[2 * i + 1] = hex[md[i] & 15];
-    }
-    s->sha256[64] = '\0';
-    s->crc32 = (uint32_t)crc32(crc32(0L, Z_NULL, 0), s->image, (uInt)n);
+    EVP_Digest(im->bytes, im->len, md, &ml, EVP_md5(), NULL);
+    hex_digest(md, ml < 16 ? ml : 16, im->md5);
+    EVP_Digest(im->bytes, im->len, md, &ml, EVP_sha256(), NULL);
+    hex_digest(md, ml < 32 ? ml : 32, im->sha256);
+    im->crc32 = (uint32_t)crc32(crc32(0L, Z_NULL, 0), im->bytes, (uInt)im->len);
+    return im;
 }
 
 /* ---- generic handling: core commands, test forms, settings -------------------------- */
@@ -885,7 +895,7 @@ void sim_free(struct sim *s)
     at_index_free(&s->ix);
     free(s->seg);
     free(s->out);
-    free(s->image);
+    free(s->image.bytes);
     free(s->effects);
     memset(s, 0, sizeof *s);
 }

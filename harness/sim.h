@@ -75,6 +75,14 @@ struct sim_effect;
 
 #define SIM_MAX_STORE 64
 
+/* The OTA image a module serves (Quectel's MCU pieces) or reports (sizes, digests). */
+struct sim_image {
+    size_t len;
+    uint8_t *bytes; /* NULL until made */
+    char md5[33], sha256[65];
+    uint32_t crc32;
+};
+
 struct sim {
     const struct gram_vendor *v;
     const struct sim_vendor *vx;  /* vendor hooks */
@@ -116,11 +124,9 @@ struct sim {
                                      handled: delays count from it, so what one command
                                      writes keeps its order and its pauses */
 
-    /* the OTA image the module serves or installs */
-    uint8_t *image;
-    size_t image_len;
-    char md5[33], sha256[65];
-    uint32_t crc32;
+    /* the OTA image the module serves or installs: its size is known from the start, its
+     * bytes and digests are made when first asked for (sim_image) */
+    struct sim_image image;
 
     /* what the output still to come does to the module (a URC moves the state machine, a
      * restart resets it), in order: each takes effect when its time comes, so a command
@@ -197,8 +203,10 @@ bool sim_arg_given(const struct at_cmd *c, unsigned i);
 void sim_machine_command(struct sim *s, const struct at_cmd *c, const uint8_t *line);
 /* The time limit of a form, ns (the vendor default when the form has none, else 10 s). */
 uint64_t sim_form_limit(const struct gram_form *f);
-/* Makes the OTA image of n bytes (seeded) and its digests. */
+/* Declares the OTA image: n bytes, made from the seed when first asked for. */
 void sim_make_image(struct sim *s, size_t n);
+/* The OTA image, its bytes and digests made now if they are not yet. */
+const struct sim_image *sim_image(struct sim *s);
 
 /* The hooks of a vendor by id (sim_vendor_generic when it has none of its own). */
 const struct sim_vendor *sim_vendor_hooks(const char *id);

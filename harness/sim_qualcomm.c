@@ -109,7 +109,7 @@ static void httpgetsize(struct sim *s, const struct at_cmd *c, const uint8_t *li
         return;
     }
     char size[40];
-    snprintf(size, sizeof size, "+HTTPC: %zu", s->image_len);
+    snprintf(size, sizeof size, "+HTTPC: %zu", s->image.len);
     sim_emit_line(s, r, size);
     sim_ok(s, r);
 }

@@ -54,7 +54,7 @@ static void plan(struct sim *s)
     field(comp, sizeof comp, "componentNo", "%s", q->mcu_plan ? mcu : d->module_component);
     field(src, sizeof src, "sourceVersion", "%s", q->mcu_plan ? (mver ? mver : "") : s->revision);
     field(dst, sizeof dst, "targetVersion", "%s", q->mcu_plan ? d->mcu_target : d->module_target);
-    field(space, sizeof space, "useSpace", "%zu", s->image_len);
+    field(space, sizeof space, "useSpace", "%zu", s->image.len);
     /* SF_MALFORMED: a battery limit above 100 % */
     const char *battery = sim_fault_once(s, SF_MALFORMED) ? "batteryLimit=130" : "batteryLimit=30";
     const char *pairs[] = {comp, src, dst, battery, "minSignalIntensity=-113", space, NULL};
@@ -65,10 +65,10 @@ static void piece_ready(struct sim *s, uint64_t t)
 {
     struct quectel *q = s->vstate;
     const struct ota_defaults *d = ota_defaults_for("quectel");
-    size_t len = s->image_len - q->piece < PIECE ? s->image_len - q->piece : PIECE;
+    size_t len = s->image.len - q->piece < PIECE ? s->image.len - q->piece : PIECE;
     char comp[64], total[32], start[32], plen[32];
     field(comp, sizeof comp, "componentNo", "%s", sim_get(s, "+QIOTMCUVER MCU_number") ?: d->mcu_component);
-    field(total, sizeof total, "length", "%zu", s->image_len);
+    field(total, sizeof total, "length", "%zu", s->image.len);
     field(start, sizeof start, "startaddr", "%zu", q->piece);
     field(plen, sizeof plen, "piece_length", "%zu", len);
     const char *pairs[] = {comp, total, start, plen, NULL};
@@ -101,14 +101,15 @@ static void download(struct sim *s)
     }
     char comp[64], len[32], md5[48], crc[32], sha[80];
     field(comp, sizeof comp, "componentNo", "%s", sim_get(s, "+QIOTMCUVER MCU_number") ?: d->mcu_component);
-    field(len, sizeof len, "length", "%zu", s->image_len);
+    field(len, sizeof len, "length", "%zu", s->image.len);
     bool bad = sim_fault(s, SF_HASH_MISMATCH);
+    const struct sim_image *im = sim_image(s);
     /* the fault: digests of an image one bit away from the one served */
-    field(md5, sizeof md5, "md5", "%s", s->md5);
+    field(md5, sizeof md5, "md5", "%s", im->md5);
     if (bad)
         md5[sizeof "md5=" - 1] = md5[sizeof "md5=" - 1] == '0' ? '1' : '0';
-    field(crc, sizeof crc, "crc", "%u", bad ? s->crc32 ^ 1u : s->crc32);
-    field(sha, sizeof sha, "sha256", "%s", s->sha256);
+    field(crc, sizeof crc, "crc", "%u", bad ? im->crc32 ^ 1u : im->crc32);
+    field(sha, sizeof sha, "sha256", "%s", im->sha256);
     if (bad)
         sha[sizeof "sha256=" - 1] = sha[sizeof "sha256=" - 1] == '0' ? '1' : '0';
     const char *pairs[] = {comp, len, md5, crc, q->sha ? sha : NULL, NULL};
@@ -123,7 +124,7 @@ static void read_block(struct sim *s, const struct at_cmd *c)
     struct quectel *q = s->vstate;
     uint64_t r = sim_reply_delay(s);
     int64_t start = sim_arg_int(c, 0, 0), want = sim_arg_int(c, 1, 0);
-    size_t end = q->piece + PIECE < s->image_len ? q->piece + PIECE : s->image_len;
+    size_t end = q->piece + PIECE < s->image.len ? q->piece + PIECE : s->image.len;
     if (start < (int64_t)q->piece || (size_t)start >= end) {
         sim_error(s, r, 3); /* outside the piece that is ready */
         return;
@@ -142,9 +143,10 @@ static void read_block(struct sim *s, const struct at_cmd *c)
     char hdr[64];
     snprintf(hdr, sizeof hdr, "+QIOTOTARD: %lld,%zu", (long long)start, n);
     sim_emit_line(s, r, hdr);
+    const struct sim_image *im = sim_image(s);
     uint8_t *data = malloc(sent);
     for (size_t i = 0; i < sent; i++)
-        data[i] = (size_t)start + i < s->image_len ? s->image[(size_t)start + i] : 0x5a;
+        data[i] = (size_t)start + i < im->len ? im->bytes[(size_t)start + i] : 0x5a;
     sim_emit_raw(s, 0, data, sent);
     free(data);
     sim_emit_raw(s, 0, "\r\n", 2);
@@ -183,7 +185,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
         if (a == 1 && s->state_before != s->state)
             download(s); /* the first confirmation starts it */
         else if (a == 2) {
-            if (q->piece + PIECE < s->image_len)
+            if (q->piece + PIECE < s->image.len)
                 q->piece += PIECE; /* past the last piece: the last one again */
             piece_ready(s, sim_flow_delay(s, 800));
         } else if (a == 3) {

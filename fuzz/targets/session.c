@@ -146,6 +146,8 @@ static void check_log(const struct hx_session *s)
         FZ_CHECK(e->valid, "the module wrote a line that breaks its grammar (%s at %u): %s",
                  at_err_name(e->err.code), e->err.off, e->text);
     }
+    if (hx_secret_count(s) == 0)
+        return;
     static char t[1 << 16];
     size_t tl = hx_transcript(s, 0, s->n_ev, t, sizeof t);
     if (tl + 1 >= sizeof t)
