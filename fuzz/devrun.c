@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz/identity.h"
 #include "parser/validate.h"
 
 #define MS 1000000ull
@@ -154,24 +155,6 @@ static void restore_echo(struct df_target *tg)
         hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
 }
 
-/* What the module says it is (ATI, AT+CGMR): text it prints whatever it is sent. */
-static void learn_identity(struct df_target *tg)
-{
-    static const char *const ask[] = {"ATI", "AT+CGMR"};
-    size_t o = 0;
-    tg->identity[0] = '\0';
-    for (size_t a = 0; a < sizeof ask / sizeof ask[0]; a++) {
-        struct hx_exchange x;
-        if (hx_exchange(&tg->s, ask[a], 2000 * MS, &x) != HX_DONE)
-            continue;
-        for (size_t i = x.first_ev; i < x.end_ev; i++) {
-            const struct hx_event *e = &tg->s.ev[i];
-            if (e->cls == AT_CLS_INFO && o + e->len + 2 < sizeof tg->identity)
-                o += (size_t)snprintf(tg->identity + o, sizeof tg->identity - o, "%s\n", e->text);
-        }
-    }
-}
-
 int df_target_open(struct df_target *tg, char *err, size_t errlen)
 {
     tg->open = false;
@@ -204,7 +187,7 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     struct hx_exchange x;
     hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
     tg->s.echo_on = tg->v->echo;
-    learn_identity(tg);
+    fz_identity_learn(&tg->s, tg->identity, sizeof tg->identity);
     /* the wait for an answer that may not come: twenty round trips, 300 ms to 1 s (an
      * answer later than that would be taken for the next line's) */
     uint64_t rtt = x.status == HX_DONE ? (x.t_final - x.t_sent) * 20 : 1000 * MS;
@@ -221,25 +204,6 @@ int df_target_restart(struct df_target *tg, char *err, size_t errlen)
 }
 
 /* ---- judging ------------------------------------------------------------------------------ */
-
-/* A line the session took for a leak, where every credential it holds is text the module
- * prints for its own reasons — part of its identity (ATI, AT+CGMR) or a word of the
- * grammar: the fuzzer put a common word where a credential goes, and it came back as
- * itself. */
-static bool leak_explained(const struct df_target *tg, const char *text)
-{
-    const struct hx_session *s = &tg->s;
-    bool any = false;
-    for (unsigned k = 0; k < hx_secret_count(s); k++) {
-        const char *sec = s->secrets[k];
-        if (strlen(sec) < 3 || !strstr(text, sec))
-            continue;
-        any = true;
-        if (!strstr(tg->identity, sec) && !gram_vendor_mentions(tg->v, sec))
-            return false;
-    }
-    return any;
-}
 
 /* A restart is explained by a flow that has one in its course, or by a destructive command
  * the module accepted, until what it started has come to rest (a quiet line). */
@@ -273,7 +237,7 @@ static void judge_events(struct df_target *tg, struct df_outcome *out)
         }
         if (e->exchange != 0)
             continue; /* the session judged it inside its exchange */
-        if (e->leak && leak_explained(tg, e->text)) {
+        if (e->leak && fz_leak_explained(&tg->s, tg->identity, e->text)) {
             continue;
         } else if (e->leak) {
             add(out, "no-secret-leak", "between commands", -1, "no credential in any output",
@@ -363,7 +327,8 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
         const struct hx_finding *hf = &x.findings[k];
         if (excused && st == HX_TIMEOUT && strcmp(hf->rule, "final-result") == 0)
             continue;
-        if (strcmp(hf->rule, "no-secret-leak") == 0 && hf->event < s->n_ev && leak_explained(tg, s->ev[hf->event].text))
+        if (strcmp(hf->rule, "no-secret-leak") == 0 && hf->event < s->n_ev &&
+            fz_leak_explained(s, tg->identity, s->ev[hf->event].text))
             continue;
         add(out, hf->rule, where, idx, hf->expected, "%s", hf->seen);
     }

@@ -19,6 +19,7 @@
 #include "fuzz/fixture.h"
 #include "parser/bytes.h"
 #include "fuzz/fuzz.h"
+#include "fuzz/identity.h"
 #include "fuzz/repro.h"
 #include "grammar/model.h"
 #include "harness/session.h"
@@ -42,26 +43,22 @@ static int pick_vendor(const struct fz_fixture *fx, const uint8_t *data, size_t 
     return q >= 0 ? q : 0;
 }
 
-/* The reference module's own words (its identity in ATI and AT+CGMR, any text of its
- * grammar such as an error's meaning): a "credential" the fuzzer made up that happens to
- * be part of them is not leaked when the module says them. */
-static bool identity_text(const struct hx_session *s, const struct hx_finding *fd)
+/* What the module prints for its own reasons (fuzz/identity.h), asked for the first time a
+ * credential seems to come back: a made-up credential that is part of it is not leaked. */
+struct identity {
+    bool known;
+    char text[512];
+};
+
+static bool leak_explained(struct hx_session *s, struct identity *id, size_t event)
 {
-    if (strcmp(fd->rule, "no-secret-leak") != 0 || fd->event >= s->n_ev)
+    if (event >= s->n_ev)
         return false;
-    const char *text = s->ev[fd->event].text;
-    const struct sim_vendor *vx = sim_vendor_hooks(s->v->id);
-    const char *mine[] = {vx->manufacturer, vx->model, vx->revision};
-    for (unsigned k = 0; k < hx_secret_count(s); k++) {
-        if (strlen(s->secrets[k]) < 3 || !strstr(text, s->secrets[k]))
-            continue;
-        bool own = gram_vendor_mentions(s->v, s->secrets[k]);
-        for (size_t m = 0; m < 3; m++)
-            own |= mine[m] && strstr(mine[m], s->secrets[k]) != NULL;
-        if (!own)
-            return false;
+    if (!id->known) {
+        id->known = true;
+        fz_identity_learn(s, id->text, sizeof id->text); /* more events: s->ev may move */
     }
-    return true;
+    return fz_leak_explained(s, id->text, s->ev[event].text);
 }
 
 /* A module that cannot announce a restart (no boot URC in its grammar) may have restarted
@@ -78,7 +75,7 @@ static bool restart_unannounced(const struct hx_session *s, bool destructive_bef
     return true;
 }
 
-static void check_exchange(struct hx_session *s, const struct at_index *ix,
+static void check_exchange(struct hx_session *s, struct identity *id, const struct at_index *ix,
                            const struct hx_exchange *x, const char *line, bool destructive_before)
 {
     uint8_t edited[MAX_LINE + 1]; /* as the module reads it: backspaces applied */
@@ -87,10 +84,13 @@ static void check_exchange(struct hx_session *s, const struct at_index *ix,
     bool no_at = n < 2 || (edited[0] | 0x20) != 'a' || (edited[1] | 0x20) != 't';
     if (no_at && x->status == HX_TIMEOUT)
         return;
-    for (unsigned k = 0; k < x->n_findings; k++)
-        FZ_CHECK(identity_text(s, &x->findings[k]) ||
-                     restart_unannounced(s, destructive_before, &x->findings[k]), "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
-                 line, x->findings[k].rule, x->findings[k].expected, x->findings[k].seen);
+    for (unsigned k = 0; k < x->n_findings; k++) {
+        const struct hx_finding *fd = &x->findings[k];
+        bool leak = strcmp(fd->rule, "no-secret-leak") == 0;
+        FZ_CHECK((leak && leak_explained(s, id, fd->event)) || restart_unannounced(s, destructive_before, fd),
+                 "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
+                 line, fd->rule, fd->expected, fd->seen);
+    }
     FZ_CHECK(x->status != HX_LOST, "'%s': the in-process module was lost", line);
     if (x->status == HX_REBOOTED) {
         /* a restart comes from a destructive command: this one, or one before whose
@@ -129,15 +129,15 @@ static size_t transcript_count(const char *t, size_t n, const char *what, size_t
 }
 
 /* Every line the module wrote is one the grammar knows and accepts; no credential leaks. */
-static void check_log(const struct hx_session *s)
+static void check_log(struct hx_session *s, struct identity *id)
 {
     for (size_t i = 0; i < s->n_ev; i++) {
         const struct hx_event *e = &s->ev[i];
         if (e->sent)
             continue;
         FZ_CHECK(!e->stray_final, "a final result with no command in flight: %s", e->text);
-        struct hx_finding fd = {.rule = "no-secret-leak", .event = (uint32_t)i};
-        FZ_CHECK(!e->leak || identity_text(s, &fd), "a response carries a credential: %s", e->text);
+        FZ_CHECK(!e->leak || leak_explained(s, id, i), "a response carries a credential: %s", s->ev[i].text);
+        e = &s->ev[i]; /* learning the identity may have moved the log */
         if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT)
             continue;
         FZ_CHECK(e->cls != AT_CLS_UNKNOWN && e->cls != AT_CLS_GARBAGE && e->cls != AT_CLS_OVERFLOW,
@@ -176,6 +176,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hx_session s;
     FZ_CHECK(hx_session_init(&s, t, v, NULL, NULL) == 0, "cannot start a session");
     static struct hx_exchange x;
+    struct identity id = {.known = false};
     char line[MAX_LINE + 1];
     unsigned sent = 0;
     bool destructive_before = false;
@@ -197,7 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* the form's limit and a margin, on the virtual clock: waiting costs nothing */
         uint64_t limit = (f ? sim_form_limit(f) : 10000 * MS) + 2000 * MS;
         hx_exchange(&s, line, limit, &x);
-        check_exchange(&s, &fx->one[vi], &x, line, destructive_before);
+        check_exchange(&s, &id, &fx->one[vi], &x, line, destructive_before);
         destructive_before |= x.form && gram_form_class(x.form) == GC_DESTRUCTIVE;
         sent++;
         if (x.status == HX_REBOOTED)
@@ -205,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* what the flows still had to say */
     hx_drain(&s, 5000 * MS);
-    check_log(&s);
+    check_log(&s, &id);
     hx_session_free(&s);
     hx_close(t);
     return 0;
