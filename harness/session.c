@@ -121,6 +121,24 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
     return false;
 }
 
+/* Whether the host sent text (n bytes) in the clear: in a command line of the log, where no
+ * mask covers it. */
+static bool sent_in_clear(const struct hx_session *s, const char *text, size_t n)
+{
+    bool clear = false;
+    for (size_t j = 0; j < s->n_ev && !clear; j++) {
+        const struct hx_event *e = &s->ev[j];
+        if (!e->sent || e->len < n)
+            continue;
+        size_t cap = 2 * (size_t)e->len + 64; /* "***" for every value, even empty ones */
+        char *masked = malloc(cap);
+        size_t ml = at_mask_command(&s->ix, (const uint8_t *)e->text, e->len, masked, cap);
+        clear = at_count(masked, ml, text, n) > 0;
+        free(masked);
+    }
+    return clear;
+}
+
 /* Does a known line carry a credential where the grammar does not put one? A credential
  * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
  * given) is what the command documents, and a field that is not secret or the line's own
@@ -147,10 +165,16 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
             if (fp->secret || v->kind == AT_V_ABSENT)
                 continue;
             const char *vt = (const char *)tok->data + at_value_cstart(v);
+            size_t in_field = at_count(vt, at_value_clen(v), s->secrets[i], sl);
+            if (!in_field)
+                continue;
             if (fp->type.kind == GT_ENUM || fp->type.codes)
-                explained += at_count(vt, at_value_clen(v), s->secrets[i], sl); /* the grammar's words */
-            else if (at_value_clen(v) == sl && memcmp(vt, s->secrets[i], sl) == 0)
-                explained++;
+                explained += in_field; /* the grammar's words */
+            else if (at_value_clen(v) == sl)
+                explained++; /* the field is the credential's text and nothing more */
+            else if (sent_in_clear(s, vt, at_value_clen(v)))
+                explained += in_field; /* a value the host wrote in the clear, read back (an
+                                          MCU version that holds the product secret) */
         }
         if (left > explained)
             return true;

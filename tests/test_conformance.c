@@ -266,6 +266,53 @@ static void caps_file(void)
     unlink(p);
 }
 
+/* ---- credentials the host itself sent in the clear ------------------------------------ */
+
+/* Sends lines to sim:quectel[,fault=...]; true when any exchange found a leak. The
+ * transcript of the last line goes to last. */
+static bool leak_found(const char *fault, const char *const *lines, char *last, size_t cap)
+{
+    char spec[64], err[256];
+    snprintf(spec, sizeof spec, "sim:quectel%s%s", fault ? ",fault=" : "", fault ? fault : "");
+    struct hx_transport *tr;
+    CU_ASSERT_FATAL(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0);
+    struct hx_session s;
+    CU_ASSERT_FATAL(hx_session_init(&s, tr, tu_vendor("quectel"), NULL, NULL) == 0);
+    bool leak = false;
+    for (size_t i = 0; lines[i]; i++) {
+        struct hx_exchange x;
+        size_t from = s.n_ev;
+        hx_exchange(&s, lines[i], 2000ull * 1000000, &x);
+        for (unsigned k = 0; k < x.n_findings; k++)
+            leak |= strcmp(x.findings[k].rule, "no-secret-leak") == 0;
+        hx_transcript(&s, from, s.n_ev, last, cap);
+    }
+    hx_session_free(&s);
+    hx_close(tr);
+    return leak;
+}
+
+/* The host sets an MCU version that holds the text it also sends as the product secret:
+ * the module reading the version back is no leak (the host wrote that value in the clear),
+ * and the transcript still masks the credential. The same credential repeated on its own
+ * by a module with the fault secret-echo is a leak. */
+static void credential_sent_in_clear(void)
+{
+    char t[4096];
+    static const char *const before[] = {"AT+QIOTMCUVER=\"MCU1\",\"V1-Zq8wPass\"",
+                                         "AT+QIOTCFG=\"productinfo\",\"pk1\",\"Zq8wPass\"",
+                                         "AT+QIOTMCUVER?", NULL};
+    TU_CHECK(!leak_found(NULL, before, t, sizeof t), "an MCU version sent earlier is taken for a leak: %s", t);
+    TU_CHECK(strstr(t, "V1-") && !strstr(t, "Zq8wPass"), "the credential is not masked: %s", t);
+    static const char *const same_line[] = {
+        "AT+QIOTMCUVER=\"MCU1\",\"V1-Zq8wPass\";+QIOTCFG=\"productinfo\",\"pk1\",\"Zq8wPass\"",
+        "AT+QIOTMCUVER?", NULL};
+    TU_CHECK(!leak_found(NULL, same_line, t, sizeof t), "an MCU version sent in the same line is taken for a leak: %s", t);
+    static const char *const echoed[] = {"AT+QIOTCFG=\"productinfo\",\"pk1\",\"Zq8wPass\"", NULL};
+    TU_CHECK(leak_found("secret-echo", echoed, t, sizeof t), "secret-echo: the repeated credential is not found: %s", t);
+    TU_CHECK(!leak_found(NULL, echoed, t, sizeof t), "the faultless module is said to leak: %s", t);
+}
+
 int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -288,5 +335,7 @@ int main(int argc, char **argv)
     tu_add(s, "destructive cases gated", destructive_gated);
     s = tu_suite("caps");
     tu_add(s, "capability file", caps_file);
+    s = tu_suite("credentials");
+    tu_add(s, "a credential the host sent in the clear", credential_sent_in_clear);
     return tu_run(argc, argv);
 }
