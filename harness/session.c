@@ -121,22 +121,36 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
     return false;
 }
 
-/* Whether the host sent text (n bytes) in the clear: in a command line of the log, where no
- * mask covers it. */
-static bool sent_in_clear(const struct hx_session *s, const char *text, size_t n)
+/* How many of the credential's occurrences in a response line (p, n bytes) stand inside a
+ * longer value the host sent in the clear: an MCU version that holds the product secret,
+ * read back or quoted in an event, repeats the host's text, not the credential. A value is
+ * a piece of a sent line (as the module read it, masked) between its separators (, ; = "). */
+static size_t inside_clear_values(const struct hx_session *s, const uint8_t *p, size_t n,
+                                  const char *secret, size_t sl)
 {
-    bool clear = false;
-    for (size_t j = 0; j < s->n_ev && !clear; j++) {
+    size_t k = 0;
+    for (size_t j = 0; j < s->n_ev; j++) {
         const struct hx_event *e = &s->ev[j];
-        if (!e->sent || e->len < n)
+        if (!e->sent || e->len <= sl)
             continue;
+        /* the line as the module read it (backspaces applied), masked */
         size_t cap = 2 * (size_t)e->len + 64; /* "***" for every value, even empty ones */
-        char *masked = malloc(cap);
-        size_t ml = at_mask_command(&s->ix, (const uint8_t *)e->text, e->len, masked, cap);
-        clear = at_count(masked, ml, text, n) > 0;
-        free(masked);
+        char *m = malloc(cap + e->len);
+        uint8_t *read = (uint8_t *)m + cap;
+        size_t rl = at_edit_line((const uint8_t *)e->text, e->len, read);
+        size_t ml = at_mask_command(&s->ix, read, rl, m, cap);
+        for (size_t a = 0; a < ml;) {
+            size_t b = a;
+            while (b < ml && !strchr(",;=\"", m[b]))
+                b++;
+            size_t in_value = b - a > sl ? at_count(m + a, b - a, secret, sl) : 0;
+            if (in_value)
+                k += at_count(p, n, m + a, b - a) * in_value;
+            a = b + 1;
+        }
+        free(m);
     }
-    return clear;
+    return k;
 }
 
 /* Does a known line carry a credential where the grammar does not put one? A credential
@@ -165,18 +179,12 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
             if (fp->secret || v->kind == AT_V_ABSENT)
                 continue;
             const char *vt = (const char *)tok->data + at_value_cstart(v);
-            size_t in_field = at_count(vt, at_value_clen(v), s->secrets[i], sl);
-            if (!in_field)
-                continue;
             if (fp->type.kind == GT_ENUM || fp->type.codes)
-                explained += in_field; /* the grammar's words */
-            else if (at_value_clen(v) == sl)
-                explained++; /* the field is the credential's text and nothing more */
-            else if (sent_in_clear(s, vt, at_value_clen(v)))
-                explained += in_field; /* a value the host wrote in the clear, read back (an
-                                          MCU version that holds the product secret) */
+                explained += at_count(vt, at_value_clen(v), s->secrets[i], sl); /* the grammar's words */
+            else if (at_value_clen(v) == sl && memcmp(vt, s->secrets[i], sl) == 0)
+                explained++;
         }
-        if (left > explained)
+        if (left > explained && left > explained + inside_clear_values(s, tok->data, tok->len, s->secrets[i], sl))
             return true;
     }
     return false;
