@@ -156,8 +156,9 @@ static size_t inside_clear_values(const struct hx_session *s, const uint8_t *p, 
 /* Does a known line carry a credential where the grammar does not put one? A credential
  * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
  * given) is what the command documents, and a field that is not secret or the line's own
- * text may hold the same characters for their own reasons (the tag "KEY"): only what is
- * left beyond those counts. */
+ * text may hold the same characters for their own reasons (the tag "KEY"), as may a longer
+ * value the host itself sent in the clear (inside_clear_values): only what is left beyond
+ * those counts. */
 static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                          const struct at_token *tok)
 {
