@@ -153,39 +153,65 @@ static size_t inside_clear_values(const struct hx_session *s, const uint8_t *p, 
     return k;
 }
 
-/* Does a known line carry a credential where the grammar does not put one? A credential
- * read back in a field the grammar marks secret (AT+UPGRADE="KEY" answers the key it was
- * given) is what the command documents, and a field that is not secret or the line's own
- * text may hold the same characters for their own reasons (the tag "KEY"), as may a longer
- * value the host itself sent in the clear (inside_clear_values): only what is left beyond
- * those counts. */
+/* Whether bytes [o, o + n) of a line the classifier read (r) are all the grammar's: the
+ * template's own text (prefixes, separators, quotes, tags), fields whose values the
+ * grammar lists (enumerations, codes, a test form's ranges) and secret fields (which the
+ * grammar says hold a credential, and which are masked wherever they are written). */
+static bool grammar_bytes(const struct at_result *r, size_t o, size_t n)
+{
+    for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
+        const struct at_value *v = &r->fields[f];
+        const struct gram_param *fp = &r->line->tpl.fields[f];
+        if (v->kind == AT_V_ABSENT || fp->secret || fp->type.kind == GT_ENUM || fp->type.codes ||
+            fp->type.kind == GT_LIST)
+            continue;
+        size_t a = at_value_cstart(v), b = a + at_value_clen(v);
+        if (o < b && a < o + n)
+            return false; /* it reaches into a value the module chose */
+    }
+    return true;
+}
+
+/* Whether bytes [o, o + n) are the whole of a field that is not secret (the tag "KEY"
+ * answered where the fuzzer's credential was also "KEY"). */
+static bool whole_field(const struct at_result *r, size_t o, size_t n)
+{
+    for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
+        const struct at_value *v = &r->fields[f];
+        if (v->kind != AT_V_ABSENT && !r->line->tpl.fields[f].secret && at_value_cstart(v) == o &&
+            at_value_clen(v) == n)
+            return true;
+    }
+    return false;
+}
+
+/* Does a known line carry a credential where the grammar does not put one? Each place the
+ * credential's text stands counts unless it is all the grammar's own text (grammar_bytes:
+ * AT+UPGRADE="KEY" answering the key it was given in its secret field, "+QIOTREG: (0,1,2"
+ * of a test form), a field that is exactly that text, or part of a longer value the host
+ * itself sent in the clear (inside_clear_values). */
 static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                          const struct at_token *tok)
 {
     if (!r->valid || !r->line)
         return true;
-    char masked[sizeof s->frbuf + 64];
-    size_t n = at_mask_response(r, tok->data, tok->len, masked, sizeof masked);
+    const uint8_t *p = tok->data;
+    size_t n = tok->len;
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
-        size_t sl = strlen(s->secrets[i]);
+        const char *sec = s->secrets[i];
+        size_t sl = strlen(sec), left = 0;
         if (sl < 3)
             continue;
-        size_t left = at_count(masked, n, s->secrets[i], sl);
-        /* the grammar's own text of the line ("productinfo" in a test form's answer) */
-        const char *tt = r->line->tpl.text;
-        size_t explained = tt ? at_count(tt, strlen(tt), s->secrets[i], sl) : 0;
-        for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
-            const struct at_value *v = &r->fields[f];
-            const struct gram_param *fp = &r->line->tpl.fields[f];
-            if (fp->secret || v->kind == AT_V_ABSENT)
-                continue;
-            const char *vt = (const char *)tok->data + at_value_cstart(v);
-            if (fp->type.kind == GT_ENUM || fp->type.codes)
-                explained += at_count(vt, at_value_clen(v), s->secrets[i], sl); /* the grammar's words */
-            else if (at_value_clen(v) == sl && memcmp(vt, s->secrets[i], sl) == 0)
-                explained++;
+        for (size_t o = 0; o + sl <= n;) {
+            const uint8_t *hit = memmem(p + o, n - o, sec, sl);
+            if (!hit)
+                break;
+            o = (size_t)(hit - p);
+            if (!grammar_bytes(r, o, sl) && !whole_field(r, o, sl))
+                left++;
+            o += sl;
         }
-        if (left > explained && left > explained + inside_clear_values(s, tok->data, tok->len, s->secrets[i], sl))
+        if (left && left > inside_clear_values(s, p, n, sec, sl))
             return true;
     }
     return false;
