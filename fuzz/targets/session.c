@@ -61,19 +61,30 @@ static bool leak_explained(struct hx_session *s, struct identity *id, size_t eve
     return fz_leak_explained(s, id->text, s->ev[event].text);
 }
 
+/* Whether event i is its exchange's command line coming back: an echo, expected or not
+ * (check_exchange judges whether the module may echo there), not an unknown line. */
+static bool echoes_its_command(const struct hx_session *s, size_t i)
+{
+    const struct hx_event *e = &s->ev[i];
+    for (size_t j = i; e->exchange && j-- > 0;)
+        if (s->ev[j].sent && s->ev[j].exchange == e->exchange)
+            return s->ev[j].len == e->len && memcmp(s->ev[j].text, e->text, e->len) == 0;
+    return false;
+}
+
 /* A module that cannot announce a restart (no boot URC in its grammar) may have restarted
  * after a destructive command (QCC730's upgrade with auto reboot, the L610's restart after
  * a download) and so have its echo back at its default: a missing echo after ATE1, or the
  * command coming back after ATE0, is then what the grammar allows, not a fault. */
 static bool restart_unannounced(const struct hx_session *s, bool destructive_before,
-                                const struct hx_exchange *x, const struct hx_finding *fd)
+                                const struct hx_finding *fd)
 {
     if (!destructive_before)
         return false;
     bool echo_lost = strcmp(fd->rule, "echo") == 0 && strstr(fd->seen, "no echo");
-    const struct hx_event *e = fd->event < s->n_ev ? &s->ev[fd->event] : NULL;
-    bool echo_back = strcmp(fd->rule, "clean-output") == 0 && e && !e->sent && s->v->echo &&
-                     e->len == strlen(x->cmd) && memcmp(e->text, x->cmd, e->len) == 0;
+    /* the echo is unexpected text to the session, and a credential the command carried */
+    bool echo_back = s->v->echo && fd->event < s->n_ev && !s->ev[fd->event].sent &&
+                     echoes_its_command(s, fd->event);
     if (!echo_lost && !echo_back)
         return false;
     for (uint16_t i = 0; i < s->v->n_urcs; i++)
@@ -94,7 +105,7 @@ static void check_exchange(struct hx_session *s, struct identity *id, const stru
     for (unsigned k = 0; k < x->n_findings; k++) {
         const struct hx_finding *fd = &x->findings[k];
         bool leak = strcmp(fd->rule, "no-secret-leak") == 0;
-        FZ_CHECK((leak && leak_explained(s, id, fd->event)) || restart_unannounced(s, destructive_before, x, fd),
+        FZ_CHECK((leak && leak_explained(s, id, fd->event)) || restart_unannounced(s, destructive_before, fd),
                  "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
                  line, fd->rule, fd->expected, fd->seen);
     }
@@ -122,17 +133,6 @@ static void check_exchange(struct hx_session *s, struct identity *id, const stru
                  line, at_err_name(r), e.off);
 }
 
-/* Whether event i is its exchange's command line coming back: an echo the session did not
- * expect (check_exchange judges whether the module may echo there), not an unknown line. */
-static bool echoes_its_command(const struct hx_session *s, size_t i)
-{
-    const struct hx_event *e = &s->ev[i];
-    for (size_t j = i; e->exchange && j-- > 0;)
-        if (s->ev[j].sent && s->ev[j].exchange == e->exchange)
-            return s->ev[j].len == e->len && memcmp(s->ev[j].text, e->text, e->len) == 0;
-    return false;
-}
-
 /* How often a text stands in the transcript's lines, their "> " / "< " marks left out. */
 static size_t transcript_count(const char *t, size_t n, const char *what, size_t wl)
 {
@@ -154,10 +154,12 @@ static void check_log(struct hx_session *s, struct identity *id)
         if (e->sent)
             continue;
         FZ_CHECK(!e->stray_final, "a final result with no command in flight: %s", e->text);
+        /* a command line coming back is its exchange's to judge (check_exchange) */
+        if (echoes_its_command(s, i))
+            continue;
         FZ_CHECK(!e->leak || leak_explained(s, id, i), "a response carries a credential: %s", s->ev[i].text);
         e = &s->ev[i]; /* learning the identity may have moved the log */
-        if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT ||
-            echoes_its_command(s, i))
+        if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT)
             continue;
         FZ_CHECK(e->cls != AT_CLS_UNKNOWN && e->cls != AT_CLS_GARBAGE && e->cls != AT_CLS_OVERFLOW,
                  "the module wrote a line its grammar does not know (%s): %s",
