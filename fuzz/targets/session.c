@@ -66,9 +66,14 @@ static bool leak_explained(struct hx_session *s, struct identity *id, size_t eve
 static bool echoes_its_command(const struct hx_session *s, size_t i)
 {
     const struct hx_event *e = &s->ev[i];
-    for (size_t j = i; e->exchange && j-- > 0;)
-        if (s->ev[j].sent && s->ev[j].exchange == e->exchange)
-            return s->ev[j].len == e->len && memcmp(s->ev[j].text, e->text, e->len) == 0;
+    for (size_t j = i; e->exchange && j-- > 0;) {
+        const struct hx_event *c = &s->ev[j];
+        if (!c->sent || c->exchange != e->exchange)
+            continue;
+        /* a command that starts with "> " comes back as the data prompt, then the rest */
+        size_t skip = c->len > 2 && memcmp(c->text, "> ", 2) == 0 && e->len == c->len - 2 ? 2 : 0;
+        return c->len - skip == e->len && memcmp(c->text + skip, e->text, e->len) == 0;
+    }
     return false;
 }
 
