@@ -288,6 +288,18 @@ static bool enum_has(const struct gram_type *t, const char *val)
     return false;
 }
 
+bool gram_vendor_code_meaning(const struct gram_vendor *v, const char *text, size_t n)
+{
+    for (; v; v = v->core != v ? v->core : NULL)
+        for (uint16_t i = 0; i < v->n_codes; i++)
+            for (uint16_t k = 0; k < v->codes[i].n_codes; k++) {
+                const char *m = v->codes[i].codes[k].meaning;
+                if (m && strlen(m) == n && strncasecmp(m, text, n) == 0)
+                    return true;
+            }
+    return false;
+}
+
 bool gram_vendor_mentions(const struct gram_vendor *v, const char *text)
 {
     for (; v; v = v->core != v ? v->core : NULL) {

@@ -543,6 +543,9 @@ const struct gram_form *gram_command_form(const struct gram_command *c, enum gra
  * enumerated value, part of a line's text or of a code's meaning ("incorrect parameters")?
  * What tells a made-up credential that the module says for its own reasons. */
 bool gram_vendor_mentions(const struct gram_vendor *v, const char *text);
+/* Whether text (n bytes) is, case aside, the meaning of a code in one of v's code tables
+ * (its core's included): "operation not supported" in +CME ERROR: <text>. */
+bool gram_vendor_code_meaning(const struct gram_vendor *v, const char *text, size_t n);
 int gram_form_param(const struct gram_form *f, const char *name);    /* index or -1 */
 int gram_line_field(const struct gram_line *l, const char *name);    /* index or -1 */
 

@@ -153,11 +153,13 @@ static size_t inside_clear_values(const struct hx_session *s, const uint8_t *p, 
     return k;
 }
 
-/* Whether bytes [o, o + n) of a line the classifier read (r) are all the grammar's: the
- * template's own text (prefixes, separators, quotes, tags), fields whose values the
- * grammar lists (enumerations, codes, a test form's ranges) and secret fields (which the
- * grammar says hold a credential, and which are masked wherever they are written). */
-static bool grammar_bytes(const struct at_result *r, size_t o, size_t n)
+/* Whether bytes [o, o + n) of a line the classifier read (r, from p) are all the grammar's:
+ * the template's own text (prefixes, separators, quotes, tags), fields whose values the
+ * grammar lists (enumerations, codes and their meanings, a test form's ranges) and secret
+ * fields (which the grammar says hold a credential, and which are masked wherever they
+ * are written). */
+static bool grammar_bytes(const struct hx_session *s, const struct at_result *r, const uint8_t *p,
+                          size_t o, size_t n)
 {
     for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
         const struct at_value *v = &r->fields[f];
@@ -166,6 +168,8 @@ static bool grammar_bytes(const struct at_result *r, size_t o, size_t n)
             fp->type.kind == GT_LIST)
             continue;
         size_t a = at_value_cstart(v), b = a + at_value_clen(v);
+        if (gram_vendor_code_meaning(s->v, (const char *)p + a, b - a))
+            continue; /* "+CME ERROR: operation not supported" */
         if (o < b && a < o + n)
             return false; /* it reaches into a value the module chose */
     }
@@ -207,7 +211,7 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
             if (!hit)
                 break;
             o = (size_t)(hit - p);
-            if (!grammar_bytes(r, o, sl) && !whole_field(r, o, sl))
+            if (!grammar_bytes(s, r, p, o, sl) && !whole_field(r, o, sl))
                 left++;
             o += sl;
         }
