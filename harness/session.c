@@ -121,53 +121,67 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
     return false;
 }
 
-/* How many of the credential's occurrences in a response line (p, n bytes) stand inside a
- * longer value the host sent in the clear: an MCU version that holds the product secret,
- * read back or quoted in an event, repeats the host's text, not the credential. A value is
- * a piece of a sent line (as the module read it, masked) between its separators (, ; = "). */
-static size_t inside_clear_values(const struct hx_session *s, const uint8_t *p, size_t n,
-                                  const char *secret, size_t sl)
+/* Whether bytes [o, o + sl) of a response line (p, n bytes) stand inside a value the host
+ * itself sent in the clear: an MCU version that holds the product secret, read back or
+ * quoted in an event, repeats the host's text, not the credential. A value is a piece of a
+ * sent line (as the module read it, masked) between its separators (, ; = "). */
+static bool inside_clear_value(const struct hx_session *s, const uint8_t *p, size_t n, size_t o,
+                               size_t sl)
 {
-    size_t k = 0;
-    for (size_t j = 0; j < s->n_ev; j++) {
+    bool inside = false;
+    for (size_t j = 0; j < s->n_ev && !inside; j++) {
         const struct hx_event *e = &s->ev[j];
-        if (!e->sent || e->len <= sl)
+        if (!e->sent || e->len < sl)
             continue;
-        /* the line as the module read it (backspaces applied), masked */
         size_t cap = 2 * (size_t)e->len + 64; /* "***" for every value, even empty ones */
         char *m = malloc(cap + e->len);
+        if (!m)
+            return false;
         uint8_t *read = (uint8_t *)m + cap;
-        size_t rl = at_edit_line((const uint8_t *)e->text, e->len, read);
-        size_t ml = at_mask_command(&s->ix, read, rl, m, cap);
-        for (size_t a = 0; a < ml;) {
+        size_t ml = at_mask_command(&s->ix, read, at_edit_line((const uint8_t *)e->text, e->len, read), m, cap);
+        for (size_t a = 0; a < ml && !inside;) {
             size_t b = a;
             while (b < ml && !strchr(",;=\"", m[b]))
                 b++;
-            size_t in_value = b - a > sl ? at_count(m + a, b - a, secret, sl) : 0;
-            if (in_value)
-                k += at_count(p, n, m + a, b - a) * in_value;
+            size_t vl = b - a;
+            /* where this value would have to start in the line to hold the hit */
+            for (size_t q = o + sl >= vl ? o + sl - vl : 0; vl >= sl && q <= o && q + vl <= n; q++)
+                if (memcmp(p + q, m + a, vl) == 0) {
+                    inside = true;
+                    break;
+                }
             a = b + 1;
         }
         free(m);
     }
-    return k;
+    return inside;
+}
+
+/* A test form's list as the grammar writes it: digits, ranges, commas, parentheses. */
+static bool numbers_only(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789-,() ", p[i]) || p[i] == 0)
+            return false;
+    return true;
 }
 
 /* Whether bytes [o, o + n) of a line the classifier read (r, from p) are all the grammar's:
  * the template's own text (prefixes, separators, quotes, tags), fields whose values the
- * grammar lists (enumerations, codes and their meanings, a test form's ranges) and secret
- * fields (which the grammar says hold a credential, and which are masked wherever they
- * are written). */
+ * grammar lists (enumerations, codes and their meanings, a test form's ranges of numbers)
+ * and secret fields (which the grammar says hold a credential, and which are masked
+ * wherever they are written). */
 static bool grammar_bytes(const struct hx_session *s, const struct at_result *r, const uint8_t *p,
                           size_t o, size_t n)
 {
     for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
         const struct at_value *v = &r->fields[f];
         const struct gram_param *fp = &r->line->tpl.fields[f];
-        if (v->kind == AT_V_ABSENT || fp->secret || fp->type.kind == GT_ENUM || fp->type.codes ||
-            fp->type.kind == GT_LIST)
+        if (v->kind == AT_V_ABSENT || fp->secret || fp->type.kind == GT_ENUM || fp->type.codes)
             continue;
         size_t a = at_value_cstart(v), b = a + at_value_clen(v);
+        if (fp->type.kind == GT_LIST && numbers_only(p + a, b - a))
+            continue; /* "(0,1,2)": numbers and ranges (the matcher takes any text there) */
         if (gram_vendor_code_meaning(s->v, (const char *)p + a, b - a))
             continue; /* "+CME ERROR: operation not supported" */
         if (o < b && a < o + n)
@@ -176,24 +190,11 @@ static bool grammar_bytes(const struct hx_session *s, const struct at_result *r,
     return true;
 }
 
-/* Whether bytes [o, o + n) are the whole of a field that is not secret (the tag "KEY"
- * answered where the fuzzer's credential was also "KEY"). */
-static bool whole_field(const struct at_result *r, size_t o, size_t n)
-{
-    for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
-        const struct at_value *v = &r->fields[f];
-        if (v->kind != AT_V_ABSENT && !r->line->tpl.fields[f].secret && at_value_cstart(v) == o &&
-            at_value_clen(v) == n)
-            return true;
-    }
-    return false;
-}
-
 /* Does a known line carry a credential where the grammar does not put one? Each place the
- * credential's text stands counts unless it is all the grammar's own text (grammar_bytes:
- * AT+UPGRADE="KEY" answering the key it was given in its secret field, "+QIOTREG: (0,1,2"
- * of a test form), a field that is exactly that text, or part of a longer value the host
- * itself sent in the clear (inside_clear_values). */
+ * credential's text stands is a leak unless it is all the grammar's own text
+ * (grammar_bytes: AT+UPGRADE="KEY" answering the key in its secret field,
+ * "+QIOTREG: (0,1,2" of a test form) or stands inside a value the host itself sent in the
+ * clear (inside_clear_value). */
 static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                          const struct at_token *tok)
 {
@@ -203,20 +204,17 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
     size_t n = tok->len;
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
         const char *sec = s->secrets[i];
-        size_t sl = strlen(sec), left = 0;
+        size_t sl = strlen(sec);
         if (sl < 3)
             continue;
-        for (size_t o = 0; o + sl <= n;) {
+        for (size_t o = 0; o + sl <= n; o++) {
             const uint8_t *hit = memmem(p + o, n - o, sec, sl);
             if (!hit)
                 break;
             o = (size_t)(hit - p);
-            if (!grammar_bytes(s, r, p, o, sl) && !whole_field(r, o, sl))
-                left++;
-            o += sl;
+            if (!grammar_bytes(s, r, p, o, sl) && !inside_clear_value(s, p, n, o, sl))
+                return true;
         }
-        if (left && left > inside_clear_values(s, p, n, sec, sl))
-            return true;
     }
     return false;
 }

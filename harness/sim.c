@@ -415,7 +415,7 @@ void sim_reboot(struct sim *s, uint64_t delay)
 
 /* ---- the image ---------------------------------------------------------------------- */
 
-void sim_make_image(struct sim *s, size_t n)
+void sim_declare_image(struct sim *s, size_t n)
 {
     free(s->image.bytes);
     s->image = (struct sim_image){.len = n};

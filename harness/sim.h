@@ -204,7 +204,7 @@ void sim_machine_command(struct sim *s, const struct at_cmd *c, const uint8_t *l
 /* The time limit of a form, ns (the vendor default when the form has none, else 10 s). */
 uint64_t sim_form_limit(const struct gram_form *f);
 /* Declares the OTA image: n bytes, made from the seed when first asked for. */
-void sim_make_image(struct sim *s, size_t n);
+void sim_declare_image(struct sim *s, size_t n);
 /* The OTA image, its bytes and digests made now if they are not yet. */
 const struct sim_image *sim_image(struct sim *s);
 

@@ -136,7 +136,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 
 static void init(struct sim *s)
 {
-    sim_make_image(s, ota_defaults_for("qualcomm")->image_size);
+    sim_declare_image(s, ota_defaults_for("qualcomm")->image_size);
 }
 
 const struct sim_vendor sim_vendor_qualcomm = {

@@ -226,7 +226,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 static void init(struct sim *s)
 {
     s->vstate = calloc(1, sizeof(struct quectel));
-    sim_make_image(s, ota_defaults_for("quectel")->image_size);
+    sim_declare_image(s, ota_defaults_for("quectel")->image_size);
 }
 
 static void fini(struct sim *s)

@@ -313,6 +313,46 @@ static void credential_sent_in_clear(void)
     TU_CHECK(!leak_found(NULL, echoed, t, sizeof t), "the faultless module is said to leak: %s", t);
 }
 
+/* A scripted module (exec:, a shell one-liner) that takes the credential with
+ * AT+QIOTCFG, then answers cmd with line: whether the session calls that answer a leak. */
+static bool scripted_leak(const char *cmd, const char *line)
+{
+    static const char *const cfg = "AT+QIOTCFG=\"productinfo\",\"pk1\",\"Zq8wPass\"";
+    char spec[1024];
+    snprintf(spec, sizeof spec,
+             "exec:head -c %zu >/dev/null; printf '%%s\\r\\r\\nOK\\r\\n' '%s'; head -c %zu >/dev/null; "
+             "printf '%%s\\r\\r\\n%%s\\r\\nOK\\r\\n' '%s' '%s'; exec sleep 5",
+             strlen(cfg) + 1, cfg, strlen(cmd) + 1, cmd, line);
+    char err[256];
+    struct hx_transport *tr;
+    CU_ASSERT_FATAL(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0);
+    struct hx_session s;
+    CU_ASSERT_FATAL(hx_session_init(&s, tr, tu_vendor("quectel"), NULL, NULL) == 0);
+    struct hx_exchange x;
+    hx_exchange(&s, cfg, 2000ull * 1000000, &x);
+    TU_CHECK(x.status == HX_DONE && x.n_findings == 0, "the scripted module's first answer: status %d, %u findings",
+             x.status, x.n_findings);
+    hx_exchange(&s, cmd, 2000ull * 1000000, &x);
+    TU_CHECK(x.status == HX_DONE, "%s: status %d", line, x.status);
+    bool leak = false;
+    for (unsigned k = 0; k < x.n_findings; k++)
+        leak |= strcmp(x.findings[k].rule, "no-secret-leak") == 0;
+    hx_session_free(&s);
+    hx_close(tr);
+    return leak;
+}
+
+/* A valid response line that holds the credential where the module chose the value is a
+ * leak, wherever in the value it stands; the same line without it is not. */
+static void credential_in_valid_line(void)
+{
+    TU_CHECK(!scripted_leak("AT+QIOTMCUVER?", "+QIOTMCUVER: \"MCU1\",\"V1\""), "a line without the credential");
+    TU_CHECK(scripted_leak("AT+QIOTMCUVER?", "+QIOTMCUVER: \"MCU1\",\"Zq8wPass\""), "the credential as a whole field");
+    TU_CHECK(scripted_leak("AT+QIOTMCUVER?", "+QIOTMCUVER: \"MCU1\",\"X-Zq8wPass\""), "inside a value the host never sent");
+    TU_CHECK(scripted_leak("AT+QIOTREG=?", "+QIOTREG: (Zq8wPass)"), "inside a test form's list");
+    TU_CHECK(!scripted_leak("AT+QIOTREG=?", "+QIOTREG: (0,1,2)"), "a test form's list of numbers");
+}
+
 int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -337,5 +377,6 @@ int main(int argc, char **argv)
     tu_add(s, "capability file", caps_file);
     s = tu_suite("credentials");
     tu_add(s, "a credential the host sent in the clear", credential_sent_in_clear);
+    tu_add(s, "a credential in a valid line", credential_in_valid_line);
     return tu_run(argc, argv);
 }

@@ -61,8 +61,7 @@ static bool leak_explained(struct hx_session *s, struct identity *id, size_t eve
     return fz_leak_explained(s, id->text, s->ev[event].text);
 }
 
-/* Whether event i is its exchange's command line coming back: an echo, expected or not
- * (check_exchange judges whether the module may echo there), not an unknown line. */
+/* Whether event i is its exchange's command line coming back. */
 static bool echoes_its_command(const struct hx_session *s, size_t i)
 {
     const struct hx_event *e = &s->ev[i];
@@ -79,27 +78,43 @@ static bool echoes_its_command(const struct hx_session *s, size_t i)
 
 /* A module that cannot announce a restart (no boot URC in its grammar) may have restarted
  * after a destructive command (QCC730's upgrade with auto reboot, the L610's restart after
- * a download) and so have its echo back at its default: a missing echo after ATE1, or the
- * command coming back after ATE0, is then what the grammar allows, not a fault. */
-static bool restart_unannounced(const struct hx_session *s, bool destructive_before,
-                                const struct hx_finding *fd)
+ * a download) and so have its echo back at its default. The exchange id of the first
+ * destructive command sent (0: none yet) tells when that may be. */
+static bool bootless(const struct gram_vendor *v)
 {
-    if (!destructive_before)
-        return false;
-    bool echo_lost = strcmp(fd->rule, "echo") == 0 && strstr(fd->seen, "no echo");
-    /* the echo is unexpected text to the session, and a credential the command carried */
-    bool echo_back = s->v->echo && fd->event < s->n_ev && !s->ev[fd->event].sent &&
-                     echoes_its_command(s, fd->event);
-    if (!echo_lost && !echo_back)
-        return false;
-    for (uint16_t i = 0; i < s->v->n_urcs; i++)
-        if (s->v->urcs[i].flags & GLF_BOOT)
+    for (uint16_t i = 0; i < v->n_urcs; i++)
+        if (v->urcs[i].flags & GLF_BOOT)
             return false;
     return true;
 }
 
+/* Event i is a command coming back after such a restart: the first line its exchange
+ * received (URCs and a prompt aside), the command as sent, on a module whose default is
+ * to echo. */
+static bool echo_after_silent_restart(const struct hx_session *s, uint32_t destructive_at, size_t i)
+{
+    const struct hx_event *e = &s->ev[i];
+    if (!destructive_at || e->exchange <= destructive_at || !s->v->echo || !bootless(s->v) ||
+        !echoes_its_command(s, i))
+        return false;
+    for (size_t j = i; j-- > 0 && s->ev[j].exchange == e->exchange;)
+        if (!s->ev[j].sent && s->ev[j].cls != AT_CLS_URC && s->ev[j].tok != AT_TOK_PROMPT)
+            return false; /* (a "> " command's head comes as the data prompt) */
+    return true;
+}
+
+/* A finding the silent restart explains: a missing echo after ATE1, or the command
+ * coming back after ATE0 (unknown text to the session, with any credential it carried). */
+static bool restart_unannounced(const struct hx_session *s, uint32_t destructive_at,
+                                const struct hx_exchange *x, const struct hx_finding *fd)
+{
+    if (strcmp(fd->rule, "echo") == 0 && strstr(fd->seen, "no echo"))
+        return destructive_at && x->id > destructive_at && bootless(s->v);
+    return fd->event < s->n_ev && echo_after_silent_restart(s, destructive_at, fd->event);
+}
+
 static void check_exchange(struct hx_session *s, struct identity *id, const struct at_index *ix,
-                           const struct hx_exchange *x, const char *line, bool destructive_before)
+                           const struct hx_exchange *x, const char *line, uint32_t destructive_at)
 {
     uint8_t edited[MAX_LINE + 1]; /* as the module reads it: backspaces applied */
     size_t n = at_edit_line((const uint8_t *)line, strlen(line), edited);
@@ -110,7 +125,7 @@ static void check_exchange(struct hx_session *s, struct identity *id, const stru
     for (unsigned k = 0; k < x->n_findings; k++) {
         const struct hx_finding *fd = &x->findings[k];
         bool leak = strcmp(fd->rule, "no-secret-leak") == 0;
-        FZ_CHECK((leak && leak_explained(s, id, fd->event)) || restart_unannounced(s, destructive_before, fd),
+        FZ_CHECK((leak && leak_explained(s, id, fd->event)) || restart_unannounced(s, destructive_at, x, fd),
                  "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
                  line, fd->rule, fd->expected, fd->seen);
     }
@@ -118,7 +133,7 @@ static void check_exchange(struct hx_session *s, struct identity *id, const stru
     if (x->status == HX_REBOOTED) {
         /* a restart comes from a destructive command: this one, or one before whose
          * flow was still running */
-        FZ_CHECK(destructive_before || (x->form && gram_form_class(x->form) == GC_DESTRUCTIVE),
+        FZ_CHECK(destructive_at || (x->form && gram_form_class(x->form) == GC_DESTRUCTIVE),
                  "'%s': the module restarted with no destructive command sent", line);
         return;
     }
@@ -152,15 +167,15 @@ static size_t transcript_count(const char *t, size_t n, const char *what, size_t
 }
 
 /* Every line the module wrote is one the grammar knows and accepts; no credential leaks. */
-static void check_log(struct hx_session *s, struct identity *id)
+static void check_log(struct hx_session *s, struct identity *id, uint32_t destructive_at)
 {
     for (size_t i = 0; i < s->n_ev; i++) {
         const struct hx_event *e = &s->ev[i];
         if (e->sent)
             continue;
         FZ_CHECK(!e->stray_final, "a final result with no command in flight: %s", e->text);
-        /* a command line coming back is its exchange's to judge (check_exchange) */
-        if (echoes_its_command(s, i))
+        /* judged with its exchange (check_exchange) */
+        if (echo_after_silent_restart(s, destructive_at, i))
             continue;
         FZ_CHECK(!e->leak || leak_explained(s, id, i), "a response carries a credential: %s", s->ev[i].text);
         e = &s->ev[i]; /* learning the identity may have moved the log */
@@ -205,7 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct identity id = {.known = false};
     char line[MAX_LINE + 1];
     unsigned sent = 0;
-    bool destructive_before = false;
+    uint32_t destructive_at = 0; /* the exchange of the first destructive command */
     for (size_t off = 0; off < size && sent < MAX_COMMANDS;) {
         size_t n = 0;
         while (off + n < size && data[off + n] != '\r' && data[off + n] != '\n')
@@ -224,15 +239,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* the form's limit and a margin, on the virtual clock: waiting costs nothing */
         uint64_t limit = (f ? sim_form_limit(f) : 10000 * MS) + 2000 * MS;
         hx_exchange(&s, line, limit, &x);
-        check_exchange(&s, &id, &fx->one[vi], &x, line, destructive_before);
-        destructive_before |= x.form && gram_form_class(x.form) == GC_DESTRUCTIVE;
+        check_exchange(&s, &id, &fx->one[vi], &x, line, destructive_at);
+        if (!destructive_at && x.form && gram_form_class(x.form) == GC_DESTRUCTIVE)
+            destructive_at = x.id;
         sent++;
         if (x.status == HX_REBOOTED)
             hx_drain(&s, 3000 * MS);
     }
     /* what the flows still had to say */
     hx_drain(&s, 5000 * MS);
-    check_log(&s, &id);
+    check_log(&s, &id, destructive_at);
     hx_session_free(&s);
     hx_close(t);
     return 0;
