@@ -69,8 +69,11 @@ static bool echoes_its_command(const struct hx_session *s, size_t i)
         const struct hx_event *c = &s->ev[j];
         if (!c->sent || c->exchange != e->exchange)
             continue;
-        /* a command that starts with "> " comes back as the data prompt, then the rest */
-        size_t skip = c->len > 2 && memcmp(c->text, "> ", 2) == 0 && e->len == c->len - 2 ? 2 : 0;
+        /* a command that starts with "> " comes back as the data prompt, then the rest
+         * (as many prompts as it starts with) */
+        size_t skip = 0;
+        while (c->len - skip > e->len && c->len - skip >= 2 && memcmp(c->text + skip, "> ", 2) == 0)
+            skip += 2;
         return c->len - skip == e->len && memcmp(c->text + skip, e->text, e->len) == 0;
     }
     return false;
