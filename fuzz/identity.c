@@ -31,7 +31,7 @@ bool fz_leak_explained(const struct hx_session *s, const char *identity, const c
     bool any = false;
     for (unsigned k = 0; k < hx_secret_count(s); k++) {
         const char *sec = s->secrets[k];
-        if (strlen(sec) < 3 || !strstr(text, sec))
+        if (strlen(sec) < HX_MIN_SECRET || !strstr(text, sec))
             continue;
         any = true;
         if (!strstr(identity, sec) && !gram_vendor_mentions(s->v, sec))

@@ -115,7 +115,7 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 {
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
         size_t sl = strlen(s->secrets[i]);
-        if (sl >= 3 && n >= sl && memmem(p, n, s->secrets[i], sl))
+        if (sl >= HX_MIN_SECRET && n >= sl && memmem(p, n, s->secrets[i], sl))
             return true;
     }
     return false;
@@ -166,14 +166,15 @@ static bool numbers_only(const uint8_t *p, size_t n)
     return true;
 }
 
-/* Whether bytes [o, o + n) of a line the classifier read (r, from p) are all the grammar's:
- * the template's own text (prefixes, separators, quotes, tags), fields whose values the
- * grammar lists (enumerations, codes and their meanings, a test form's ranges of numbers)
- * and secret fields (which the grammar says hold a credential, and which are masked
- * wherever they are written). */
-static bool grammar_bytes(const struct hx_session *s, const struct at_result *r, const uint8_t *p,
-                          size_t o, size_t n)
+/* How many of bytes [o, o + n) of a line the classifier read (r, from p) stand in values
+ * the module chose. The rest is the grammar's: the template's own text (prefixes,
+ * separators, quotes, tags), fields whose values the grammar lists (enumerations, codes and
+ * their meanings, a test form's ranges of numbers) and secret fields (which the grammar
+ * says hold a credential, and which are masked wherever they are written). */
+static size_t chosen_bytes(const struct hx_session *s, const struct at_result *r, const uint8_t *p,
+                           size_t o, size_t n)
 {
+    size_t k = 0;
     for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
         const struct at_value *v = &r->fields[f];
         const struct gram_param *fp = &r->line->tpl.fields[f];
@@ -184,17 +185,18 @@ static bool grammar_bytes(const struct hx_session *s, const struct at_result *r,
             continue; /* "(0,1,2)": numbers and ranges (the matcher takes any text there) */
         if (gram_vendor_code_meaning(s->v, (const char *)p + a, b - a))
             continue; /* "+CME ERROR: operation not supported" */
-        if (o < b && a < o + n)
-            return false; /* it reaches into a value the module chose */
+        size_t from = a > o ? a : o, to = b < o + n ? b : o + n;
+        k += to > from ? to - from : 0;
     }
-    return true;
+    return k;
 }
 
 /* Does a known line carry a credential where the grammar does not put one? Each place the
- * credential's text stands is a leak unless it is all the grammar's own text
- * (grammar_bytes: AT+UPGRADE="KEY" answering the key in its secret field,
- * "+QIOTREG: (0,1,2" of a test form) or stands inside a value the host itself sent in the
- * clear (inside_clear_value). */
+ * credential's text stands is a leak when HX_MIN_SECRET bytes or more of it (as short as
+ * a credential that counts) are in values the module chose (chosen_bytes), unless it
+ * stands inside a value the host itself sent in the clear (inside_clear_value). So
+ * AT+UPGRADE="KEY" answering the key in its secret field, "+QIOTREG: (0,1,2" of a test
+ * form or "+UPGRADEVER: 1" where the credential was "EVER: 1" are no leaks. */
 static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                          const struct at_token *tok)
 {
@@ -205,14 +207,14 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
         const char *sec = s->secrets[i];
         size_t sl = strlen(sec);
-        if (sl < 3)
+        if (sl < HX_MIN_SECRET)
             continue;
         for (size_t o = 0; o + sl <= n; o++) {
             const uint8_t *hit = memmem(p + o, n - o, sec, sl);
             if (!hit)
                 break;
             o = (size_t)(hit - p);
-            if (!grammar_bytes(s, r, p, o, sl) && !inside_clear_value(s, p, n, o, sl))
+            if (chosen_bytes(s, r, p, o, sl) >= HX_MIN_SECRET && !inside_clear_value(s, p, n, o, sl))
                 return true;
         }
     }
@@ -423,7 +425,7 @@ static void remember_secrets(struct hx_session *s, const char *line)
             for (unsigned j = 0; j < hx_secret_count(s); j++)
                 if (strcmp(s->secrets[j], val) == 0)
                     known = true;
-            if (!known && strlen(val) >= 3)
+            if (!known && strlen(val) >= HX_MIN_SECRET)
                 snprintf(s->secrets[s->n_secrets++ % HX_MAX_SECRETS], sizeof s->secrets[0], "%s", val);
         }
     }
@@ -657,7 +659,7 @@ static void scrub_secrets(const struct hx_session *s, char *text, size_t cap)
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
         size_t sl = strlen(s->secrets[i]);
         char *p = text;
-        while (sl >= 3 && (p = strstr(p, s->secrets[i])) != NULL) {
+        while (sl >= HX_MIN_SECRET && (p = strstr(p, s->secrets[i])) != NULL) {
             size_t tail = strlen(p + sl);
             if ((size_t)(p - text) + 3 + tail + 1 > cap)
                 break;

@@ -56,6 +56,8 @@ enum hx_status {
 
 #define HX_MAX_FINDINGS 16
 #define HX_MAX_SECRETS 8
+/* A credential shorter than this cannot be told from text: it is not looked for. */
+#define HX_MIN_SECRET 3
 
 struct hx_exchange {
     uint32_t id;

@@ -202,7 +202,7 @@ static void check_log(struct hx_session *s, struct identity *id, uint32_t destru
             plain += at_count(s->ev[i].text, s->ev[i].len, s->secrets[k], sl);
         /* (a made-up credential that holds the mask itself can be told from masking by
          * nothing: "AD>***" may be what masking made of another line) */
-        FZ_CHECK(sl < 3 || plain == 0 || strstr(s->secrets[k], AT_MASK) ||
+        FZ_CHECK(sl < HX_MIN_SECRET || plain == 0 || strstr(s->secrets[k], AT_MASK) ||
                      transcript_count(t, tl, s->secrets[k], sl) < plain,
                  "a credential is in the masked transcript: %s", s->secrets[k]);
     }
