@@ -123,38 +123,42 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 
 /* Whether bytes [o, o + sl) of a response line (p, n bytes) stand inside a value the host
  * itself sent in the clear: an MCU version that holds the product secret, read back or
- * quoted in an event, repeats the host's text, not the credential. A value is a piece of a
- * sent line (as the module read it, masked) between its separators (, ; = "). */
+ * quoted in an event, repeats the host's text, not the credential. The values are those
+ * of the parameters that are not secret, in the lines the module accepted as valid (read
+ * as it reads them, backspaces applied). */
 static bool inside_clear_value(const struct hx_session *s, const uint8_t *p, size_t n, size_t o,
                                size_t sl)
 {
-    bool inside = false;
-    for (size_t j = 0; j < s->n_ev && !inside; j++) {
+    for (size_t j = 0; j < s->n_ev; j++) {
         const struct hx_event *e = &s->ev[j];
         if (!e->sent || e->len < sl)
             continue;
-        size_t cap = 2 * (size_t)e->len + 64; /* "***" for every value, even empty ones */
-        char *m = malloc(cap + e->len);
-        if (!m)
+        uint8_t *read = malloc(e->len);
+        if (!read)
             return false;
-        uint8_t *read = (uint8_t *)m + cap;
-        size_t ml = at_mask_command(&s->ix, read, at_edit_line((const uint8_t *)e->text, e->len, read), m, cap);
-        for (size_t a = 0; a < ml && !inside;) {
-            size_t b = a;
-            while (b < ml && !strchr(",;=\"", m[b]))
-                b++;
-            size_t vl = b - a;
-            /* where this value would have to start in the line to hold the hit */
-            for (size_t q = o + sl >= vl ? o + sl - vl : 0; vl >= sl && q <= o && q + vl <= n; q++)
-                if (memcmp(p + q, m + a, vl) == 0) {
-                    inside = true;
-                    break;
+        size_t rl = at_edit_line((const uint8_t *)e->text, e->len, read);
+        struct at_cmdline cl;
+        struct at_verror err;
+        bool inside = false;
+        if (at_validate_command(&s->ix, -1, read, rl, &cl, &err) == AT_OK)
+            for (uint8_t k = 0; k < cl.n && !inside; k++) {
+                const struct at_cmd *c = &cl.cmds[k];
+                for (uint16_t i = 0; i < c->n_args && !inside; i++) {
+                    const struct at_value *v = &c->args[i];
+                    const uint8_t *val = read + at_value_cstart(v);
+                    size_t vl = at_value_clen(v);
+                    if (v->kind == AT_V_ABSENT || vl < sl || (i < c->form->n_params && c->form->params[i].secret))
+                        continue;
+                    /* where the value would have to start in the line to hold the place */
+                    for (size_t q = o + sl >= vl ? o + sl - vl : 0; q <= o && q + vl <= n && !inside; q++)
+                        inside = memcmp(p + q, val, vl) == 0;
                 }
-            a = b + 1;
-        }
-        free(m);
+            }
+        free(read);
+        if (inside)
+            return true;
     }
-    return inside;
+    return false;
 }
 
 /* A test form's list as the grammar writes it: digits, ranges, commas, parentheses. */
