@@ -6,6 +6,7 @@
 
 #include "harness/defaults.h"
 #include "parser/gen.h"
+#include "parser/mask.h"
 #include "parser/validate.h"
 
 bool df_line_destructive(const struct at_index *ix, const char *line)
@@ -86,6 +87,11 @@ static void collect_bases(struct df_gen *g)
         }
 }
 
+static void add_cred(void *ctx, const char *value)
+{
+    fz_creds_add(ctx, value);
+}
+
 /* The values of secret parameters in the bases, and the reference cloud's credentials. */
 static void collect_creds(const struct at_index *ix, const struct gram_vendor *v, char *const *base,
                           size_t n_bases, struct fz_creds *out)
@@ -94,21 +100,7 @@ static void collect_creds(const struct at_index *ix, const struct gram_vendor *v
     for (size_t b = 0; b < n_bases; b++)
         for (const char *p = base[b]; *p;) {
             size_t n = strcspn(p, "\n");
-            struct at_cmdline cl;
-            struct at_verror e;
-            if (at_validate_command(ix, -1, (const uint8_t *)p, n, &cl, &e) == AT_OK)
-                for (uint8_t k = 0; k < cl.n; k++) {
-                    const struct at_cmd *c = &cl.cmds[k];
-                    for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
-                        if (!c->form->params[i].secret || c->args[i].kind == AT_V_ABSENT)
-                            continue;
-                        char val[256];
-                        size_t vl = at_value_decode((const uint8_t *)p, &c->args[i], v->escapes,
-                                                    (uint8_t *)val, sizeof val - 1);
-                        val[vl < sizeof val ? vl : sizeof val - 1] = '\0';
-                        fz_creds_add(out, val);
-                    }
-                }
+            at_secret_values(ix, (const uint8_t *)p, n, add_cred, out);
             p += n;
             if (*p == '\n')
                 p++;

@@ -410,29 +410,15 @@ static int pump(struct hx_session *s, uint64_t timeout)
     return 1;
 }
 
-static void remember_secrets(struct hx_session *s, const char *line)
+/* A credential sent: kept in the ring unless it is there already or too short to tell. */
+static void remember_secret(void *ctx, const char *val)
 {
-    struct at_cmdline cl;
-    struct at_verror e;
-    if (at_validate_command(&s->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) != AT_OK)
-        return;
-    for (uint8_t k = 0; k < cl.n; k++) {
-        const struct at_cmd *c = &cl.cmds[k];
-        for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
-            if (!c->form->params[i].secret || c->args[i].kind == AT_V_ABSENT)
-                continue;
-            char val[256];
-            size_t n = at_value_decode((const uint8_t *)line, &c->args[i], s->v->escapes, (uint8_t *)val,
-                                       sizeof val - 1);
-            val[n < sizeof val - 1 ? n : sizeof val - 1] = '\0';
-            bool known = false;
-            for (unsigned j = 0; j < hx_secret_count(s); j++)
-                if (strcmp(s->secrets[j], val) == 0)
-                    known = true;
-            if (!known && strlen(val) >= HX_MIN_SECRET)
-                snprintf(s->secrets[s->n_secrets++ % HX_MAX_SECRETS], sizeof s->secrets[0], "%s", val);
-        }
-    }
+    struct hx_session *s = ctx;
+    for (unsigned j = 0; j < hx_secret_count(s); j++)
+        if (strcmp(s->secrets[j], val) == 0)
+            return;
+    if (strlen(val) >= HX_MIN_SECRET)
+        snprintf(s->secrets[s->n_secrets++ % HX_MAX_SECRETS], sizeof s->secrets[0], "%s", val);
 }
 
 /* The form of the line's last command (what decides its final), and in s->line_forms
@@ -474,7 +460,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     /* what arrived before the command is not its answer */
     while (pump(s, 0) > 0)
         ;
-    remember_secrets(s, as_read);
+    at_secret_values(&s->ix, (const uint8_t *)as_read, strlen(as_read), remember_secret, s);
     s->x = x;
     x->first_ev = s->n_ev;
     struct hx_event *se = new_event(s);

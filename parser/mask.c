@@ -99,3 +99,27 @@ size_t at_mask_response(const struct at_result *r, const uint8_t *line, size_t l
                 sp[n++] = (struct span){r->fields[i].off, r->fields[i].len};
     return copy_masked(line, len, sp, n, out, cap);
 }
+
+size_t at_secret_values(const struct at_index *ix, const uint8_t *line, size_t len,
+                        void (*each)(void *ctx, const char *value), void *ctx)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    size_t n = 0;
+    if (at_validate_command(ix, -1, line, len, &cl, &e) != AT_OK)
+        return 0;
+    for (uint8_t k = 0; k < cl.n; k++) {
+        const struct at_cmd *c = &cl.cmds[k];
+        uint8_t escapes = ix->slots[c->slot].v->escapes;
+        for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
+            if (!c->form->params[i].secret || c->args[i].kind == AT_V_ABSENT)
+                continue;
+            char val[256];
+            size_t vl = at_value_decode(line, &c->args[i], escapes, (uint8_t *)val, sizeof val - 1);
+            val[vl < sizeof val - 1 ? vl : sizeof val - 1] = '\0';
+            each(ctx, val);
+            n++;
+        }
+    }
+    return n;
+}

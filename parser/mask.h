@@ -20,4 +20,10 @@ size_t at_mask_response(const struct at_result *r, const uint8_t *line, size_t l
 
 #define AT_MASK "***"
 
+/* Calls each(ctx, value) for the value of every secret parameter of a valid command line,
+ * decoded (the escapes of the command's vendor applied) and cut to 255 bytes. Returns how
+ * many; none for a line that does not validate. */
+size_t at_secret_values(const struct at_index *ix, const uint8_t *line, size_t len,
+                        void (*each)(void *ctx, const char *value), void *ctx);
+
 #endif
