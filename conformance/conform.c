@@ -175,6 +175,7 @@ static void record(struct run *run, struct vendor_run *vr, const struct cf_case 
     case RP_FAIL: s->fail++; break;
     case RP_NA: s->na++; break;
     case RP_ERROR: s->error++; break;
+    case RP_WARN: s->warn++; break;
     }
     run->done++;
     if (run->o->rp) {
@@ -191,6 +192,9 @@ static void record(struct run *run, struct vendor_run *vr, const struct cf_case 
             .reason = res->reason,
             .expected = res->expected,
             .seen = res->seen,
+            .source_kind = res->source_kind,
+            .source = res->source[0] ? res->source : NULL,
+            .others = res->others,
             .latency_ms = res->latency_ms,
             .first_byte_ms = res->first_byte_ms,
             .limit_ms = res->limit_ms,

@@ -31,7 +31,7 @@ struct cf_conform_opts {
 };
 
 struct cf_conform_summary {
-    unsigned total, pass, fail, na, error;
+    unsigned total, pass, fail, na, error, warn;
     bool unreachable;   /* a target could not be reached */
     bool bad_target;    /* a target spec that names no kind of target, or a bad option */
     bool lost;          /* a target vanished during the run */

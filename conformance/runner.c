@@ -675,6 +675,8 @@ void cf_result_free(struct cf_result *res)
 {
     free(res->transcript);
     res->transcript = NULL;
+    free(res->others);
+    res->others = NULL;
 }
 
 /* ---- starting on a module ------------------------------------------------------------- */

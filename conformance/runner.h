@@ -27,6 +27,9 @@ struct cf_result {
     char reason[400];
     char expected[256];
     char seen[512];
+    const char *source_kind;  /* "document", "standard", "inferred" or NULL (rp_case) */
+    char source[256];         /* where the requirement comes from */
+    char *others;             /* owned: the other findings, one per line, or NULL */
     double latency_ms;      /* the case's command: last byte written -> final's last byte */
     double first_byte_ms;
     double limit_ms;        /* the grammar's limit for it, 0 none */

@@ -35,6 +35,7 @@ static const char *vclass(enum rp_verdict v)
     case RP_FAIL: return "fail";
     case RP_NA: return "na";
     case RP_ERROR: return "error";
+    case RP_WARN: return "warn";
     }
     return "error";
 }

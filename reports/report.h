@@ -16,9 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum rp_verdict { RP_PASS, RP_FAIL, RP_NA, RP_ERROR };
+/* WARN: an expectation otacheck inferred (no document or standard states it) was not met:
+ * reported with its reason, not counted as a failure (exit 0 unless --strict). */
+enum rp_verdict { RP_PASS, RP_FAIL, RP_NA, RP_ERROR, RP_WARN };
 
-const char *rp_verdict_name(enum rp_verdict v); /* "PASS", "FAIL", "N/A", "ERROR" */
+const char *rp_verdict_name(enum rp_verdict v); /* "PASS", "FAIL", "N/A", "ERROR", "WARN" */
 
 /* One module a run talked to (one per vendor in a run). */
 struct rp_target {
@@ -49,7 +51,15 @@ struct rp_case {
     const char *rule;        /* the rule the case checks (FAIL: the rule broken) */
     const char *reason;      /* FAIL: what is wrong; N/A: why not run; ERROR: what stopped it */
     const char *expected;    /* FAIL: what the rule wants */
-    const char *seen;        /* FAIL: what came */
+    const char *seen;        /* FAIL, WARN: what came */
+    /* Where the requirement the rule checks comes from (FAIL and WARN; PASS may have it):
+     * source_kind is "document" (a vendor document, source names it and its section),
+     * "standard" (ITU-T V.250, 3GPP TS 27.007 / 27.005 clause) or "inferred" (source says
+     * why otacheck expects it); NULL when the case has none. */
+    const char *source_kind;
+    const char *source;
+    /* The other findings of the case, one per line ("rule: seen [source]"), or NULL. */
+    const char *others;
     double latency_ms;       /* command's last byte -> final's last byte; < 0: not measured */
     double first_byte_ms;   /* command's last byte -> first response byte; < 0: none */
     double limit_ms;         /* the grammar's limit; 0: none */
@@ -101,7 +111,7 @@ void rp_free(struct rp_writer *w);
 
 /* Counts so far. */
 struct rp_counts {
-    unsigned total, pass, fail, na, error;
+    unsigned total, pass, fail, na, error, warn;
 };
 struct rp_counts rp_counts(const struct rp_writer *w);
 

@@ -16,6 +16,7 @@ const char *rp_verdict_name(enum rp_verdict v)
     case RP_FAIL: return "FAIL";
     case RP_NA: return "N/A";
     case RP_ERROR: return "ERROR";
+    case RP_WARN: return "WARN";
     }
     return "ERROR";
 }
@@ -85,6 +86,9 @@ void rp_results_add_case(struct rp_results *r, const struct rp_case *c,
     d->reason = rp_clean(a, s, c->reason);
     d->expected = rp_clean(a, s, c->expected);
     d->seen = rp_clean(a, s, c->seen);
+    d->source_kind = rp_clean(a, s, c->source_kind);
+    d->source = rp_clean(a, s, c->source);
+    d->others = rp_clean(a, s, c->others);
     d->transcript = rp_clean(a, s, c->transcript);
 }
 
@@ -119,7 +123,7 @@ void rp_results_copy_clean(struct rp_results *dst, const struct rp_results *src,
 
 struct rp_counts rp_results_counts(const struct rp_results *r)
 {
-    struct rp_counts k = {0, 0, 0, 0, 0};
+    struct rp_counts k = {0, 0, 0, 0, 0, 0};
     for (size_t i = 0; i < r->n_cases; i++) {
         k.total++;
         switch (r->cases[i].verdict) {
@@ -127,6 +131,7 @@ struct rp_counts rp_results_counts(const struct rp_results *r)
         case RP_FAIL: k.fail++; break;
         case RP_NA: k.na++; break;
         case RP_ERROR: k.error++; break;
+        case RP_WARN: k.warn++; break;
         }
     }
     return k;

@@ -22,7 +22,7 @@
 static const char *const vendors[] = {"quectel", "simcom", "airm2m", "qualcomm", "fibocom"};
 
 struct tally {
-    unsigned total, pass, fail, na, error;
+    unsigned total, pass, fail, na, error, warn;
     char fail_rules[24][32];
     unsigned n_rules;
     char first_fail[600];
@@ -86,6 +86,7 @@ static void play(const char *vendor, const char *fault, bool destructive, struct
         switch (res.verdict) {
         case RP_PASS: t->pass++; break;
         case RP_NA: t->na++; break;
+        case RP_WARN: t->warn++; break;
         case RP_FAIL:
             t->fail++;
             note_rule(t, res.rule);
