@@ -110,12 +110,10 @@ static int bench_parse(const struct at_index *ix, const char *path, size_t chunk
     printf("tokens: %" PRIu64, st.tokens);
     if (!framer_only) {
         printf(" (lines %" PRIu64 ", payload bytes %" PRIu64 ")\n", st.lines, st.payload_bytes);
-        static const char *const names[] = {"unknown", "echo",    "final",   "info",    "urc",
-                                            "prompt",  "payload", "garbage", "overflow"};
         printf("classes:");
-        for (int c = 0; c <= AT_CLS_OVERFLOW; c++)
+        for (int c = 0; c <= AT_CLS_FOREIGN && c < (int)(sizeof st.by_class / sizeof st.by_class[0]); c++)
             if (st.by_class[c])
-                printf(" %s %" PRIu64, names[c], st.by_class[c]);
+                printf(" %s %" PRIu64, at_class_name((enum at_class)c), st.by_class[c]);
         printf("\ninvalid lines: %" PRIu64 ", rejected command lines: %" PRIu64 "\n", st.invalid,
                st.bad_commands);
     } else {

@@ -48,7 +48,7 @@ static void list_faults(const struct gram_vendor *v)
     for (int f = 0; f < SF__COUNT; f++) {
         const struct sim_fault_info *fi = sim_fault_info((enum sim_fault)f);
         bool applies = !v || sim_fault_applies((enum sim_fault)f, v);
-        printf("%-20s breaks %-20s %s%s%s%s\n", fi->name, fi->rule, fi->what,
+        printf("%-20s breaks %-20s %s%s%s%s\n", fi->name, hx_rule_name(fi->rule), fi->what,
                applies ? "" : " (does not apply to ", applies ? "" : v->id, applies ? "" : ")");
     }
 }

@@ -112,8 +112,19 @@ static int on_key(void *user, const char *section, const char *name, const char 
             if (*end || us < 0 || us > 100000)
                 return fail(l, "pace-us must be 0..100000 (microseconds between bytes), not '%s'%s", value, "");
             c->pace_us = (unsigned)us;
+        } else if (strcmp(name, "reset") == 0) {
+            free(c->reset);
+            c->reset = strdup(value);
+        } else if (strcmp(name, "reset-time") == 0) {
+            char *end;
+            double sec = strtod(value, &end);
+            if (end == value || *end || !(sec > 0 && sec <= 3600))
+                return fail(l, "reset-time must be the seconds the module takes to restart (0..3600), not '%s'%s",
+                            value, "");
+            c->reset_ms = (unsigned)(sec * 1000);
         } else {
-            return fail(l, "unknown key '%s' in [module] (vendor, target, allow-destructive, pace-us)%s", name, "");
+            return fail(l, "unknown key '%s' in [module] (vendor, target, allow-destructive, pace-us, reset, "
+                        "reset-time)%s", name, "");
         }
     } else if (strcmp(section, "claims") == 0) {
         if (strcmp(name, "not-supported") == 0) {
@@ -123,8 +134,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
             c->flows_given = true;
             if (!push_csv(c->flows, value))
                 return fail(l, "too many entries in '%s'%s", name, "");
+        } else if (strcmp(name, "claimed") == 0) {
+            if (!push_csv(c->claimed, value))
+                return fail(l, "too many entries in '%s'%s", name, "");
+        } else if (strcmp(name, "clean-output") == 0) {
+            c->clean_output = yes_no(value);
+            if (c->clean_output < 0)
+                return fail(l, "clean-output must be yes or no, not '%s'%s", value, "");
         } else {
-            return fail(l, "unknown key '%s' in [claims] (not-supported, flows)%s", name, "");
+            return fail(l, "unknown key '%s' in [claims] (not-supported, claimed, flows, clean-output)%s", name, "");
         }
     } else if (strcmp(section, "dialect") == 0) {
         char spec[512];
@@ -137,6 +155,20 @@ static int on_key(void *user, const char *section, const char *name, const char 
             c->plan_staged = yes_no(value);
             if (c->plan_staged < 0)
                 return fail(l, "plan-staged must be yes or no, not '%s'%s", value, "");
+        } else if (strcmp(name, "provisioned") == 0) {
+            c->provisioned = yes_no(value);
+            if (c->provisioned < 0)
+                return fail(l, "provisioned must be yes or no, not '%s'%s", value, "");
+        } else if (strcmp(name, "image-size") == 0 || strcmp(name, "link-speed") == 0) {
+            char *end;
+            unsigned long long v = strtoull(value, &end, 10);
+            if (end == value || *end || v == 0 || v > 1ull << 40)
+                return fail(l, "%s must be a positive number of bytes (per second for link-speed), not '%s'", name,
+                            value);
+            if (strcmp(name, "image-size") == 0)
+                c->image_size = (unsigned long)v;
+            else
+                c->link_speed = (unsigned long)v;
         } else if (dot && (strcmp(dot, ".setup") == 0 || strcmp(dot, ".start") == 0)) {
             struct cf_flow_caps *f = flow_entry(c, name, (size_t)(dot - name));
             if (!f)
@@ -153,7 +185,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
                 f->setup[k] = strdup(value);
             }
         } else {
-            return fail(l, "unknown key '%s' in [ota] (plan-staged, <flow>.setup, <flow>.start)%s", name, "");
+            return fail(l, "unknown key '%s' in [ota] (plan-staged, provisioned, image-size, link-speed, <flow>.setup, "
+                        "<flow>.start)%s", name, "");
         }
     } else if (strcmp(section, "credentials") == 0) {
         if (!push(c->secret_names, name) || !push(c->secrets, value))
@@ -200,6 +233,8 @@ void cf_caps_init(struct cf_caps *c)
     memset(c, 0, sizeof *c);
     c->allow_destructive = -1;
     c->plan_staged = -1;
+    c->clean_output = -1;
+    c->provisioned = -1;
 }
 
 int cf_caps_load(struct cf_caps *c, const char *path, char *err, size_t errlen)
@@ -256,7 +291,9 @@ void cf_caps_free(struct cf_caps *c)
     free(c->path);
     free(c->vendor);
     free(c->target);
+    free(c->reset);
     free_list(c->not_supported);
+    free_list(c->claimed);
     free_list(c->flows);
     free_list(c->dialect);
     free_list(c->secret_names);

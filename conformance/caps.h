@@ -1,10 +1,15 @@
 /* conformance/caps.h — the capability file: what a module claims and how to run the suite
  * against it (INI, read with inih; a commented example is conformance/caps.example.ini).
  *
- *   [module]       vendor, target, allow-destructive, pace-us
- *   [claims]       not-supported (commands it lacks: N/A), flows (the flows it claims)
+ *   [module]       vendor, target, allow-destructive, pace-us, reset (a command that
+ *                  restarts the module), reset-time (seconds it takes to come back)
+ *   [claims]       not-supported (commands it lacks: N/A), claimed (optional commands it has),
+ *                  flows (the flows it claims), clean-output = yes|no (a foreign line FAILs)
  *   [dialect]      knob = choice|choice   (the dialect choices the module makes)
- *   [ota]          plan-staged = yes|no; <flow>.setup = LINE (repeatable); <flow>.start = LINE
+ *   [ota]          plan-staged = yes|no; provisioned = yes|no (a cloud and network for the
+ *                  documented examples); image-size (bytes), link-speed (bytes per second):
+ *                  how long a download may take; <flow>.setup = LINE (repeatable);
+ *                  <flow>.start = LINE
  *   [credentials]  name = value: never written unmasked; ${name} in [ota] lines is replaced
  *
  * Errors name the file and line: "caps.ini:12: unknown key 'vendr' in [module]". */
@@ -30,7 +35,14 @@ struct cf_caps {
     char *target;
     int allow_destructive;            /* -1: not said */
     unsigned pace_us;
+    char *reset;                      /* a command that restarts the module, or NULL */
+    unsigned reset_ms;                /* how long it takes to answer again (0: 30 s) */
+    unsigned long image_size;         /* bytes of the staged image (0: not said) */
+    unsigned long link_speed;         /* bytes per second of the module's link (0: not said) */
     char *not_supported[CAPS_MAX_LIST + 1];
+    char *claimed[CAPS_MAX_LIST + 1]; /* optional commands it implements: never N/A */
+    int clean_output;                 /* -1: not said */
+    int provisioned;                  /* -1: not said */
     char *flows[CAPS_MAX_LIST + 1];
     bool flows_given;
     char *dialect[CAPS_MAX_LIST + 1]; /* "knob=choice|choice" */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "grammar/model.h"
+#include "harness/rules.h"
 #include "parser/index.h"
 
 enum cf_kind {
@@ -40,13 +41,16 @@ struct cf_case {
     uint16_t ex_step;                 /* CF_EXAMPLE: the index of its "> line" step */
     int ex_outcome;                   /* CF_EXAMPLE: GO_OK / GO_ERROR of the documented final */
     char *line;                       /* the command line (no CR); NULL for flows */
-    const char *rule;                 /* the rule the case checks */
+    enum hx_rule rule;                /* the rule the case checks */
+    struct gram_src src;              /* where the case's own expectation comes from */
     char *what;                       /* what the line is: "type = 2, above the range" */
     const char *expect;               /* CF_INVALID: the validator's complaint */
     uint32_t ok_states;               /* machine states the line is valid in; 0: any */
     int refuse_state;                 /* CF_REFUSED: the state it is sent in */
     bool destructive;                 /* runs only when destructive cases are allowed */
     const char *na;                   /* not applicable before running: why (static text) */
+    bool needs_cloud;                 /* CF_EXAMPLE: the exchange needs a provisioned cloud or
+                                         network (N/A unless the capability file says so) */
 };
 
 struct cf_plan {

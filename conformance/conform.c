@@ -106,7 +106,13 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
         return;
     }
     vr->started = true;
-    struct cf_runner_opts ro = {o->allow_destructive || strncmp(vr->spec, "sim:", 4) == 0, o->caps};
+    bool sim = strncmp(vr->spec, "sim:", 4) == 0;
+    struct cf_runner_opts ro = {
+        .allow_destructive = o->allow_destructive || sim,
+        .caps = o->caps,
+        .clean_output = o->strict || (o->caps && o->caps->clean_output == 1),
+        .provisioned = sim || (o->caps && o->caps->provisioned == 1),
+    };
     if (cf_runner_start(&vr->r, &vr->s, &ro) != 0) {
         vr->unreachable = true;
         snprintf(vr->why, sizeof vr->why, "the target does not answer AT with OK (%.300s)", vr->spec);
@@ -188,7 +194,7 @@ static void record(struct run *run, struct vendor_run *vr, const struct cf_case 
             .form = c->kind == CF_FLOW ? "flow" : c->kind == CF_EXAMPLE ? "example"
                     : c->form ? gram_form_kind_name(c->form->kind) : "none",
             .verdict = res->verdict,
-            .rule = res->rule ? res->rule : c->rule,
+            .rule = res->rule ? res->rule : hx_rule_name(c->rule),
             .reason = res->reason,
             .expected = res->expected,
             .seen = res->seen,

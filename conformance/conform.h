@@ -28,6 +28,8 @@ struct cf_conform_opts {
     FILE *progress;              /* progress lines, or NULL */
     bool progress_tty;           /* rewrite one line instead of printing one per case */
     bool list_only;              /* print the cases, run nothing */
+    bool strict;                 /* --strict: foreign lines FAIL clean-output (WARN's exit
+                                    status is the CLI's) */
 };
 
 struct cf_conform_summary {

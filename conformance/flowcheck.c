@@ -10,19 +10,22 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "grammar/source.h"
 #include "parser/classify.h"
 #include "parser/validate.h"
 #include "parser/verror.h"
 
 #define MS 1000000ull
 
-static void fail(struct cf_flowcheck *fc, const char *rule, const char *expected, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail(struct cf_flowcheck *fc, const char *rule, const char *expected, const char *fmt, ...)
+static void fail(struct cf_flowcheck *fc, enum hx_rule rule, struct gram_src src, const char *expected,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void fail(struct cf_flowcheck *fc, enum hx_rule rule, struct gram_src src, const char *expected,
+                 const char *fmt, ...)
 {
-    if (fc->rule)
+    if (fc->rule >= 0)
         return; /* the first thing wrong is the verdict */
-    fc->rule = rule;
+    fc->rule = (int)rule;
+    fc->src = src;
     snprintf(fc->expected, sizeof fc->expected, "%s", expected);
     va_list ap;
     va_start(ap, fmt);
@@ -30,12 +33,35 @@ static void fail(struct cf_flowcheck *fc, const char *rule, const char *expected
     va_end(ap);
 }
 
+static const struct gram_vendor *vendor_of(const struct cf_flowcheck *fc)
+{
+    return fc->ix->slots[0].v;
+}
+
+/* The stall limit a start line gives (its timeout parameter), or the flow's. */
+static uint32_t stall_of(const struct cf_flowcheck *fc, const struct gram_flow *f, const char *line)
+{
+    if (f->stall_param < 0 || !line)
+        return f->stall_ms;
+    struct at_cmdline cl;
+    struct at_verror err;
+    if (at_validate_command(fc->ix, -1, (const uint8_t *)line, strlen(line), &cl, &err) != AT_OK || !cl.n)
+        return f->stall_ms;
+    const struct at_cmd *c = &cl.cmds[cl.n - 1];
+    if (c->form != f->start_form || f->stall_param >= c->n_args || !c->args[f->stall_param].is_int)
+        return f->stall_ms;
+    int64_t v = c->args[f->stall_param].i;
+    return v > 0 && v < UINT32_MAX ? (uint32_t)v : f->stall_ms;
+}
+
 void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const struct gram_dialect *d,
-                   const struct gram_form *form, const struct gram_flow *flow, uint64_t now)
+                   const struct gram_form *form, const struct gram_flow *flow, const char *line,
+                   uint64_t now)
 {
     memset(fc, 0, sizeof *fc);
     fc->ix = ix;
     fc->d = d;
+    fc->rule = -1;
     if (flow)
         at_flow_set_start(&fc->set, flow, d);
     else
@@ -43,6 +69,7 @@ void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const str
     fc->t_start = fc->t_last = now;
     fc->last_atom = -1;
     fc->next_start = -1;
+    fc->stall_ms = fc->set.n ? stall_of(fc, fc->set.runs[0].f, line) : 0;
 }
 
 void cf_flow_free(struct cf_flowcheck *fc)
@@ -85,6 +112,23 @@ static void announce(struct cf_flowcheck *fc, const struct at_result *r, const u
     }
 }
 
+/* Where the order of the flow's events comes from. */
+static struct gram_src order_src(const struct cf_flowcheck *fc)
+{
+    const struct gram_flow *f = current(fc);
+    return f ? gram_src_flow(f, vendor_of(fc)) : gram_src_vendor(vendor_of(fc));
+}
+
+/* Where "never decreases" comes from: the flow's nondecreasing check. */
+static struct gram_src decrease_src(const struct cf_flowcheck *fc)
+{
+    const struct gram_flow *f = current(fc);
+    for (uint16_t i = 0; f && i < f->n_checks; i++)
+        if (f->checks[i].kind == GCK_NONDECREASING && gram_guard_ok(fc->d, f->checks[i].guard))
+            return gram_src_check(f, &f->checks[i], vendor_of(fc));
+    return gram_src_inferred("no document says the value never goes down");
+}
+
 bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e)
 {
     if (e->cls != AT_CLS_URC && !e->reboot)
@@ -100,7 +144,7 @@ bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e)
         if (ours) {
             char msg[300];
             at_verror_format(&r.err, fc->d, msg, sizeof msg);
-            fail(fc, "response-syntax", urc->tpl.text, "\"%.120s\": %s", e->text, msg);
+            fail(fc, HR_RESPONSE_SYNTAX, gram_src_line(urc, NULL), urc->tpl.text, "\"%.120s\": %s", e->text, msg);
             return true;
         }
         return false;
@@ -112,10 +156,10 @@ bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e)
     char exp[300];
     switch (res) {
     case AT_FS_ORDER:
-        fail(fc, "flow-order", at_flow_set_expected(&fc->set, exp, sizeof exp), "%s", problem);
+        fail(fc, HR_FLOW_ORDER, order_src(fc), at_flow_set_expected(&fc->set, exp, sizeof exp), "%s", problem);
         break;
     case AT_FS_DECREASE:
-        fail(fc, "flow-fields", "a value that never decreases", "%s", problem);
+        fail(fc, HR_FLOW_FIELDS, decrease_src(fc), "a value that never decreases", "%s", problem);
         break;
     default:
         break;
@@ -162,11 +206,12 @@ void cf_flow_exchange(struct cf_flowcheck *fc, const struct hx_session *s, const
                     break;
             }
             if (!ok)
-                fail(fc, "flow-integrity", ck->text, "the first read starts at %" PRId64 ", not %s", v, allowed);
+                fail(fc, HR_FLOW_INTEGRITY, gram_src_check(f, ck, vendor_of(fc)), ck->text,
+                     "the first read starts at %" PRId64 ", not %s", v, allowed);
         }
         if (ck->kind == GCK_STEP && fc->next_start >= 0 && v != fc->next_start)
-            fail(fc, "flow-integrity", ck->text, "a read starts at %" PRId64 "; the one before ended at %" PRId64, v,
-                 fc->next_start);
+            fail(fc, HR_FLOW_INTEGRITY, gram_src_check(f, ck, vendor_of(fc)), ck->text,
+                 "a read starts at %" PRId64 "; the one before ended at %" PRId64, v, fc->next_start);
     }
     /* the data, in the order it was read; the next read should start where it ends */
     if (fc->data_len + x->payload_len > fc->data_cap) {
@@ -195,8 +240,9 @@ static uint64_t settle_ns(const struct gram_flow *f)
     return (f && f->settle_ms ? f->settle_ms : 2000) * MS;
 }
 
-/* The "after X within T" limit that applies after the last event, ns (0: none). */
-static uint64_t after_limit(const struct cf_flowcheck *fc)
+/* The "after X within T" limit that applies after the last event, ns (0: none); its
+ * source into src when asked. */
+static uint64_t after_limit(const struct cf_flowcheck *fc, struct gram_src *src)
 {
     const struct gram_flow *f = current(fc);
     uint64_t best = 0;
@@ -204,8 +250,11 @@ static uint64_t after_limit(const struct cf_flowcheck *fc)
         const struct gram_flow_limit *l = &f->limits[i];
         if (l->atom == fc->last_atom || (l->atom < 0 && fc->events)) {
             uint64_t t = (uint64_t)l->ms * MS;
-            if (!best || t < best)
+            if (!best || t < best) {
                 best = t;
+                if (src)
+                    *src = gram_src_limit(l);
+            }
         }
     }
     return best;
@@ -213,33 +262,37 @@ static uint64_t after_limit(const struct cf_flowcheck *fc)
 
 enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now)
 {
-    if (fc->rule)
+    if (fc->rule >= 0)
         return CF_FLOW_FAILED;
     const struct gram_flow *f = current(fc);
     if (!f)
         return CF_FLOW_DONE;
     uint64_t quiet = now - fc->t_last;
-    bool can_end = fc->events && at_flow_set_can_end(&fc->set);
+    bool can_end = at_flow_set_can_end(&fc->set);
+    /* a flow that may end before any event (the command promises none) ends after the
+     * settle time too */
     if (can_end && quiet >= settle_ns(f))
         return CF_FLOW_DONE;
     char exp[300];
     at_flow_set_expected(&fc->set, exp, sizeof exp);
-    uint64_t after = after_limit(fc);
+    struct gram_src lsrc = gram_src_inferred("no document gives this time limit");
+    uint64_t after = after_limit(fc, &lsrc);
     if (!can_end && after && quiet > after) {
-        fail(fc, "flow-end", exp, "nothing came for %.1f s after %s (limit %.1f s)", (double)quiet / 1e9,
+        fail(fc, HR_FLOW_END, lsrc, exp, "nothing came for %.1f s after %s (limit %.1f s)", (double)quiet / 1e9,
              fc->last_event ? fc->last_event->name : "the restart", (double)after / 1e9);
         return CF_FLOW_FAILED;
     }
-    if (!can_end && f->stall_ms && quiet > (uint64_t)f->stall_ms * MS) {
+    if (!can_end && fc->stall_ms && quiet > (uint64_t)fc->stall_ms * MS) {
         if (!fc->events)
-            fail(fc, "flow-end", exp, "no event of the flow came within %u s", f->stall_ms / 1000);
+            fail(fc, HR_FLOW_END, gram_src_stall(f), exp, "no event of the flow came within %.1f s",
+                 fc->stall_ms / 1000.0);
         else
-            fail(fc, "flow-end", exp, "the flow stopped after %s: nothing for %u s", 
-                 fc->last_event ? fc->last_event->name : "a restart", f->stall_ms / 1000);
+            fail(fc, HR_FLOW_END, gram_src_stall(f), exp, "the flow stopped after %s: nothing for %.1f s",
+                 fc->last_event ? fc->last_event->name : "a restart", fc->stall_ms / 1000.0);
         return CF_FLOW_FAILED;
     }
     if (f->total_ms && now - fc->t_start > (uint64_t)f->total_ms * MS) {
-        fail(fc, "flow-end", exp, "the flow took more than its %u s", f->total_ms / 1000);
+        fail(fc, HR_FLOW_END, gram_src_total(f), exp, "the flow took more than its %u s", f->total_ms / 1000);
         return CF_FLOW_FAILED;
     }
     return CF_FLOW_RUNNING;
@@ -248,16 +301,17 @@ enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now)
 uint64_t cf_flow_wait(const struct cf_flowcheck *fc, uint64_t now)
 {
     const struct gram_flow *f = current(fc);
-    if (!f || fc->rule)
+    if (!f || fc->rule >= 0)
         return 0;
     uint64_t cands[4] = {0};
     unsigned n = 0;
-    if (fc->events && at_flow_set_can_end(&fc->set))
+    if (at_flow_set_can_end(&fc->set))
         cands[n++] = fc->t_last + settle_ns(f);
-    if (after_limit(fc))
-        cands[n++] = fc->t_last + after_limit(fc) + 1;
-    if (f->stall_ms)
-        cands[n++] = fc->t_last + (uint64_t)f->stall_ms * MS + 1;
+    uint64_t after = after_limit(fc, NULL);
+    if (after)
+        cands[n++] = fc->t_last + after + 1;
+    if (fc->stall_ms)
+        cands[n++] = fc->t_last + (uint64_t)fc->stall_ms * MS + 1;
     if (f->total_ms)
         cands[n++] = fc->t_start + (uint64_t)f->total_ms * MS + 1;
     uint64_t until = now + 60000 * MS;
@@ -279,7 +333,8 @@ static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out)
 
 static void check_data(struct cf_flowcheck *fc)
 {
-    for (unsigned i = 0; i < fc->n_announced && !fc->rule; i++) {
+    const struct gram_flow *f = current(fc);
+    for (unsigned i = 0; i < fc->n_announced && fc->rule < 0; i++) {
         const struct gram_flow_check *ck = fc->announced[i].ck;
         const char *want = fc->announced[i].value;
         char got[160];
@@ -287,24 +342,26 @@ static void check_data(struct cf_flowcheck *fc)
         case GCK_SIZE:
             snprintf(got, sizeof got, "%zu", fc->data_len);
             if (strtoull(want, NULL, 10) != fc->data_len)
-                fail(fc, "flow-integrity", ck->text, "%s bytes announced, %zu read", want, fc->data_len);
+                fail(fc, HR_FLOW_INTEGRITY, gram_src_check(f, ck, vendor_of(fc)), ck->text, "%s bytes announced, %zu read",
+                     want, fc->data_len);
             break;
         case GCK_MD5:
             hex_digest(EVP_md5(), fc->data, fc->data_len, got);
             if (strcasecmp(got, want) != 0)
-                fail(fc, "flow-integrity", ck->text, "MD5 announced %s, of the %zu bytes read %s", want, fc->data_len, got);
+                fail(fc, HR_FLOW_INTEGRITY, gram_src_check(f, ck, vendor_of(fc)), ck->text,
+                     "MD5 announced %s, of the %zu bytes read %s", want, fc->data_len, got);
             break;
         case GCK_SHA256:
             hex_digest(EVP_sha256(), fc->data, fc->data_len, got);
             if (strcasecmp(got, want) != 0)
-                fail(fc, "flow-integrity", ck->text, "SHA-256 announced %s, of the %zu bytes read %s", want,
-                     fc->data_len, got);
+                fail(fc, HR_FLOW_INTEGRITY, gram_src_check(f, ck, vendor_of(fc)), ck->text,
+                     "SHA-256 announced %s, of the %zu bytes read %s", want, fc->data_len, got);
             break;
         case GCK_CRC32: {
             uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), fc->data, (uInt)fc->data_len);
             if (strtoull(want, NULL, 10) != crc)
-                fail(fc, "flow-integrity", ck->text, "CRC-32 announced %s, of the %zu bytes read %u", want,
-                     fc->data_len, crc);
+                fail(fc, HR_FLOW_INTEGRITY, gram_src_check(f, ck, vendor_of(fc)), ck->text,
+                     "CRC-32 announced %s, of the %zu bytes read %u", want, fc->data_len, crc);
             break;
         }
         default:
@@ -315,21 +372,27 @@ static void check_data(struct cf_flowcheck *fc)
 
 void cf_flow_finish(struct cf_flowcheck *fc, bool want_ok)
 {
-    if (fc->rule)
+    if (fc->rule >= 0)
         return;
     char exp[300];
     at_flow_set_expected(&fc->set, exp, sizeof exp);
-    if (!fc->events) {
-        fail(fc, "flow-end", exp, "no event of the flow came");
+    const struct gram_flow *f = current(fc);
+    if (!fc->events && !at_flow_set_can_end(&fc->set)) {
+        fail(fc, HR_FLOW_END, order_src(fc), exp, "no event of the flow came");
         return;
     }
     if (!at_flow_set_can_end(&fc->set)) {
-        fail(fc, "flow-end", exp, "the flow stopped after %s", fc->last_event ? fc->last_event->name : "a restart");
+        fail(fc, HR_FLOW_END, order_src(fc), exp, "the flow stopped after %s",
+             fc->last_event ? fc->last_event->name : "a restart");
         return;
     }
     if (fc->reads)
         check_data(fc);
-    if (want_ok && !fc->rule && at_flow_set_outcome(&fc->set) == GO_ERROR)
-        fail(fc, "flow-outcome", "the flow ends in success with the reference settings",
+    if (want_ok && fc->rule < 0 && at_flow_set_outcome(&fc->set) == GO_ERROR)
+        fail(fc, HR_FLOW_OUTCOME, f ? gram_src_flow(f, vendor_of(fc)) : order_src(fc),
+             "the flow ends in success with the settings of a staged upgrade",
              "it ended in failure: %s", fc->last_event ? fc->last_event->name : "?");
+    if (want_ok && fc->rule < 0 && !fc->events)
+        fail(fc, HR_FLOW_OUTCOME, order_src(fc), "the flow ends in success with the settings of a staged upgrade",
+             "no event of the flow came (nothing was offered)");
 }

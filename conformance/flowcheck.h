@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "harness/rules.h"
 #include "harness/session.h"
 #include "parser/flowset.h"
 
@@ -37,14 +38,20 @@ struct cf_flowcheck {
         char value[96];
     } announced[CF_FLOW_MAX_ANNOUNCED];
     unsigned n_announced;
-    /* the verdict: rule NULL while nothing is wrong */
-    const char *rule;
+    /* the verdict: rule -1 while nothing is wrong; src where its requirement comes from */
+    int rule;
+    struct gram_src src;
     char expected[256], seen[400];
+    /* the stall limit of this run of the flow: the start command's own timeout when the
+     * grammar ties it to one (flow 'stall <param>'), else the flow's */
+    uint32_t stall_ms;
 };
 
-/* Starts following the flows a form starts (flow NULL), or one flow. */
+/* Starts following the flows a form starts (flow NULL), or one flow; line is the command
+ * that started it (its parameters may set limits), or NULL. */
 void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const struct gram_dialect *d,
-                   const struct gram_form *form, const struct gram_flow *flow, uint64_t now);
+                   const struct gram_form *form, const struct gram_flow *flow, const char *line,
+                   uint64_t now);
 void cf_flow_free(struct cf_flowcheck *fc);
 /* A URC or a restart from the session's log. Returns true if it belonged to the flow. */
 bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "conformance/case.h"
+#include "grammar/source.h"
 #include "harness/defaults.h"
 #include "parser/classify.h"
 #include "parser/gen.h"
@@ -165,6 +166,26 @@ static void short_line(const struct at_index *ix, const char *raw, char *out, si
         snprintf(out, n, "%.60s... (%zu bytes)", line, len);
 }
 
+/* Where a refusal in a state comes from: the rule the validator breaks there. */
+static struct gram_src refusal_src(const struct planner *pl, const char *line, int st)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    if (st >= 0 && at_validate_command(pl->ix, st, (const uint8_t *)line, strlen(line), &cl, &e) == AT_E_STATE)
+        return at_verror_src(&e);
+    return gram_src_machine(pl->v);
+}
+
+/* Where the refusal of an invalid line comes from: what the validator says is wrong. */
+static struct gram_src invalid_src(const struct planner *pl, const char *line)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    if (at_validate_command(pl->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) != AT_OK)
+        return at_verror_src(&e);
+    return gram_src_vendor(pl->v);
+}
+
 static void add_refused(struct planner *pl, const struct gram_gen_case *g, uint32_t ok)
 {
     for (unsigned i = 0; i < pl->n_refused; i++)
@@ -180,7 +201,8 @@ static void add_refused(struct planner *pl, const struct gram_gen_case *g, uint3
     if (!c)
         return;
     c->line = dupf("%s", g->line);
-    c->rule = "state-refusal";
+    c->rule = HR_STATE_REFUSAL;
+    c->src = refusal_src(pl, g->line, st);
     c->ok_states = ok;
     c->refuse_state = st;
     if (st < 0 && !c->na)
@@ -220,16 +242,16 @@ static void on_gen(void *ctx, const struct gram_gen_case *g)
     if (cmd && cmd->basic && strcmp(cmd->name, "E") == 0)
         return;
     enum cf_kind k;
-    const char *rule;
+    enum hx_rule rule;
     if (!g->form || !g->valid) {
         k = CF_INVALID;
-        rule = "rejects-invalid";
+        rule = HR_REJECTS_INVALID;
     } else {
         switch (g->form->kind) {
-        case GF_TEST: k = CF_TEST_FORM; rule = "test-range"; break;
-        case GF_READ: k = CF_READ_FORM; rule = "accepts-valid"; break;
-        case GF_EXEC: k = CF_EXEC_FORM; rule = "accepts-valid"; break;
-        default: k = CF_VALID; rule = "accepts-valid"; break;
+        case GF_TEST: k = CF_TEST_FORM; rule = HR_TEST_RANGE; break;
+        case GF_READ: k = CF_READ_FORM; rule = HR_ACCEPTS_VALID; break;
+        case GF_EXEC: k = CF_EXEC_FORM; rule = HR_ACCEPTS_VALID; break;
+        default: k = CF_VALID; rule = HR_ACCEPTS_VALID; break;
         }
     }
     struct cf_case *c = new_case(pl, k, cmd, g->form);
@@ -239,6 +261,12 @@ static void on_gen(void *ctx, const struct gram_gen_case *g)
         c->destructive = false; /* a form the command lacks: nothing to start */
     c->line = dupf("%s", g->line);
     c->rule = rule;
+    if (k == CF_INVALID)
+        c->src = invalid_src(pl, g->line);
+    else if (k == CF_VALID)
+        c->src = gram_src_param(g->form, g->param, (enum gram_aspect)g->aspect);
+    else
+        c->src = gram_src_form(g->form);
     c->expect = g->expect;
     c->what = dupf("%s", g->what[0] ? g->what : (g->valid ? "valid" : "invalid"));
     if (g->valid)
@@ -283,7 +311,8 @@ static void plan_read_write(struct planner *pl)
         struct cf_case *c = new_case(pl, CF_READ_WRITE, cmd, w);
         if (!c)
             return;
-        c->rule = "read-reflects-write";
+        c->rule = HR_READ_REFLECTS_WRITE;
+        c->src = gram_src_form(gram_command_form(cmd, GF_READ, NULL));
         c->what = dupf("write a value, read it back, restore the original");
         char suite[128], path[160];
         suite_of(pl, cmd, suite, sizeof suite);
@@ -348,7 +377,9 @@ static void plan_examples(struct planner *pl)
             c->ex_step = i;
             c->ex_outcome = outcome;
             c->line = dupf("%s", ctext);
-            c->rule = "example";
+            c->rule = HR_EXAMPLE;
+            c->src = gram_src_example(ex, v);
+            c->needs_cloud = ex->needs != 0;
             c->what = dupf("%s", ex->title);
             if (na && !c->na)
                 c->na = na;
@@ -370,7 +401,8 @@ static void plan_flows(struct planner *pl)
             return;
         c->flow = f;
         c->destructive = true; /* a flow downloads, flashes, restarts */
-        c->rule = "flow";
+        c->rule = HR_FLOW_ORDER;
+        c->src = gram_src_flow(f, pl->v);
         c->what = dupf("%s", f->doc ? f->doc : f->expr);
         if (pl->o && pl->o->flows && !listed(pl->o->flows, f->name))
             c->na = "the module does not claim this flow (capability file, [claims] flows)";

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "conformance/steps.h"
+#include "grammar/source.h"
 #include "harness/defaults.h"
 #include "parser/classify.h"
 #include "parser/machine.h"
@@ -20,16 +21,14 @@
 
 /* ---- what went wrong ------------------------------------------------------------------- */
 
-void cf_fail(struct cf_ctx *cx, const char *rule, const char *expected, const char *fmt, ...)
+void cf_fail(struct cf_ctx *cx, enum hx_rule rule, struct gram_src src, const char *expected, const char *fmt, ...)
 {
-    if (cx->rule)
-        return;
-    cx->rule = rule;
-    snprintf(cx->expected, sizeof cx->expected, "%s", expected);
+    char seen[sizeof cx->findings[0].seen];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cx->seen, sizeof cx->seen, fmt, ap);
+    vsnprintf(seen, sizeof seen, fmt, ap);
     va_end(ap);
+    cf_add_finding(cx, rule, src, expected, seen);
 }
 
 void cf_error(struct cf_ctx *cx, const char *fmt, ...)
@@ -54,15 +53,25 @@ void cf_na(struct cf_ctx *cx, const char *fmt, ...)
     va_end(ap);
 }
 
-void cf_add_finding(struct cf_ctx *cx, const char *rule, const char *expected, const char *seen)
+void cf_add_finding(struct cf_ctx *cx, enum hx_rule rule, struct gram_src src, const char *expected,
+                    const char *seen)
 {
     if (cx->n_findings == CF_MAX_FINDINGS)
         return;
     struct hx_finding *f = &cx->findings[cx->n_findings++];
     f->rule = rule;
+    f->src = src.kind ? src : hx_rule_src(rule);
     snprintf(f->expected, sizeof f->expected, "%s", expected);
     snprintf(f->seen, sizeof f->seen, "%s", seen);
     f->event = UINT32_MAX;
+}
+
+bool cf_has_finding(const struct cf_ctx *cx, enum hx_rule rule)
+{
+    for (unsigned i = 0; i < cx->n_findings; i++)
+        if (cx->findings[i].rule == rule)
+            return true;
+    return false;
 }
 
 void cf_mask(const struct cf_runner *r, const char *line, char *out, size_t n)
@@ -162,7 +171,7 @@ static void probe(struct cf_ctx *cx)
     }
     r->dead = true;
     snprintf(r->dead_why, sizeof r->dead_why, "no answer to AT after a command went unanswered");
-    cf_add_finding(cx, "liveness", "AT answered with OK after a command got no answer", "no answer to AT");
+    cf_add_finding(cx, HR_LIVENESS, CF_RULE_SRC, "AT answered with OK after a command got no answer", "no answer to AT");
 }
 
 enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchange *x, bool main)
@@ -177,7 +186,7 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
     }
     if (r->dead) {
         x->status = HX_TIMEOUT;
-        cf_error(cx, "the module stopped answering earlier (%s)", r->dead_why);
+        cf_na(cx, "%s", r->blocked[0] ? r->blocked : r->dead_why);
         return HX_TIMEOUT;
     }
     cf_track(r);
@@ -188,13 +197,21 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
                          (f && f->final_silence);
     if (may_be_silent)
         to = 1000 * MS + (f ? gram_form_time_ms(f) : 0) * MS;
+    if (f && (gram_form_class(f) == GC_DESTRUCTIVE || f->n_starts))
+        cx->destructive_sent = true;
     enum hx_status st = hx_exchange(r->s, line, to, x);
     bool silence_ok = may_be_silent && st == HX_TIMEOUT;
+    /* a restart among the answer's lines that no destructive command explains */
+    for (size_t i = x->first_ev; i < x->end_ev; i++) {
+        struct hx_finding rf;
+        if (hx_judge_restart(&r->s->ev[i], cx->destructive_sent, &rf))
+            cf_add_finding(cx, rf.rule, rf.src, rf.expected, rf.seen);
+    }
     for (unsigned i = 0; i < x->n_findings; i++) {
         const struct hx_finding *fd = &x->findings[i];
-        if (silence_ok && strcmp(fd->rule, "final-result") == 0)
+        if (silence_ok && fd->rule == HR_FINAL_RESULT)
             continue; /* a line without AT the module may ignore */
-        cf_add_finding(cx, fd->rule, fd->expected, fd->seen);
+        cf_add_finding(cx, fd->rule, fd->src, fd->expected, fd->seen);
     }
     switch (st) {
     case HX_DONE: {
@@ -206,11 +223,11 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
             char shown[200];
             cf_mask(r, line, shown, sizeof shown);
             snprintf(seen, sizeof seen, "%.1f ms (%s)", lat, shown);
-            cf_add_finding(cx, "response-time", exp, seen);
+            cf_add_finding(cx, HR_RESPONSE_TIME, gram_src_time(x->form), exp, seen);
         }
         /* after garbage: let the line go quiet, and make sure the module still answers */
         for (unsigned i = 0; i < x->n_findings; i++)
-            if (strcmp(x->findings[i].rule, "clean-output") == 0) {
+            if (x->findings[i].rule == HR_CLEAN_OUTPUT) {
                 hx_drain(r->s, 100 * MS);
                 probe(cx);
                 break;
@@ -222,7 +239,9 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
             probe(cx);
         break;
     case HX_REBOOTED:
-        cf_add_finding(cx, "liveness", "an answer to the command", "the module restarted instead of answering");
+        if (cx->destructive_sent && !cf_has_finding(cx, HR_REBOOT))
+            cf_add_finding(cx, HR_FINAL_RESULT, CF_RULE_SRC, "a final result before the restart",
+                           "the module restarted without answering");
         break;
     case HX_LOST:
         r->lost = true;
@@ -250,9 +269,10 @@ static void route_flow_event(struct cf_ctx *cx, const struct hx_event *e)
     if (!cx->route_flow_on || cx->route_flow_reported)
         return;
     cf_flow_event(&cx->route_flow, e);
-    if (cx->route_flow.rule) {
+    if (cx->route_flow.rule >= 0) {
         cx->route_flow_reported = true;
-        cf_add_finding(cx, cx->route_flow.rule, cx->route_flow.expected, cx->route_flow.seen);
+        cf_add_finding(cx, (enum hx_rule)cx->route_flow.rule, cx->route_flow.src, cx->route_flow.expected,
+                       cx->route_flow.seen);
     }
 }
 
@@ -261,29 +281,14 @@ void cf_see_event(struct cf_ctx *cx, const struct hx_event *e)
     route_flow_event(cx, e);
 }
 
-/* An event no exchange took: checked once, when the case ends. */
+/* An event no exchange took: checked once, when the case ends (harness/judge.c). */
 static void check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
 {
-    if (e->exchange != 0 || e->sent)
-        return; /* inside an exchange the session checked it */
-    char seen[300];
-    if (e->leak) {
-        cf_add_finding(cx, "no-secret-leak", "no credential in any output",
-                       "a line between commands repeats a credential that was sent");
-    } else if (e->stray_final) {
-        snprintf(seen, sizeof seen, "\"%.100s\" with no command in flight", e->text);
-        cf_add_finding(cx, "final-result", "a final result only for a command", seen);
-    } else if (e->cls == AT_CLS_URC && !e->valid) {
-        char msg[200];
-        at_verror_format(&e->err, cx->r->d, msg, sizeof msg);
-        snprintf(seen, sizeof seen, "\"%.80s\": %s", e->text, msg);
-        cf_add_finding(cx, "response-syntax", e->line ? e->line->tpl.text : "a valid line", seen);
-    } else if (e->cls == AT_CLS_UNKNOWN || e->cls == AT_CLS_GARBAGE || e->cls == AT_CLS_OVERFLOW) {
-        char shown[200];
-        hx_printable((const uint8_t *)e->text, e->len < 60 ? e->len : 60, shown, sizeof shown);
-        snprintf(seen, sizeof seen, "%s \"%s\" between commands", at_class_name(e->cls), shown);
-        cf_add_finding(cx, "clean-output", "lines the grammar knows", seen);
-    }
+    struct hx_finding f;
+    if (e->exchange == 0 && hx_judge_restart(e, cx->destructive_sent, &f))
+        cf_add_finding(cx, f.rule, f.src, f.expected, f.seen);
+    if (hx_judge_between(cx->r->s, e, cx->r->o.clean_output, &f))
+        cf_add_finding(cx, f.rule, f.src, f.expected, f.seen);
 }
 
 /* ---- routes between states -------------------------------------------------------------- */
@@ -341,6 +346,49 @@ static void wait_ms(struct cf_ctx *cx, uint64_t ms)
     cf_track(cx->r);
 }
 
+/* The flows of the vendor that have one of the events named ("a|b"). */
+static bool flow_has_event(const struct gram_flow *f, const char *names)
+{
+    for (uint16_t a = 0; a < f->n_atoms; a++)
+        if (f->atoms[a].kind == GA_URC && f->atoms[a].urc && name_in(names, f->atoms[a].urc->name))
+            return true;
+    return false;
+}
+
+/* How long a route waits for one of the events named: the limit the grammar gives it — the
+ * stall limit of the flow the route's command started (its own timeout parameter, when the
+ * grammar ties it to one), else of the flows that have the event — and where that limit
+ * comes from. 60 s, inferred, when no flow has the event. maybe: the event may not come
+ * (a '?' step): only the flows' settle time. */
+static uint64_t route_wait(const struct cf_ctx *cx, const char *names, bool maybe, struct gram_src *src)
+{
+    const struct gram_vendor *v = cx->r->v;
+    uint64_t best = 0;
+    *src = gram_src_inferred("no flow of the grammar has the event: a minute is waited");
+    if (cx->route_flow_on && cx->route_flow.set.n && cx->route_flow.stall_ms && !maybe) {
+        *src = gram_src_stall(cx->route_flow.set.runs[0].f);
+        return (uint64_t)cx->route_flow.stall_ms * MS;
+    }
+    for (uint16_t i = 0; i < v->n_flows; i++) {
+        const struct gram_flow *f = &v->flows[i];
+        uint32_t ms = maybe ? (f->settle_ms ? f->settle_ms : 2000) : f->stall_ms;
+        if (!ms || !flow_has_event(f, names))
+            continue;
+        if (!best || (uint64_t)ms * MS < best) {
+            best = (uint64_t)ms * MS;
+            *src = maybe ? gram_src_inferred("the event may not come: the flow's settle time") : gram_src_stall(f);
+        }
+    }
+    return best ? best : (maybe ? 2000 : 60000) * MS;
+}
+
+/* Steps of a route: "> LINE" a command that must end in OK, "< A|B" one of those events
+ * (within the grammar's limit for it), "? A|B" one of them if it comes (a short wait),
+ * "~ MS" a pause, "= STATE" the state a restart nothing announced leaves. A step that
+ * fails: setting a state up (back false), the case is N/A (the module may simply not be
+ * able to: no plan staged for these values); coming back (back true), an event the
+ * operation must end with did not come: a finding of the limit's source, and the module
+ * is recovered (cf_recover). */
 bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose, bool back)
 {
     for (size_t i = 0; steps[i]; i++) {
@@ -352,29 +400,41 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
                 const char *got = hs == HX_DONE && x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "no final result";
                 char shown[300];
                 cf_mask(cx->r, st + 2, shown, sizeof shown);
-                cf_error(cx, "%s: %s answered %s", purpose, shown, got);
+                if (back)
+                    cf_recover(cx, "a command of the way back was refused");
+                else if (!cx->r->lost && !cx->r->dead)
+                    cf_na(cx, "%s: %s answered %s", purpose, shown, got);
+                else
+                    cf_error(cx, "%s: %s answered %s", purpose, shown, got);
                 return false;
             }
             if (x.form && x.form->n_starts) {
                 if (cx->route_flow_on)
                     cf_flow_free(&cx->route_flow);
-                cf_flow_begin(&cx->route_flow, cx->r->ix, cx->r->d, x.form, NULL, x.t_final);
+                cf_flow_begin(&cx->route_flow, cx->r->ix, cx->r->d, x.form, NULL, st + 2, x.t_final);
                 cx->route_flow_on = true;
                 cx->route_flow_reported = false;
             }
-        } else if (st[0] == '<') {
-            if (!cf_wait_urc(cx, st + 2, 300000 * MS)) {
-                if (back && !cx->r->lost && !cx->r->dead) {
-                    /* what a started operation ends with never came: the module's fault */
-                    char seen[200];
-                    snprintf(seen, sizeof seen, "%s did not come within 300 s (the module stays in state %s)",
-                             st + 2, state_name(cx->r, cx->r->state));
-                    cf_add_finding(cx, "flow-end", "the operation the module started ends", seen);
-                    cx->r->stuck = true;
-                }
-                cf_error(cx, "%s: %s did not come", purpose, st + 2);
+        } else if (st[0] == '<' || st[0] == '?') {
+            bool maybe = st[0] == '?';
+            struct gram_src src;
+            uint64_t limit = route_wait(cx, st + 2, maybe, &src);
+            if (cf_wait_urc(cx, st + 2, limit) || maybe)
+                continue;
+            if (cx->r->lost || cx->r->dead)
                 return false;
+            char seen[300];
+            snprintf(seen, sizeof seen, "%s did not come within %.1f s (the module stays in state %s)", st + 2,
+                     (double)limit / 1e9, state_name(cx->r, cx->r->state));
+            if (back) {
+                /* what a started operation ends with never came */
+                cf_add_finding(cx, HR_FLOW_END, src, "the operation the module started ends", seen);
+                cf_recover(cx, seen);
+            } else {
+                cf_na(cx, "%s: %s", purpose, seen);
+                cf_back_home(cx);
             }
+            return false;
         } else if (st[0] == '~') {
             wait_ms(cx, strtoull(st + 2, NULL, 10));
         } else if (st[0] == '=' && cx->r->v->machine) {
@@ -386,6 +446,59 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
         }
     }
     return true;
+}
+
+/* A module fresh from power-on: the target restarted (sim:, exec:), or the capability
+ * file's reset command sent and its time waited. true when it answers AT again. */
+static bool restart_module(struct cf_ctx *cx)
+{
+    struct cf_runner *r = cx->r;
+    struct hx_session *s = r->s;
+    const struct cf_caps *caps = r->o.caps;
+    if (r->lost)
+        return false;
+    if (hx_restartable(s->t)) {
+        if (hx_session_restart(s) != 0) {
+            r->lost = true;
+            return false;
+        }
+    } else if (caps && caps->reset) {
+        struct hx_exchange x;
+        hx_exchange(s, caps->reset, 2000 * MS, &x); /* its answer is not judged: it restarts */
+        wait_ms(cx, caps->reset_ms ? caps->reset_ms : 30000);
+    } else {
+        return false;
+    }
+    bool alive = false;
+    for (int i = 0; i < 5 && !alive && !s->lost; i++)
+        alive = hx_probe(s);
+    if (!alive)
+        return false;
+    struct hx_exchange x;
+    hx_exchange(s, "ATE1", 2000 * MS, &x);
+    r->state = r->v->machine ? r->v->machine->initial : -1;
+    r->tracked = s->n_ev;
+    r->dead = r->stuck = false;
+    r->restarts++;
+    return true;
+}
+
+void cf_recover(struct cf_ctx *cx, const char *why)
+{
+    struct cf_runner *r = cx->r;
+    char was[64];
+    snprintf(was, sizeof was, "%s", r->dead ? "stopped answering" : state_name(r, r->state));
+    if (restart_module(cx)) {
+        snprintf(cx->note, sizeof cx->note, "the module %s%s (%.200s): the suite restarted it after the case",
+                 r->dead ? "" : "stayed in state ", was, why);
+        return;
+    }
+    if (r->lost)
+        return;
+    if (!r->dead)
+        r->stuck = true;
+    snprintf(r->blocked, sizeof r->blocked, "blocked since %s: the module %s%s (%.200s)", cx->c->id,
+             r->dead ? "" : "stays in state ", was, why);
 }
 
 static bool steps_destructive(const struct cf_runner *r, const char *const *steps)
@@ -405,12 +518,8 @@ void cf_back_home(struct cf_ctx *cx)
     struct cf_runner *r = cx->r;
     const struct gram_machine *m = r->v->machine;
     cf_track(r);
-    if (!m || r->state < 0 || r->state == m->initial || r->lost || r->dead)
+    if (!m || r->state < 0 || r->state == m->initial || r->lost || r->dead || r->stuck)
         return;
-    if (r->stuck) {
-        cf_error(cx, "the module did not come back from state %s earlier", m->states[r->state]);
-        return;
-    }
     const struct state_route *rt = state_route_for(r->v->id, m->states[r->state]);
     if (!rt || !rt->back[0])
         return; /* no way back known: the module stays where it is */
@@ -428,9 +537,17 @@ bool cf_reach(struct cf_ctx *cx, uint32_t mask)
     cf_track(r);
     if (r->state >= 0 && (mask >> r->state & 1))
         return true;
-    cf_back_home(cx);
-    if (cx->error)
+    if (r->stuck) {
+        cf_na(cx, "%s", r->blocked);
         return false;
+    }
+    cf_back_home(cx);
+    if (cx->error || cx->na)
+        return false;
+    if (r->stuck) {
+        cf_na(cx, "%s", r->blocked);
+        return false;
+    }
     if (r->state >= 0 && (mask >> r->state & 1))
         return true;
     if (r->state != m->initial) {
@@ -452,7 +569,7 @@ bool cf_reach(struct cf_ctx *cx, uint32_t mask)
         if (!cf_run_steps(cx, rt->to, purpose, false))
             return false;
         if (r->state != st) {
-            cf_error(cx, "setting up state %s: the module should now be in it, but is in %s", m->states[st],
+            cf_na(cx, "setting up state %s: the module should now be in it, but is in %s", m->states[st],
                      state_name(r, r->state));
             return false;
         }
@@ -508,7 +625,7 @@ static void play_line(struct cf_ctx *cx)
         switch (c->kind) {
         case CF_TEST_FORM:
             if (out != GO_OK)
-                cf_fail(cx, "accepts-valid", "OK", "%s", final);
+                cf_fail(cx, HR_ACCEPTS_VALID, gram_src_form(c->form), "OK", "%s", final);
             else
                 cf_check_test_ranges(cx, &x);
             break;
@@ -522,7 +639,7 @@ static void play_line(struct cf_ctx *cx)
                 else if (x.form && x.form->may_refuse)
                     snprintf(cx->note, sizeof cx->note, "refused; the grammar allows it: %.200s", x.form->may_refuse);
                 else
-                    cf_fail(cx, "accepts-valid", "OK", "%s (the line is valid: %s)", final, c->what);
+                    cf_fail(cx, HR_ACCEPTS_VALID, c->src, "OK", "%s (the line is valid: %s)", final, c->what);
             } else if (x.form && x.form->n_starts) {
                 cf_follow_started(cx, &x);
             }
@@ -530,7 +647,7 @@ static void play_line(struct cf_ctx *cx)
         case CF_INVALID:
         case CF_REFUSED:
             if (out == GO_OK)
-                cf_fail(cx, c->rule, "an error result", "OK (the line is invalid: %s)", c->what);
+                cf_fail(cx, c->rule, c->src, "an error result", "OK (the line is invalid: %s)", c->what);
             break;
         case CF_EXAMPLE: {
             /* a documented refusal (a server that is not there) is not a departure */
@@ -544,7 +661,7 @@ static void play_line(struct cf_ctx *cx)
                 cf_na(cx, "the documented error came from what the module had done before (the grammar takes "
                           "the line in every state): answered OK here");
             else if (out != c->ex_outcome)
-                cf_fail(cx, "example", c->ex_outcome == GO_OK ? "OK, as documented" : "an error, as documented",
+                cf_fail(cx, HR_EXAMPLE, c->src, c->ex_outcome == GO_OK ? "OK, as documented" : "an error, as documented",
                         "%s", final);
             if (out == GO_OK && x.form && x.form->n_starts)
                 cf_follow_started(cx, &x);
@@ -560,22 +677,34 @@ static void play_line(struct cf_ctx *cx)
 
 /* ---- verdicts ------------------------------------------------------------------------ */
 
-/* Which finding decides a case when several rules broke: what makes everything after it
- * meaningless first. */
-static const char *const rule_order[] = {
-    "liveness",       "final-result", "payload-length", "no-secret-leak", "echo",
-    "clean-output",   "response-syntax", "flow-order",   "flow-fields",    "flow-end",
-    "flow-integrity", "flow-outcome",  "response-time",
-};
-
-static int rank(const char *rule)
+/* The findings other than the deciding one, one per line: "rule: seen [source]". */
+static char *other_findings(const struct cf_ctx *cx, const struct hx_finding *best)
 {
-    for (size_t i = 0; i < sizeof rule_order / sizeof rule_order[0]; i++)
-        if (strcmp(rule_order[i], rule) == 0)
-            return (int)i;
-    return (int)(sizeof rule_order / sizeof rule_order[0]);
+    size_t cap = 1, o = 0;
+    for (unsigned i = 0; i < cx->n_findings; i++)
+        cap += strlen(cx->findings[i].seen) + 400;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (unsigned i = 0; i < cx->n_findings; i++) {
+        const struct hx_finding *f = &cx->findings[i];
+        if (f == best)
+            continue;
+        char src[300];
+        o += (size_t)snprintf(out + o, cap - o, "%s%s: %s [%s]", o ? "\n" : "", hx_rule_name(f->rule), f->seen,
+                              gram_src_describe(f->src, src, sizeof src));
+    }
+    if (!o) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
+/* Which finding decides a case when several rules broke: the most decisive rule of the
+ * table (harness/rules.h), among the findings a document or a standard supports — FAIL;
+ * when only inferred ones broke, the most decisive of those — WARN. */
 static void decide(struct cf_ctx *cx, struct cf_result *res)
 {
     if (cx->na) {
@@ -588,46 +717,43 @@ static void decide(struct cf_ctx *cx, struct cf_result *res)
         snprintf(res->reason, sizeof res->reason, "%s", cx->why);
         return;
     }
-    const struct hx_finding *best = NULL;
-    for (unsigned i = 0; i < cx->n_findings; i++)
-        if (!best || rank(cx->findings[i].rule) < rank(best->rule))
-            best = &cx->findings[i];
-    if (best) {
-        res->verdict = RP_FAIL;
-        res->rule = best->rule;
-        snprintf(res->expected, sizeof res->expected, "%s", best->expected);
-        snprintf(res->seen, sizeof res->seen, "%s", best->seen);
-        int o = snprintf(res->reason, sizeof res->reason, "%s: %s", best->rule, best->seen);
-        unsigned others = 0;
-        for (unsigned i = 0; i < cx->n_findings; i++)
-            others += strcmp(cx->findings[i].rule, best->rule) != 0;
-        if (others && o > 0 && (size_t)o < sizeof res->reason)
-            snprintf(res->reason + o, sizeof res->reason - (size_t)o, " (and %u more finding%s)", others,
-                     others > 1 ? "s" : "");
-        return;
+    const struct hx_finding *binding = NULL, *inferred = NULL;
+    for (unsigned i = 0; i < cx->n_findings; i++) {
+        const struct hx_finding *f = &cx->findings[i];
+        const struct hx_finding **best = gram_src_binding(f->src) ? &binding : &inferred;
+        if (!*best || f->rule < (*best)->rule)
+            *best = f;
     }
-    if (cx->rule) {
-        res->verdict = RP_FAIL;
-        res->rule = cx->rule;
-        snprintf(res->expected, sizeof res->expected, "%s", cx->expected);
-        snprintf(res->seen, sizeof res->seen, "%s", cx->seen);
-        snprintf(res->reason, sizeof res->reason, "%s: expected %.120s, got %.200s", cx->rule, cx->expected, cx->seen);
-        return;
-    }
-    if (cx->error) {
+    const struct hx_finding *best = binding ? binding : inferred;
+    if (!binding && cx->error) {
         res->verdict = RP_ERROR;
         snprintf(res->reason, sizeof res->reason, "%s", cx->why);
         return;
     }
-    res->verdict = RP_PASS;
-    snprintf(res->reason, sizeof res->reason, "%s", cx->note);
+    if (!best) {
+        res->verdict = RP_PASS;
+        snprintf(res->reason, sizeof res->reason, "%s", cx->note);
+        return;
+    }
+    res->verdict = binding ? RP_FAIL : RP_WARN;
+    res->rule = hx_rule_name(best->rule);
+    res->source_kind = gram_src_kind_name(best->src.kind);
+    snprintf(res->source, sizeof res->source, "%s", best->src.cite ? best->src.cite : "");
+    snprintf(res->expected, sizeof res->expected, "%s", best->expected);
+    snprintf(res->seen, sizeof res->seen, "%s", best->seen);
+    int o = snprintf(res->reason, sizeof res->reason, "%s", best->seen);
+    unsigned others = cx->n_findings - 1;
+    if (others && o > 0 && (size_t)o < sizeof res->reason)
+        snprintf(res->reason + o, sizeof res->reason - (size_t)o, " (and %u more finding%s: see others)", others,
+                 others > 1 ? "s" : "");
+    res->others = other_findings(cx, best);
 }
 
 void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result *res)
 {
     memset(res, 0, sizeof *res);
     res->latency_ms = res->first_byte_ms = -1;
-    res->rule = c->rule;
+    res->rule = hx_rule_name(c->rule);
     struct cf_ctx *cx = calloc(1, sizeof *cx);
     if (!cx) {
         res->verdict = RP_ERROR;
@@ -645,7 +771,7 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
     else if (r->lost)
         cf_error(cx, "the port is gone");
     else if (r->dead)
-        cf_error(cx, "the module stopped answering earlier (%s)", r->dead_why);
+        cf_na(cx, "%s", r->blocked[0] ? r->blocked : r->dead_why);
     else if (c->destructive && !r->o.allow_destructive)
         cf_na(cx, "destructive (it may start a download, flash or restart): run with --allow-destructive");
     else if (c->kind == CF_FLOW)
@@ -658,6 +784,11 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
         cf_flow_free(&cx->route_flow);
     for (size_t i = ev0; i < s->n_ev; i++)
         check_loose_event(cx, &s->ev[i]);
+    /* a module that stopped answering in this case: restarted for the next ones if it can
+     * be, else they are N/A, blocked by this one */
+    bool died_here = r->dead && !cx->na;
+    if (died_here)
+        cf_recover(cx, r->dead_why);
     decide(cx, res);
     if (cx->have_main) {
         res->latency_ms = cx->latency_ms;
@@ -705,6 +836,7 @@ int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_r
     r->d = &s->d;
     if (o)
         r->o = *o;
+    s->clean_output = r->o.clean_output;
     r->state = r->v->machine ? r->v->machine->initial : -1;
     r->overhead_ms = -1;
     bool alive = false;

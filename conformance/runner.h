@@ -40,6 +40,10 @@ struct cf_result {
 struct cf_runner_opts {
     bool allow_destructive;
     const struct cf_caps *caps; /* may be NULL: the reference module's defaults are used */
+    bool clean_output;          /* a foreign line is a clean-output FAIL (--strict, or the
+                                   capability file's clean-output = yes) */
+    bool provisioned;           /* the environment has the cloud and network documented
+                                   examples need (sim:, or the capability file says so) */
 };
 
 struct cf_runner {
@@ -52,9 +56,11 @@ struct cf_runner {
     size_t tracked;             /* log events already applied to state */
     bool dead;                  /* it stopped answering */
     bool lost;                  /* the port is gone */
-    bool stuck;                 /* it did not come back from a state: cases that need
-                                   another state are ERROR without waiting again */
+    bool stuck;                 /* it did not come back from a state and could not be
+                                   restarted: cases that need another state are N/A */
     char dead_why[200];
+    char blocked[400];          /* why cases are N/A now: "blocked since <case>: ..." */
+    unsigned restarts;          /* how many times the suite restarted the module */
     char manufacturer[128], model[128], revision[128];
     double overhead_ms;         /* round trip of AT, -1 unknown */
 };

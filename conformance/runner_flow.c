@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conformance/steps.h"
+#include "grammar/source.h"
 #include "harness/defaults.h"
 #include "parser/classify.h"
 
@@ -39,7 +40,8 @@ static bool send_ok(struct cf_ctx *cx, struct cf_flowcheck *fc, const char *line
         return false;
     cf_flow_exchange(fc, cx->r->s, &x);
     if (cf_outcome(cx, &x) != GO_OK) {
-        cf_add_finding(cx, "flow-outcome", "OK", line);
+        cf_add_finding(cx, HR_FLOW_OUTCOME, fc->set.n ? gram_src_flow(fc->set.runs[0].f, cx->r->v) : CF_RULE_SRC,
+                       "OK", line);
         return false;
     }
     return true;
@@ -103,7 +105,7 @@ static bool drive_qualcomm_trial(struct cf_ctx *cx, struct cf_flowcheck *fc, con
     if (cf_exchange(cx, "AT+OTATRIAL=1,0", &x, false) != HX_DONE)
         return false;
     if (cf_outcome(cx, &x) != GO_OK)
-        cf_add_finding(cx, "flow-outcome", "the trial image accepted (OK)",
+        cf_add_finding(cx, HR_FLOW_OUTCOME, gram_src_vendor(cx->r->v), "the trial image accepted (OK)",
                        x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "no final result");
     return true;
 }
@@ -174,8 +176,8 @@ static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive
         const struct hx_event *e = &s->ev[i];
         cf_track(cx->r);
         cf_see_event(cx, e);
-        if (!cf_flow_event(fc, e) || fc->rule) {
-            if (fc->rule) {
+        if (!cf_flow_event(fc, e) || fc->rule >= 0) {
+            if (fc->rule >= 0) {
                 drain_flow(cx, fc);
                 return;
             }
@@ -201,16 +203,16 @@ void cf_follow_started(struct cf_ctx *cx, const struct hx_exchange *x)
 {
     struct cf_flowcheck fc;
     struct hx_session *s = cx->r->s;
-    cf_flow_begin(&fc, cx->r->ix, cx->r->d, x->form, NULL, x->t_final);
+    cf_flow_begin(&fc, cx->r->ix, cx->r->d, x->form, NULL, x->cmd, x->t_final);
     s->watched = x->first_ev; /* events that came with the command's answer count */
     follow(cx, &fc, drive_watch);
     /* a flow that never began: the command was accepted and nothing else asked of it */
-    if (fc.rule && !(strcmp(fc.rule, "flow-end") == 0 && !cf_flow_started(&fc)))
-        cf_add_finding(cx, fc.rule, fc.expected, fc.seen);
-    else if (!fc.rule && cf_flow_started(&fc)) {
+    if (fc.rule >= 0 && !(fc.rule == HR_FLOW_END && !cf_flow_started(&fc)))
+        cf_add_finding(cx, (enum hx_rule)fc.rule, fc.src, fc.expected, fc.seen);
+    else if (fc.rule < 0 && cf_flow_started(&fc)) {
         cf_flow_finish(&fc, false);
-        if (fc.rule)
-            cf_add_finding(cx, fc.rule, fc.expected, fc.seen);
+        if (fc.rule >= 0)
+            cf_add_finding(cx, (enum hx_rule)fc.rule, fc.src, fc.expected, fc.seen);
     }
     cf_flow_free(&fc);
     cf_resync(cx);
@@ -253,18 +255,18 @@ void cf_play_flow(struct cf_ctx *cx)
     char shown[300];
     cf_mask(r, start, shown, sizeof shown);
     if (cf_outcome(cx, &x) != GO_OK) {
-        cf_fail(cx, "accepts-valid", "OK: the flow starts",
+        cf_fail(cx, HR_ACCEPTS_VALID, gram_src_form(x.form ? x.form : flow->start_form), "OK: the flow starts",
                 "%s answered %s", shown, x.final_ev >= 0 ? r->s->ev[x.final_ev].text : "nothing");
         return;
     }
     struct cf_flowcheck fc;
-    cf_flow_begin(&fc, r->ix, r->d, x.form, flow, x.t_final);
+    cf_flow_begin(&fc, r->ix, r->d, x.form, flow, start, x.t_final);
     r->s->watched = x.first_ev;
     follow(cx, &fc, driver_by_name(fs ? fs->driver : "watch")); /* the host's part is the vendor's */
-    if (!fc.rule && !cx->error)
+    if (fc.rule < 0 && !cx->error)
         cf_flow_finish(&fc, true);
-    if (fc.rule)
-        cf_add_finding(cx, fc.rule, fc.expected, fc.seen);
+    if (fc.rule >= 0)
+        cf_add_finding(cx, (enum hx_rule)fc.rule, fc.src, fc.expected, fc.seen);
     cf_flow_free(&fc);
     cf_resync(cx);
     cf_back_home(cx);
@@ -280,7 +282,7 @@ void cf_play_flow(struct cf_ctx *cx)
                 break;
             }
     bool changed = rev[0] && strcmp(rev, r->revision) != 0;
-    if (!cx->n_findings && !cx->rule)
+    if (!cx->n_findings)
         snprintf(cx->note, sizeof cx->note, "%s%.120s%s%s%.60s%s", fcap ? "" : "started with the reference cloud's values "
                  "(no capability file): ", fcap ? "" : shown, fcap ? "" : "; ", changed ? "the module now reports revision " : "",
                  changed ? rev : "", changed ? "" : "the revision it reports did not change");

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "conformance/steps.h"
+#include "grammar/source.h"
 #include "parser/classify.h"
 #include "parser/gen.h"
 #include "parser/render.h"
@@ -99,9 +100,32 @@ static bool write_line(const struct gram_command *cmd, const struct gram_form *w
     return given > 0 && given < 64 && (w->counts >> given & 1) && o < n;
 }
 
+/* Where the acceptance of a write line of the read-write case comes from: the weakest
+ * of its values' (a value at an inferred bound makes the expectation inferred). */
+static struct gram_src rw_line_src(const struct cf_ctx *cx, const char *line)
+{
+    struct at_cmdline cl;
+    struct at_verror e;
+    const struct gram_form *w = cx->c->form;
+    if (at_validate_command(cx->r->ix, -1, (const uint8_t *)line, strlen(line), &cl, &e) != AT_OK || !cl.n)
+        return gram_src_form(w);
+    const struct at_cmd *c = &cl.cmds[cl.n - 1];
+    for (uint16_t i = 0; i < c->n_args && i < c->form->n_params; i++) {
+        const struct gram_param *p = &c->form->params[i];
+        bool empty = c->args[i].kind == AT_V_ABSENT;
+        bool at_min = p->type.kind == GT_STRING && !empty && at_value_clen(&c->args[i]) <= p->type.min_len;
+        struct gram_src s = gram_src_param(c->form, i, empty ? GASP_OMIT : at_min ? GASP_MIN : GASP_VALUES);
+        if (!gram_src_binding(s))
+            return s;
+    }
+    return gram_src_form(c->form);
+}
+
+/* The values a read shows now; false (out empty) when it is refused or shows none. */
 static bool read_now(struct cf_ctx *cx, const struct gram_command *cmd, const struct gram_form *rf,
                      struct named_vals *out, bool main)
 {
+    memset(out, 0, sizeof *out); /* a refused read leaves no values behind (it did: issue 9 item 6) */
     char line[128];
     snprintf(line, sizeof line, "AT%s?", cmd->name);
     struct hx_exchange x;
@@ -169,7 +193,7 @@ static bool compare(struct cf_ctx *cx, const char *when, const struct named_vals
         if (!same_val(want, (int)k, got, j)) {
             char exp[256];
             snprintf(exp, sizeof exp, "%s = %s %s", want->name[k], want->text[k], when);
-            cf_fail(cx, "read-reflects-write", exp, "the read shows %s = %s", got->name[j], got->text[j]);
+            cf_fail(cx, HR_READ_REFLECTS_WRITE, cx->c->src, exp, "the read shows %s = %s", got->name[j], got->text[j]);
             return false;
         }
     }
@@ -224,12 +248,13 @@ void cf_play_read_write(struct cf_ctx *cx)
     if (cf_exchange(cx, line, &x, true) != HX_DONE)
         return;
     if (cf_outcome(cx, &x) != GO_OK) {
-        cf_fail(cx, "accepts-valid", "OK", "%s answered %s", line, x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "");
+        cf_fail(cx, HR_ACCEPTS_VALID, rw_line_src(cx, line), "OK", "%s answered %s", line,
+                x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "");
         return;
     }
     if (!read_now(cx, cmd, rf, &got, false)) {
         if (!cx->error)
-            cf_fail(cx, "read-reflects-write", "the read shows the value written", "the read shows no value");
+            cf_fail(cx, HR_READ_REFLECTS_WRITE, cx->c->src, "the read shows the value written", "the read shows no value");
         return;
     }
     if (!compare(cx, "(written)", &want, &got))
@@ -246,7 +271,8 @@ void cf_play_read_write(struct cf_ctx *cx)
     if (cf_exchange(cx, back, &x, false) != HX_DONE)
         return;
     if (cf_outcome(cx, &x) != GO_OK) {
-        cf_fail(cx, "accepts-valid", "OK", "restoring with %s: %s", back, x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "");
+        cf_fail(cx, HR_ACCEPTS_VALID, rw_line_src(cx, back), "OK", "restoring with %s: %s", back,
+                x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "");
         return;
     }
     if (read_now(cx, cmd, rf, &got, false))
@@ -435,7 +461,7 @@ void cf_check_test_ranges(struct cf_ctx *cx, const struct hx_exchange *x)
                 at_render_list(pt, cx->r->d, exp, sizeof exp);
                 char e2[256];
                 snprintf(e2, sizeof e2, "%s: %s (the grammar's %s)", fp->name, exp, w->params[pi].name);
-                cf_fail(cx, "test-range", e2, "%s: %s", fp->name, text);
+                cf_fail(cx, HR_TEST_RANGE, gram_src_param(w, pi, GASP_VALUES), e2, "%s: %s", fp->name, text);
                 return;
             }
         }

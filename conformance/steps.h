@@ -9,6 +9,8 @@
 #include "conformance/runner.h"
 
 #define CF_MAX_FINDINGS 32
+/* A finding whose source is its rule's own (harness/rules.h). */
+#define CF_RULE_SRC ((struct gram_src){GSRC_NONE, NULL})
 
 struct cf_ctx {
     struct cf_runner *r;
@@ -16,9 +18,6 @@ struct cf_ctx {
     /* what every exchange of the case found */
     struct hx_finding findings[CF_MAX_FINDINGS];
     unsigned n_findings;
-    /* the case's own check, when it fails */
-    const char *rule;
-    char expected[256], seen[512];
     /* the case could not be played: N/A or ERROR, and why */
     bool na, error;
     char why[400];
@@ -26,16 +25,24 @@ struct cf_ctx {
     /* a flow a setup step started: its events are checked while the route waits for them */
     struct cf_flowcheck route_flow;
     bool route_flow_on, route_flow_reported;
+    /* a destructive command was sent in this case: a restart may follow */
+    bool destructive_sent;
     /* the case's command */
     bool have_main;
     double latency_ms, first_byte_ms, limit_ms;
 };
 
-void cf_fail(struct cf_ctx *cx, const char *rule, const char *expected, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* A rule broken: a finding of the case (src of kind NONE: the rule's own source). The
+ * verdict is decided from all of them (the rules' precedence; only documented or standard
+ * ones FAIL, inferred ones WARN). */
+void cf_fail(struct cf_ctx *cx, enum hx_rule rule, struct gram_src src, const char *expected, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void cf_error(struct cf_ctx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_na(struct cf_ctx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cf_add_finding(struct cf_ctx *cx, const char *rule, const char *expected, const char *seen);
+void cf_add_finding(struct cf_ctx *cx, enum hx_rule rule, struct gram_src src, const char *expected,
+                    const char *seen);
+/* Does the case have a finding of this rule? */
+bool cf_has_finding(const struct cf_ctx *cx, enum hx_rule rule);
 
 /* Sends a line and checks the exchange on every count; main: it is the case's command
  * (its latency is the case's). Keeps the machine state up to date. */
@@ -56,6 +63,10 @@ bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns);
  * the steps bring the module back from a state, and an event that never comes there is
  * the module's fault (flow-end). */
 bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose, bool back);
+/* The module did not come back (from a state, or it stopped answering): restarted where
+ * the target can be (sim:, exec:) or the capability file names a reset; otherwise the
+ * cases that need another state (or, dead, all) are N/A "blocked since <case>" from now. */
+void cf_recover(struct cf_ctx *cx, const char *why);
 /* Brings the module into a state of the mask (0: any), from the state it is in. */
 bool cf_reach(struct cf_ctx *cx, uint32_t mask);
 /* Back to the machine's initial state, when there is a way. */

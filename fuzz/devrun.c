@@ -7,21 +7,15 @@
 #include <strings.h>
 
 #include "fuzz/identity.h"
+#include "grammar/source.h"
 #include "parser/validate.h"
 
 #define MS 1000000ull
 
-static const char *const rules_by_rank[] = {
-    "liveness", "reboot", "final-result", "rejects-invalid", "response-syntax",
-    "payload-length", "no-secret-leak", "echo", "clean-output", "response-time",
-};
-
 int df_rule_rank(const char *rule)
 {
-    for (size_t i = 0; i < sizeof rules_by_rank / sizeof rules_by_rank[0]; i++)
-        if (strcmp(rules_by_rank[i], rule) == 0)
-            return (int)i;
-    return (int)(sizeof rules_by_rank / sizeof rules_by_rank[0]);
+    int r = hx_rule_by_name(rule);
+    return r >= 0 ? r : HR__COUNT;
 }
 
 const struct df_finding *df_outcome_find(const struct df_outcome *o, const char *rule)
@@ -47,20 +41,32 @@ static void ascii_only(char *s, size_t cap)
     snprintf(s, cap, "%s", tmp);
 }
 
-static void add(struct df_outcome *o, const char *rule, const char *where, int line, const char *expected,
-                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add(struct df_outcome *o, enum hx_rule rule, struct gram_src src, const char *where, int line,
+                const char *expected, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* One finding per rule and place in a run. */
-static void add(struct df_outcome *o, const char *rule, const char *where, int line, const char *expected,
-                const char *fmt, ...)
+/* One finding per rule and place in a run; an expectation that is only inferred goes to
+ * the warnings. src of kind NONE: the rule's own. */
+static void add(struct df_outcome *o, enum hx_rule rule, struct gram_src src, const char *where, int line,
+                const char *expected, const char *fmt, ...)
 {
-    for (unsigned i = 0; i < o->n; i++)
-        if (strcmp(o->f[i].rule, rule) == 0 && strcmp(o->f[i].where, where) == 0)
+    if (!src.kind)
+        src = hx_rule_src(rule);
+    const char *name = hx_rule_name(rule);
+    bool binding = gram_src_binding(src);
+    struct df_finding *list = binding ? o->f : o->warn;
+    unsigned *n = binding ? &o->n : &o->n_warn;
+    unsigned cap = binding ? DF_MAX_FINDINGS : (unsigned)(sizeof o->warn / sizeof o->warn[0]);
+    for (unsigned i = 0; i < *n && i < cap; i++)
+        if (strcmp(list[i].rule, name) == 0 && strcmp(list[i].where, where) == 0)
             return;
-    if (o->n >= DF_MAX_FINDINGS)
+    if (*n >= cap) {
+        if (!binding)
+            (*n)++; /* counted beyond those kept */
         return;
-    struct df_finding *f = &o->f[o->n++];
-    f->rule = rule;
+    }
+    struct df_finding *f = &list[(*n)++];
+    f->rule = name;
+    f->src = src;
     f->line = line;
     snprintf(f->where, sizeof f->where, "%s", where);
     snprintf(f->expected, sizeof f->expected, "%s", expected);
@@ -74,10 +80,12 @@ static void add(struct df_outcome *o, const char *rule, const char *where, int l
     ascii_only(f->expected, sizeof f->expected);
 }
 
-static void drop(struct df_outcome *o, const char *rule, int line)
+#define DF_RULE_SRC ((struct gram_src){GSRC_NONE, NULL})
+
+static void drop(struct df_outcome *o, enum hx_rule rule, int line)
 {
     for (unsigned i = 0; i < o->n; i++)
-        if (strcmp(o->f[i].rule, rule) == 0 && o->f[i].line == line) {
+        if (strcmp(o->f[i].rule, hx_rule_name(rule)) == 0 && o->f[i].line == line) {
             memmove(&o->f[i], &o->f[i + 1], (o->n - i - 1) * sizeof o->f[0]);
             o->n--;
             return;
@@ -215,7 +223,7 @@ static void judge_reboot(struct df_target *tg, const struct hx_event *e, struct 
     if (fr != AT_FS_ACCEPTED)
         at_flow_set_clear(&tg->flows);
     if (!explained)
-        add(out, "reboot", "between commands", -1, "no restart: no destructive command was accepted",
+        add(out, HR_REBOOT, DF_RULE_SRC, "between commands", -1, "no restart: no destructive command was accepted",
             "the module restarted (\"%.80s\")", e->text);
 }
 
@@ -235,36 +243,19 @@ static void judge_events(struct df_target *tg, struct df_outcome *out)
             char problem[256];
             at_flow_set_event(&tg->flows, e->line, NULL, problem, sizeof problem);
         }
-        if (e->exchange != 0)
-            continue; /* the session judged it inside its exchange */
-        if (e->leak && fz_leak_explained(&tg->s, tg->identity, e->text)) {
+        struct hx_finding hf;
+        if (!hx_judge_between(s, e, false, &hf))
+            continue; /* inside an exchange the session judged it; or nothing wrong */
+        if (hf.rule == HR_NO_SECRET_LEAK && fz_leak_explained(&tg->s, tg->identity, e->text))
             continue;
-        } else if (e->leak) {
-            add(out, "no-secret-leak", "between commands", -1, "no credential in any output",
-                "a line between commands repeats a credential that was sent");
-        } else if (e->stray_final) {
-            add(out, "final-result", "between commands", -1, "a final result only for a command",
-                "\"%.100s\" with no command in flight", e->text);
-        } else if (e->tok == AT_TOK_PAYLOAD || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_PROMPT) {
-            continue;
-        } else if (e->cls == AT_CLS_UNKNOWN || e->cls == AT_CLS_GARBAGE || e->cls == AT_CLS_OVERFLOW) {
-            char shown[200];
-            hx_printable((const uint8_t *)e->text, e->len < 60 ? e->len : 60, shown, sizeof shown);
-            add(out, "clean-output", "between commands", -1, "lines the grammar knows", "%s \"%s\" between commands",
-                at_class_name((enum at_class)e->cls), shown);
-        } else if (!e->valid) {
-            char msg[200];
-            at_verror_format(&e->err, &tg->d, msg, sizeof msg);
-            add(out, "response-syntax", "between commands", -1, e->line ? e->line->tpl.text : "a valid line",
-                "\"%.80s\": %s", e->text, msg);
-        }
+        add(out, hf.rule, hf.src, "between commands", -1, hf.expected, "%s", hf.seen);
     }
 }
 
-static bool has_rule(const struct hx_exchange *x, const char *rule)
+static bool has_rule(const struct hx_exchange *x, enum hx_rule rule)
 {
     for (unsigned i = 0; i < x->n_findings; i++)
-        if (strcmp(x->findings[i].rule, rule) == 0)
+        if (x->findings[i].rule == rule)
             return true;
     return false;
 }
@@ -325,14 +316,14 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     bool excused = silence_ok || tg->armed || destructive;
     for (unsigned k = 0; k < x.n_findings; k++) {
         const struct hx_finding *hf = &x.findings[k];
-        if (excused && st == HX_TIMEOUT && strcmp(hf->rule, "final-result") == 0)
+        if (excused && st == HX_TIMEOUT && hf->rule == HR_FINAL_RESULT)
             continue;
-        if (strcmp(hf->rule, "no-secret-leak") == 0 && hf->event < s->n_ev &&
+        if (hf->rule == HR_NO_SECRET_LEAK && hf->event < s->n_ev &&
             fz_leak_explained(s, tg->identity, s->ev[hf->event].text))
             continue;
-        add(out, hf->rule, where, idx, hf->expected, "%s", hf->seen);
+        add(out, hf->rule, hf->src, where, idx, hf->expected, "%s", hf->seen);
     }
-    bool suspicious = has_rule(&x, "clean-output");
+    bool suspicious = has_rule(&x, HR_CLEAN_OUTPUT);
     char masked[160];
     hx_mask_command(s, line, masked, sizeof masked);
     switch (st) {
@@ -342,15 +333,15 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
         uint32_t lim = il.n == 1 ? gram_form_time_ms(il.cmds[0].form) : 0;
         double ms = (double)(x.t_final - x.t_sent) / 1e6;
         if (lim && ms > lim)
-            add(out, "response-time", where, idx, "the final result within the grammar's limit",
-                "%.1f ms, the limit is %u ms", ms, lim);
+            add(out, HR_RESPONSE_TIME, gram_src_time(il.cmds[0].form), where, idx,
+                "the final result within the grammar's limit", "%.1f ms, the limit is %u ms", ms, lim);
         if (ok && verdict != AT_OK && verdict != AT_E_STATE) {
             char wrong[64], msg[200];
             label(ve.cmd, NULL, wrong, sizeof wrong); /* the command: the form may be what is broken */
             if (verdict == AT_E_NO_AT || !ve.cmd)
                 snprintf(wrong, sizeof wrong, "%s", where);
             at_verror_format(&ve, &tg->d, msg, sizeof msg);
-            add(out, "rejects-invalid", wrong, idx, "an error result: the grammar rejects the line",
+            add(out, HR_REJECTS_INVALID, at_verror_src(&ve), wrong, idx, "an error result: the grammar rejects the line",
                 "OK to a line that breaks the grammar (%s at byte %u: %.120s)", at_err_name(verdict), ve.off, msg);
         }
         /* V.250: the commands before the one that failed have run — a destructive one
@@ -388,14 +379,14 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
         judge_events(tg, out);
         if (settle(tg, 200 * MS, 10000 * MS) == SETTLED_LOST) { /* let it come up */
             out->lost = true;
-            add(out, "liveness", "the port", idx, "the module's port stays open",
+            add(out, HR_LIVENESS, DF_RULE_SRC, "the port", idx, "the module's port stays open",
                 "the port closed after a restart during \"%s\"", masked);
             return;
         }
         break;
     case HX_LOST:
         out->lost = true;
-        add(out, "liveness", "the port", idx, "the module's port stays open",
+        add(out, HR_LIVENESS, DF_RULE_SRC, "the port", idx, "the module's port stays open",
             "the port closed during \"%s\": the module went away", masked);
         return;
     }
@@ -403,8 +394,8 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
     if (suspicious && !df_target_alive(tg)) {
         out->dead = true;
         out->lost = tg->s.lost;
-        drop(out, "final-result", idx); /* the hang is the death */
-        add(out, "liveness", "the module", idx, "AT answered with OK after a suspicious exchange",
+        drop(out, HR_FINAL_RESULT, idx); /* the hang is the death */
+        add(out, HR_LIVENESS, DF_RULE_SRC, "the module", idx, "AT answered with OK after a suspicious exchange",
             "no answer to AT after \"%s\"", masked);
     }
 }

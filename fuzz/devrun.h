@@ -29,7 +29,8 @@
 #include "parser/flowset.h"
 
 struct df_finding {
-    const char *rule;      /* static strings */
+    const char *rule;      /* the rule's name (harness/rules.h) */
+    struct gram_src src;   /* where its requirement comes from */
     char where[64];        /* the command and form ("+GTOTA=?"), or "between commands" */
     char expected[200];
     char seen[300];
@@ -41,6 +42,11 @@ struct df_finding {
 struct df_outcome {
     struct df_finding f[DF_MAX_FINDINGS];
     unsigned n;
+    /* Expectations otacheck only inferred that the module did not meet (a quoted number
+     * accepted, a stray backslash, a form no document shows): warnings, not findings —
+     * counted, the first ones kept to show. */
+    struct df_finding warn[4];
+    unsigned n_warn;
     bool dead;             /* stopped answering */
     bool lost;             /* the port closed */
     unsigned exchanges;    /* command lines sent */
@@ -69,7 +75,7 @@ struct df_target {
     char identity[512];      /* what ATI and AT+CGMR answered at the start */
 };
 
-/* The rules, most serious first (which finding of a case is minimised first). */
+/* The rules' precedence (harness/rules.h): which finding of a case is minimised first. */
 int df_rule_rank(const char *rule);
 
 /* Opens the target and checks that AT gets OK. Returns 0; -1 a bad spec (err says why);

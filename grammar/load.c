@@ -98,6 +98,55 @@ static bool want_string(struct gload *L, struct glex *lx, const char **out, cons
     return true;
 }
 
+/* The provenance kind a keyword names, GSRC_NONE when it names none. */
+static uint8_t src_keyword(const struct gload *L, const struct glex_tok *kw)
+{
+    if (glex_is(kw, "source"))
+        return L->v && L->v->is_core ? GSRC_STD : GSRC_DOC;
+    if (glex_is(kw, "standard"))
+        return GSRC_STD;
+    if (glex_is(kw, "inferred"))
+        return GSRC_INFERRED;
+    return GSRC_NONE;
+}
+
+/* The quoted text after a provenance keyword (already read). */
+static bool src_text(struct gload *L, struct glex *lx, uint8_t kind, struct gram_src *src)
+{
+    const char *cite;
+    if (!want_string(L, lx, &cite, kind == GSRC_INFERRED ? "why it is inferred, in quotes"
+                                                          : "the document and section, in quotes"))
+        return false;
+    src->kind = kind;
+    src->cite = cite;
+    return true;
+}
+
+bool gload_src_clause(struct gload *L, struct glex *lx, struct gram_src *src, bool *bad)
+{
+    struct glex_tok p = glex_peek(lx);
+    uint8_t kind = src_keyword(L, &p);
+    if (kind == GSRC_NONE)
+        return false;
+    glex_next(lx);
+    if (!src_text(L, lx, kind, src))
+        *bad = true;
+    return true;
+}
+
+/* A provenance mark as an attribute line of its own: true when kw is one. */
+static bool src_attr(struct gload *L, struct glex *lx, const struct glex_tok *kw, struct gram_src *src)
+{
+    uint8_t kind = src_keyword(L, kw);
+    if (kind == GSRC_NONE)
+        return false;
+    if (src_text(L, lx, kind, src))
+        gload_expect_eol(L, lx);
+    else
+        glex_skip_statement(lx);
+    return true;
+}
+
 static bool want_word(struct gload *L, struct glex *lx, char **out, const char *what,
                       struct glex_tok *tok)
 {
@@ -275,6 +324,13 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
         size_t n = v->n_sources;
         *GLOAD_PUSH(L, v->sources, n, L->cap_sources) = s;
         v->n_sources = (uint16_t)n;
+        if (n == 1) {
+            /* the first source is what the vendor's items rest on (the core: standards) */
+            char *cite = oc_arena_alloc(L->A, strlen(s.title) + (s.version ? strlen(s.version) : 0) + 2);
+            sprintf(cite, "%s%s%s", s.title, s.version ? " " : "", s.version ? s.version : "");
+            v->src.kind = v->is_core ? GSRC_STD : GSRC_DOC;
+            v->src.cite = cite;
+        }
         return;
     }
     if (glex_is(kw, "revision")) {
@@ -716,8 +772,10 @@ static void st_command(struct gload *L, struct glex *lx)
             struct glex_tok d = glex_next(lx);
             if (!gload_duration(L, &d, &c.time_ms))
                 return;
+        } else if (glex_is(&t, "optional")) {
+            c.optional = true;
         } else {
-            gload_err_tok(L, &t, "class, time or the end of the line");
+            gload_err_tok(L, &t, "class, time, optional or the end of the line");
             glex_skip_statement(lx);
             return;
         }
@@ -954,6 +1012,60 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
     return true;
 }
 
+/* inferred|source|standard <param>.<aspect>[, <param>.<aspect>]... "text": where one
+ * aspect of a parameter's expectation comes from (grammar/README.md, "Provenance"). */
+static void aspect_marks(struct gload *L, struct glex *lx, const struct glex_tok *kw, struct gram_form *f)
+{
+    static const char *const names[GASP__COUNT] = {"syntax", "values", "min", "max",
+                                                   "omit", "quoting", "escape", "charset"};
+    uint8_t kind = src_keyword(L, kw);
+    struct gram_aspect_src marks[16];
+    unsigned n = 0;
+    for (;;) {
+        struct glex_tok pt = glex_next(lx), dot = glex_next(lx), at = glex_next(lx);
+        if (pt.kind != GT_WORD || !glex_is(&dot, ".") || at.kind != GT_WORD) {
+            gload_err_tok(L, pt.kind != GT_WORD ? &pt : !glex_is(&dot, ".") ? &dot : &at,
+                          "<parameter>.<aspect> (syntax, values, min, max, omit, quoting, escape, charset)");
+            glex_skip_statement(lx);
+            return;
+        }
+        char *pname = gload_word(L, &pt);
+        int pi = gram_form_param(f, pname);
+        if (pi < 0) {
+            gload_err(L, pt.line, pt.col, "undefined-name", "the form has no parameter '%s'", pname);
+            glex_skip_statement(lx);
+            return;
+        }
+        int ai = -1;
+        for (int k = 0; k < GASP__COUNT; k++)
+            if (glex_is(&at, names[k]))
+                ai = k;
+        if (ai < 0) {
+            gload_err_tok(L, &at, "an aspect: syntax, values, min, max, omit, quoting, escape or charset");
+            glex_skip_statement(lx);
+            return;
+        }
+        if (n < sizeof marks / sizeof marks[0])
+            marks[n++] = (struct gram_aspect_src){(int16_t)pi, (uint8_t)ai, {kind, NULL}};
+        struct glex_tok p = glex_peek(lx);
+        if (!glex_is(&p, ","))
+            break;
+        glex_next(lx);
+    }
+    struct gram_src src;
+    if (!src_text(L, lx, kind, &src)) {
+        glex_skip_statement(lx);
+        return;
+    }
+    gload_expect_eol(L, lx);
+    for (unsigned i = 0; i < n; i++) {
+        marks[i].src = src;
+        size_t k = f->n_aspects, cap = k;
+        *GLOAD_PUSH(L, f->aspects, k, cap) = marks[i];
+        f->n_aspects = (uint16_t)k;
+    }
+}
+
 static void add_rule(struct gload *L, struct glex *lx, const struct glex_tok *kw,
                      struct gram_rule **rules, uint16_t *n_rules, const struct gload_scope *sc)
 {
@@ -1044,6 +1156,8 @@ static bool line_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         }
     } else if (glex_is(kw, "doc")) {
         want_string(L, lx, &ln->doc, "the text in quotes");
+    } else if (src_attr(L, lx, kw, &ln->src)) {
+        return true;
     } else {
         return false;
     }
@@ -1073,6 +1187,8 @@ static void st_machine(struct gload *L, struct glex *lx, const struct glex_tok *
 static void st_machine_attr(struct gload *L, struct glex *lx, const struct glex_tok *kw)
 {
     struct gram_machine *m = L->v->machine;
+    if (src_attr(L, lx, kw, &m->src))
+        return;
     if (glex_is(kw, "state")) {
         struct glex_tok t;
         char *name;
@@ -1206,6 +1322,7 @@ static void st_flow(struct gload *L, struct glex *lx, const struct glex_tok *kw)
     v->n_flows = (uint16_t)n;
     memset(f, 0, sizeof *f);
     f->name = name;
+    f->stall_param = -1;
     f->pos = gload_pos(L, kw->line, kw->col);
     L->flow_pend = gload_grow(L->A, L->flow_pend, n - 1, &L->cap_flow_pend, sizeof *L->flow_pend);
     memset(&L->flow_pend[n - 1], 0, sizeof L->flow_pend[n - 1]);
@@ -1310,11 +1427,27 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
         gload_expect_eol(L, lx);
         return;
     }
+    if (src_attr(L, lx, kw, &f->src))
+        return;
     if (glex_is(kw, "stall") || glex_is(kw, "total") || glex_is(kw, "settle")) {
         struct glex_tok d = glex_next(lx);
         uint32_t *dst = glex_is(kw, "stall") ? &f->stall_ms : glex_is(kw, "total") ? &f->total_ms : &f->settle_ms;
-        gload_duration(L, &d, dst);
-        gload_expect_eol(L, lx);
+        if (glex_is(kw, "stall") && d.kind == GT_WORD && !(d.p[0] >= '0' && d.p[0] <= '9')) {
+            /* stall <param>: the start form's own timeout parameter (ms) */
+            fp->stall_param = gload_word(L, &d);
+            fp->stall_pos = gload_pos(L, d.line, d.col);
+        } else if (!gload_duration(L, &d, dst)) {
+            glex_skip_statement(lx);
+            return;
+        }
+        struct gram_src *src = glex_is(kw, "stall") ? &f->stall_src : glex_is(kw, "total") ? &f->total_src : NULL;
+        struct gram_src ignored;
+        bool bad = false;
+        gload_src_clause(L, lx, src ? src : &ignored, &bad);
+        if (bad)
+            glex_skip_statement(lx);
+        else
+            gload_expect_eol(L, lx);
         return;
     }
     if (glex_is(kw, "after")) {
@@ -1331,6 +1464,12 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
         struct glex_tok d = glex_next(lx);
         if (!gload_duration(L, &d, &lim.ms))
             return;
+        bool bad = false;
+        gload_src_clause(L, lx, &lim.src, &bad);
+        if (bad) {
+            glex_skip_statement(lx);
+            return;
+        }
         size_t n = f->n_limits, c = L->cap_limits;
         *GLOAD_PUSH(L, f->limits, n, L->cap_limits) = lim;
         f->n_limits = (uint16_t)n;
@@ -1438,6 +1577,11 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
     }
     p = glex_peek(lx);
     const char *end = p.p;
+    bool bad = false;
+    if (gload_src_clause(L, lx, &ck.src, &bad) && bad) {
+        glex_skip_statement(lx);
+        return;
+    }
     while (end > text_start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
         end--;
     ck.text = oc_arena_strndup(L->A, text_start, (size_t)(end - text_start));
@@ -1543,9 +1687,26 @@ static void st_example_attr(struct gload *L, struct glex *lx, const struct glex_
         want_string(L, lx, &e->note, "the note in quotes");
     else if (glex_is(kw, "echo"))
         on_off(L, lx, &e->echo);
-    else {
+    else if (glex_is(kw, "needs")) {
+        for (;;) {
+            struct glex_tok t = glex_next(lx);
+            if (glex_is(&t, "cloud"))
+                e->needs |= GNEED_CLOUD;
+            else if (glex_is(&t, "network"))
+                e->needs |= GNEED_NETWORK;
+            else {
+                gload_err_tok(L, &t, "cloud or network");
+                glex_skip_statement(lx);
+                return;
+            }
+            struct glex_tok p = glex_peek(lx);
+            if (!glex_is(&p, ","))
+                break;
+            glex_next(lx);
+        }
+    } else {
         gload_err(L, kw->line, kw->col, "unknown-statement",
-                  "'%.*s' does not describe an example (source, note, echo, > and < lines)",
+                  "'%.*s' does not describe an example (source, note, echo, needs, > and < lines)",
                   (int)kw->len, kw->p);
         glex_skip_statement(lx);
         return;
@@ -1667,8 +1828,14 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
         return;
     case GC_COMMAND: {
         struct gram_command *c = cur_cmd(L);
+        if (src_attr(L, lx, kw, &c->src))
+            return;
         if (glex_is(kw, "doc") || glex_is(kw, "prereq")) {
+            if (glex_is(kw, "prereq"))
+                c->optional = true; /* a prerequisite is not the family's own OTA command */
             want_string(L, lx, glex_is(kw, "doc") ? &c->doc : &c->prereq, "the text in quotes");
+        } else if (glex_is(kw, "optional")) {
+            c->optional = true;
         } else if (glex_is(kw, "class")) {
             parse_class(L, lx, &c->cls);
         } else if (glex_is(kw, "time")) {
@@ -1676,7 +1843,8 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
             gload_duration(L, &d, &c->time_ms);
         } else {
             gload_err(L, kw->line, kw->col, "unknown-statement",
-                      "'%.*s' does not describe a command (doc, prereq, class, time, test, read, write, exec)",
+                      "'%.*s' does not describe a command (doc, prereq, optional, class, time, source, "
+                      "standard, inferred, test, read, write, exec)",
                       (int)kw->len, kw->p);
             glex_skip_statement(lx);
             return;
@@ -1688,6 +1856,10 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
     case GC_URC:
     case GC_FINAL: {
         struct gram_line *ln = cur_line(L);
+        if (L->cur == GC_INFO && src_keyword(L, kw) != GSRC_NONE && glex_peek(lx).kind == GT_WORD) {
+            aspect_marks(L, lx, kw, cur_form(L)); /* <param>.<aspect>: the form's */
+            return;
+        }
         if (line_attr(L, lx, kw, ln))
             return;
         if (L->cur == GC_INFO && form_attr(L, lx, kw))
@@ -1710,11 +1882,19 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
             gload_expect_eol(L, lx);
             return;
         }
+        if (src_keyword(L, kw) != GSRC_NONE) {
+            struct glex_tok p = glex_peek(lx);
+            if (p.kind == GT_WORD)
+                aspect_marks(L, lx, kw, f);
+            else
+                src_attr(L, lx, kw, &f->src);
+            return;
+        }
         if (form_attr(L, lx, kw))
             return;
         gload_err(L, kw->line, kw->col, "unknown-statement",
                   "'%.*s' does not describe a command form (variant, class, time, rule, result, "
-                  "in-state, starts, info, doc)",
+                  "in-state, starts, info, doc, source, standard, inferred)",
                   (int)kw->len, kw->p);
         glex_skip_statement(lx);
         return;

@@ -44,6 +44,8 @@ struct gflow_pending {
     /* names used by checks and limits, resolved after the whole file is read */
     const char **check_urc, **check_field, **check_cmd, **check_param;
     const char **limit_atom;
+    const char *stall_param;   /* 'stall <param>': a parameter of the start form */
+    struct gram_pos stall_pos;
     const char **ok_atoms, **fail_atoms;
     struct gram_pos *ok_pos, *fail_pos;
     uint16_t n_ok, n_fail;
@@ -100,6 +102,10 @@ void gload_err_tok(struct gload *L, const struct glex_tok *t, const char *what);
 struct gram_pos gload_pos(struct gload *L, uint32_t line, uint32_t col);
 
 char *gload_word(struct gload *L, const struct glex_tok *t);
+/* A provenance mark at the current token: 'source "..."' (the vendor's document, or in the
+ * core a standard), 'standard "..."' or 'inferred "why"'. Returns false (consuming
+ * nothing) when none starts here; *bad is set when one starts but is malformed. */
+bool gload_src_clause(struct gload *L, struct glex *lx, struct gram_src *src, bool *bad);
 bool gload_expect(struct gload *L, struct glex *lx, const char *punct_or_word);
 bool gload_expect_eol(struct gload *L, struct glex *lx);
 

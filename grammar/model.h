@@ -34,6 +34,40 @@ struct gram_pos {
     uint32_t line, col;
 };
 
+/* Where an expectation comes from (DESIGN.md "Verdicts"): a vendor document (with its
+ * section), a standard (V.250, 3GPP TS 27.007 / 27.005 clause), or otacheck's own
+ * inference. Only the first two can make a case FAIL; an inferred one gives WARN. An item
+ * whose kind is GSRC_NONE takes its owner's (grammar/provenance.h resolves it). */
+enum gram_src_kind { GSRC_NONE = 0, GSRC_DOC, GSRC_STD, GSRC_INFERRED };
+
+struct gram_src {
+    uint8_t kind;     /* enum gram_src_kind */
+    const char *cite; /* DOC/STD: the document and section; INFERRED: why we expect it */
+};
+
+/* What of a parameter an expectation is about: its documented syntax (how many there are,
+ * that a mandatory one is given), its values (a range, a set, an enumeration), a string's
+ * shortest and longest length, leaving it out for its default, quoting, escapes inside a
+ * string, its character set. A form's 'source'/'inferred' marks name them as
+ * "<param>.<aspect>". */
+enum gram_aspect {
+    GASP_SYNTAX,
+    GASP_VALUES,
+    GASP_MIN,
+    GASP_MAX,
+    GASP_OMIT,
+    GASP_QUOTING,
+    GASP_ESCAPE,
+    GASP_CHARSET,
+    GASP__COUNT
+};
+
+struct gram_aspect_src {
+    int16_t param;      /* index into the form's params */
+    uint8_t aspect;     /* enum gram_aspect */
+    struct gram_src src;
+};
+
 /* A dialect guard: the item exists only while one of `choices` of knob `knob` is active.
  * knob == 0 means "always". Knobs are numbered from 1 within a vendor. */
 struct gram_guard {
@@ -153,6 +187,7 @@ struct gram_rule {
     const char *message; /* what is wrong when the rule is broken, as the grammar says it */
     struct gram_guard guard; /* the rule holds only under this dialect choice */
     const char *text;    /* the rule as written, for reports */
+    struct gram_src src; /* NONE: the form's (a state rule: the machine's) */
     struct gram_pos pos;
 };
 
@@ -226,6 +261,7 @@ struct gram_line {
     uint8_t payload_enc_knob;   /* when non-zero: this knob's active choice (raw or hex) decides */
     struct gram_guard payload_crlf_guard; /* knob deciding whether CRLF follows the data */
     const char *doc;
+    struct gram_src src;        /* NONE: its form's (info) or its vendor's document */
     const struct gram_vendor *vendor; /* where it was declared (core for core lines) */
     uint16_t id;                /* index among the vendor's URCs/finals */
     struct gram_pos pos;
@@ -265,6 +301,9 @@ struct gram_form {
     uint8_t n_starts;
     const char *starts_names;   /* as written, "a,b" */
     const char *doc;
+    struct gram_src src;        /* NONE: the command's */
+    struct gram_aspect_src *aspects; /* marks on parameters' aspects */
+    uint16_t n_aspects;
     struct gram_pos pos;
 };
 
@@ -278,6 +317,12 @@ struct gram_command {
     uint32_t time_ms;  /* 0: vendor default */
     const char *doc;
     const char *prereq; /* why the command is in the grammar when it is not an OTA command */
+    /* An optional command (a prerequisite, cloud set-up, a V.250 or 27.007 extra; a
+     * 'prereq' makes one too): a module that answers its test form with an error does not
+     * implement it, and its cases are N/A. The vendor family's own OTA commands are
+     * required. */
+    bool optional;
+    struct gram_src src;  /* NONE: the vendor's document */
     const struct gram_vendor *vendor;
     struct gram_pos pos;
 };
@@ -338,6 +383,7 @@ struct gram_machine {
     uint8_t initial;
     struct gram_transition *tr;
     uint16_t n_tr;
+    struct gram_src src;  /* what the states and their refusals rest on */
     struct gram_pos pos;
 };
 
@@ -374,12 +420,14 @@ struct gram_flow_check {
     bool reset_on_reboot;
     struct gram_guard guard;
     const char *text;
+    struct gram_src src; /* NONE: nondecreasing and contiguous are inferred, the rest the flow's */
     struct gram_pos pos;
 };
 
 struct gram_flow_limit {
     int16_t atom;       /* after this atom (index into atoms); -1: after any event */
     uint32_t ms;
+    struct gram_src src; /* NONE: inferred (no document gives it) */
     struct gram_pos pos;
 };
 
@@ -404,8 +452,12 @@ struct gram_flow {
     struct gram_flow_limit *limits;
     uint16_t n_limits;
     uint32_t stall_ms;            /* longest allowed gap between two events; 0 = none */
+    int16_t stall_param;          /* >= 0: the stall limit is this parameter of the start
+                                     form (ms; stall_ms when it is left out): the module's
+                                     own timeout, after which it must fail by itself */
     uint32_t total_ms;            /* longest allowed flow; 0 = none */
     uint32_t settle_ms;           /* after an accepting event, how long a further event may still come */
+    struct gram_src src, stall_src, total_src; /* order; the two limits (NONE: inferred) */
     int8_t *outcome;              /* per atom: GO_OK / GO_ERROR / GO_NONE */
     const char *doc;
     struct gram_pos pos;
@@ -435,8 +487,13 @@ struct gram_example {
     struct gram_step *steps;
     uint16_t n_steps;
     bool echo;         /* the trace shows command echo */
+    uint8_t needs;     /* enum gram_needs: what the exchange needs beyond the module */
     struct gram_pos pos;
 };
+
+/* What a documented example needs to be played as documented: a cloud provisioned for the
+ * module (a staged plan, a product registered), a network (a PDP context, a server). */
+enum gram_needs { GNEED_CLOUD = 1u << 0, GNEED_NETWORK = 1u << 1 };
 
 /* ---- a vendor (or the core) ----------------------------------------------------- */
 
@@ -464,6 +521,8 @@ struct gram_vendor {
     const char *file;          /* grammar file it came from */
     struct gram_source *sources;
     uint16_t n_sources;
+    struct gram_src src;       /* what its items rest on by default: the first source
+                                  document (the core: the standards), set by the loader */
     uint32_t revision;         /* the grammar's own revision */
     uint32_t response_time_ms;
     uint8_t error_forms;       /* enum gram_error_form bits */

@@ -380,6 +380,20 @@ static void resolve_flows(struct gload *L)
                         break;
                     }
         }
+        f->stall_param = -1;
+        if (fp->stall_param) {
+            int pi = f->start_form ? gram_form_param(f->start_form, fp->stall_param) : -1;
+            const struct gram_param *sp = pi >= 0 ? &f->start_form->params[pi] : NULL;
+            if (!sp || sp->type.kind != GT_INT)
+                gload_err(L, fp->stall_pos.line, fp->stall_pos.col, "undefined-name",
+                          "'stall %s': the form that starts flow '%s' has no int parameter '%s'",
+                          fp->stall_param, f->name, fp->stall_param);
+            else {
+                f->stall_param = (int16_t)pi;
+                if (sp->has_default && sp->def_int > 0 && sp->def_int <= UINT32_MAX)
+                    f->stall_ms = (uint32_t)sp->def_int;
+            }
+        }
         f->outcome = OC_ARENA_ARRAY(L->A, int8_t, f->n_atoms ? f->n_atoms : 1);
         for (uint16_t k = 0; k < fp->n_ok + fp->n_fail; k++) {
             bool ok = k < fp->n_ok;

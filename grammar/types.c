@@ -840,9 +840,14 @@ bool gload_rule(struct gload *L, struct glex *lx, struct gram_rule *r,
             return false;
         p = glex_peek(lx);
     }
+    bool bad = false;
+    if (gload_src_clause(L, lx, &r->src, &bad))
+        p = glex_peek(lx);
+    if (bad)
+        return false;
     if (p.kind != GT_EOL && p.kind != GT_EOF) {
         glex_next(lx);
-        gload_err_tok(L, &p, "a quoted message, 'when', or the end of the line");
+        gload_err_tok(L, &p, "a quoted message, 'when', source/standard/inferred \"...\", or the end of the line");
         return false;
     } else if (0) {
         glex_next(lx);

@@ -6,32 +6,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grammar/source.h"
 #include "parser/bytes.h"
 #include "parser/mask.h"
 #include "parser/validate.h"
 
 #define MS 1000000ull
 
-static void finding(struct hx_exchange *x, const char *rule, uint32_t ev, const char *expected,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void finding(struct hx_exchange *x, enum hx_rule rule, struct gram_src src, uint32_t ev,
+                    const char *expected, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static void finding(struct hx_exchange *x, const char *rule, uint32_t ev, const char *expected,
-                    const char *fmt, ...)
+/* src of kind NONE: the rule's own (harness/rules.h) */
+static void finding(struct hx_exchange *x, enum hx_rule rule, struct gram_src src, uint32_t ev,
+                    const char *expected, const char *fmt, ...)
 {
     if (!x || x->n_findings >= HX_MAX_FINDINGS)
         return;
     /* one finding per rule per exchange */
     for (unsigned i = 0; i < x->n_findings; i++)
-        if (strcmp(x->findings[i].rule, rule) == 0)
+        if (x->findings[i].rule == rule)
             return;
     struct hx_finding *f = &x->findings[x->n_findings++];
     f->rule = rule;
+    f->src = src.kind ? src : hx_rule_src(rule);
     f->event = ev;
     snprintf(f->expected, sizeof f->expected, "%s", expected);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->seen, sizeof f->seen, fmt, ap);
     va_end(ap);
+}
+
+static const struct gram_src RULE_SRC = {GSRC_NONE, NULL};
+
+/* The source of a line the module sent: its own, or its form's (an info line). */
+static struct gram_src line_src(const struct hx_session *s, const struct gram_line *l)
+{
+    if (!l)
+        return gram_src_vendor(s->v);
+    return gram_src_line(l, l->kind == GL_INFO ? s->fl.form : NULL);
+}
+
+/* The source of the data's length: the line that announced it. */
+static struct gram_src payload_src(const struct hx_session *s)
+{
+    return s->payload_line ? gram_src_line(s->payload_line, s->payload_form) : gram_src_vendor(s->v);
 }
 
 int hx_session_init(struct hx_session *s, struct hx_transport *t, const struct gram_vendor *v,
@@ -253,7 +272,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     /* a line of commands: the information lines of the earlier ones come too */
     /* (a line that fits one of them by its text is theirs rather than free text of
      * another, such as ATI's) */
-    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || (r.cls == AT_CLS_INFO && (!r.valid || free_text(&r)))) &&
+    for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_FOREIGN ||
+                          (r.cls == AT_CLS_INFO && (!r.valid || free_text(&r)))) &&
                          s->x && k + 1 < s->n_line_forms; k++) {
         struct at_inflight other = s->fl;
         other.form = s->line_forms[k];
@@ -261,7 +281,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         struct at_result r2;
         at_classify(&s->ix, &other, tok, &r2);
         if (r2.cls == AT_CLS_INFO && ((r2.valid && !free_text(&r2)) || r.cls == AT_CLS_UNKNOWN ||
-                                      (r2.valid && !r.valid)))
+                                      r.cls == AT_CLS_FOREIGN || (r2.valid && !r.valid)))
             r = r2;
     }
     struct hx_exchange *x = s->x;
@@ -302,17 +322,20 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     }
     /* a line where the echo should be, that is not the command: a wrong echo (it may hold
      * the command's credentials without leaking anything) */
-    bool unknown = r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW;
+    bool unknown = r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_GARBAGE || r.cls == AT_CLS_OVERFLOW ||
+                   (r.cls == AT_CLS_FOREIGN && s->clean_output);
+    if (r.cls == AT_CLS_FOREIGN)
+        s->n_foreign++;
     bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
                       (tok->data[1] | 0x20) == 't';
     if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO &&
         !looks_echo && leaks_secret(s, &r, tok)) {
         e->leak = true;
-        finding(x, "no-secret-leak", idx, "no credential in any response", "a response repeats a credential that was sent");
+        finding(x, HR_NO_SECRET_LEAK, RULE_SRC, idx, "no credential in any response", "a response repeats a credential that was sent");
     }
     /* data after binary data with no line end before it: the data was longer than its header */
     if ((tok->flags & AT_TF_AFTER_PAYLOAD) && tok->lead == 0 && r.cls != AT_CLS_FINAL) {
-        finding(x, "payload-length", idx, "the announced number of bytes, then CR LF",
+        finding(x, HR_PAYLOAD_LENGTH, payload_src(s), idx, "the announced number of bytes, then CR LF",
                 "%u more bytes after the announced data", tok->len);
     }
     switch (r.cls) {
@@ -327,7 +350,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         if (!x || x->final_ev >= 0) {
             if (x && x->final_ev >= 0) {
                 x->n_finals++;
-                finding(x, "final-result", idx, "exactly one final result", "a second final result: %s", e->text);
+                finding(x, HR_FINAL_RESULT, RULE_SRC, idx, "exactly one final result", "a second final result: %s", e->text);
             } else {
                 e->stray_final = true;
             }
@@ -343,6 +366,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         if (r.valid && r.payload_len) {
             at_framer_expect_payload(&s->fr, r.payload_len);
             s->payload_pending = true;
+            s->payload_line = r.line;
+            s->payload_form = s->fl.form;
         }
         break;
     case AT_CLS_URC:
@@ -355,6 +380,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         if (r.valid && r.payload_len) {
             at_framer_expect_payload(&s->fr, r.payload_len);
             s->payload_pending = true;
+            s->payload_line = r.line;
+            s->payload_form = NULL;
         }
         break;
     default:
@@ -366,16 +393,16 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
                 s->fl.echo_pending = false;
                 x->echoed = true; /* an echo, a wrong one */
                 if (!is_echo_command(x->form))
-                    finding(x, "echo", idx, s->echo_text, "%s", e->text);
+                    finding(x, HR_ECHO, RULE_SRC, idx, s->echo_text, "%s", e->text);
             } else if (!e->leak) {
                 char shown[200];
                 hx_printable(tok->data, tok->len < 60 ? tok->len : 60, shown, sizeof shown);
-                finding(x, "clean-output", idx, "lines the grammar knows", "%s \"%s\"", at_class_name(r.cls), shown);
+                finding(x, HR_CLEAN_OUTPUT, RULE_SRC, idx, "lines the grammar knows", "%s \"%s\"", at_class_name(r.cls), shown);
             }
         } else if (!r.valid && r.cls != AT_CLS_ECHO && !e->leak) {
             char msg[300];
             at_verror_format(&r.err, &s->d, msg, sizeof msg);
-            finding(x, "response-syntax", idx, r.line ? r.line->tpl.text : "a valid line",
+            finding(x, HR_RESPONSE_SYNTAX, line_src(s, r.line), idx, r.line ? r.line->tpl.text : "a valid line",
                     "\"%.80s\": %s", e->text, msg);
         }
     }
@@ -538,21 +565,21 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
             uint64_t missing = at_framer_abort_payload(&s->fr);
             s->payload_pending = false;
             if (final_inside)
-                finding(x, "payload-length", UINT32_MAX, "the announced number of bytes",
+                finding(x, HR_PAYLOAD_LENGTH, payload_src(s), UINT32_MAX, "the announced number of bytes",
                         "the data ended %llu bytes early: its final result was read as data",
                         (unsigned long long)missing);
             else
-                finding(x, "final-result", UINT32_MAX, "a final result",
+                finding(x, HR_FINAL_RESULT, RULE_SRC, UINT32_MAX, "a final result",
                         "binary data still %llu bytes short when the time ran out", (unsigned long long)missing);
         } else if (!(x->form && x->form->final_silence)) {
             /* (a form documented to end without a final result may time out) */
-            finding(x, "final-result", UINT32_MAX, "a final result within the limit", "none came");
+            finding(x, HR_FINAL_RESULT, RULE_SRC, UINT32_MAX, "a final result within the limit", "none came");
         }
     }
     /* ATE1 after a restart nobody announced: the echo may be missing, that is all */
 
     if (x->status == HX_DONE && x->echo_expected && !x->echoed && !sets_echo)
-        finding(x, "echo", UINT32_MAX, s->echo_text, "no echo of the command");
+        finding(x, HR_ECHO, RULE_SRC, UINT32_MAX, s->echo_text, "no echo of the command");
 done:
     s->fl.echo_pending = false;
     s->fl.form = NULL;
@@ -628,6 +655,30 @@ void hx_drain(struct hx_session *s, uint64_t quiet_ns)
         ;
 }
 
+int hx_session_restart(struct hx_session *s)
+{
+    if (hx_restart(s->t) != 0) {
+        s->lost = true;
+        return -1;
+    }
+    s->lost = false;
+    at_framer_init(&s->fr, s->frbuf, sizeof s->frbuf);
+    if (s->split_marker[0])
+        at_framer_set_split(&s->fr, s->split_marker);
+    memset(&s->fl, 0, sizeof s->fl);
+    s->payload_pending = false;
+    s->pay_len = 0;
+    s->echo_on = s->v->echo;
+    s->echo_unknown = false;
+    s->t_last_rx = hx_now(s->t);
+    struct hx_event *e = new_event(s);
+    e->restarted = true;
+    e->text = strdup("(the harness restarted the module)");
+    e->len = (uint32_t)strlen(e->text);
+    e->t_first = e->t_last = hx_now(s->t);
+    return 0;
+}
+
 bool hx_probe(struct hx_session *s)
 {
     struct hx_exchange x;
@@ -668,7 +719,14 @@ size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *o
     for (size_t i = from; i < to && i < s->n_ev && o + 8 < cap; i++) {
         const struct hx_event *e = &s->ev[i];
         char masked[1200];
-        if (e->sent || e->cls == AT_CLS_ECHO) {
+        if (e->restarted) {
+            int w = snprintf(out + o, cap - o, "* %s\n", e->text);
+            if (w < 0 || (o += (size_t)w) >= cap) {
+                o = cap - 1;
+                break;
+            }
+            continue;
+        } else if (e->sent || e->cls == AT_CLS_ECHO) {
             at_mask_command(&s->ix, (const uint8_t *)e->text, e->len, masked, sizeof masked);
         } else if (e->tok == AT_TOK_PAYLOAD) {
             snprintf(masked, sizeof masked, "<%llu bytes of data>", (unsigned long long)e->full_len);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/rules.h"
 #include "harness/transport.h"
 #include "parser/classify.h"
 #include "parser/framer.h"
@@ -30,6 +31,7 @@ struct hx_event {
     bool stray_final;     /* a final result with no command in flight */
     bool reboot;          /* a boot announcement */
     bool leak;            /* carries a credential that was sent */
+    bool restarted;       /* not read: the harness restarted the module here */
     uint16_t flags;       /* enum at_tok_flags */
     const struct gram_line *line;
     struct at_verror err;
@@ -41,7 +43,8 @@ struct hx_event {
 };
 
 struct hx_finding {
-    const char *rule;     /* "final-result", "echo", ... (static strings) */
+    enum hx_rule rule;
+    struct gram_src src;  /* where the requirement comes from (harness/rules.h, grammar/source.h) */
     char expected[200];
     char seen[300];
     uint32_t event;       /* index into the log, or UINT32_MAX */
@@ -103,8 +106,10 @@ struct hx_session {
                                 restart nobody announced may have reset the echo): the
                                 next exchange's echo, or its absence, decides */
     bool lost;
+    bool clean_output;       /* foreign lines are clean-output findings (--strict, caps) */
     uint64_t t_last_rx;      /* when bytes last came (a partial line is cut after idle_flush_ns) */
     unsigned reboots;
+    unsigned n_foreign;      /* foreign lines seen (AT_CLS_FOREIGN): noted, not findings */
     uint32_t n_exchanges;
     /* the log */
     struct hx_event *ev;
@@ -113,6 +118,8 @@ struct hx_session {
     /* the exchange being read */
     struct hx_exchange *x;
     bool payload_pending;
+    const struct gram_line *payload_line; /* the line that announced the data, its form */
+    const struct gram_form *payload_form;
     uint8_t *pay;
     size_t pay_len, pay_cap;
     /* credentials sent, to spot them in responses: the last HX_MAX_SECRETS of them (a ring;
@@ -147,6 +154,22 @@ void hx_log_clear(struct hx_session *s);
 void hx_forget_secrets(struct hx_session *s);
 /* AT -> OK within the probe limit? */
 bool hx_probe(struct hx_session *s);
+/* Restarts the module behind the session (its target must be restartable, sim: and
+ * exec:): a module fresh from power-on, the session's view of it reset (echo as the
+ * grammar's default, nothing pending), the log kept, with an entry that says so. 0, -1. */
+int hx_session_restart(struct hx_session *s);
+
+/* What the module sent that no exchange took (an event between commands): is it a
+ * finding? The one judgement of these lines, for the conformance runner and the device
+ * fuzzer alike: a credential repeated, a final result with no command, a known URC that
+ * breaks its grammar, a line the grammar does not know or noise bytes. A foreign line (a
+ * URC's shape, no grammar knows it) is a finding only when clean_output is asked for
+ * (--strict, or the capability file); otherwise it is counted in s->n_foreign. Fills f. */
+bool hx_judge_between(const struct hx_session *s, const struct hx_event *e, bool clean_output,
+                      struct hx_finding *f);
+/* A restart (a boot announcement) is a finding when nothing the caller knows of explains
+ * it (a destructive command accepted, a flow with a restart in its course). Fills f. */
+bool hx_judge_restart(const struct hx_event *e, bool explained, struct hx_finding *f);
 
 /* The log as text, lines [from, to), secrets masked: "> AT+X" / "< OK", for transcripts. */
 size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *out, size_t cap);

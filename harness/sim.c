@@ -41,25 +41,28 @@ static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc,
 /* ---- faults ---------------------------------------------------------------------- */
 
 static const struct sim_fault_info faults[SF__COUNT] = {
-    [SF_SLOW_RESPONSE] = {"slow-response", "response-time", "the first OTA command answers after its time limit"},
-    [SF_MISSING_FINAL] = {"missing-final", "final-result", "the first OTA command's test (or read, or exec) form gets no final result"},
-    [SF_DOUBLE_FINAL] = {"double-final", "final-result", "the first OTA command's test (or read, or exec) form gets two final results"},
-    [SF_ACCEPT_INVALID] = {"accept-invalid", "rejects-invalid", "the first OTA command accepts values out of range"},
-    [SF_REJECT_VALID] = {"reject-valid", "accepts-valid", "the first OTA command rejects upper bounds that are in range"},
-    [SF_WRONG_TEST_RANGE] = {"wrong-test-range", "test-range", "a test form announces one value too many"},
-    [SF_READ_STALE] = {"read-stale", "read-reflects-write", "a read answers the value from before the last write"},
-    [SF_URC_ORDER] = {"urc-order", "flow-order", "two events of a flow come swapped"},
-    [SF_PERCENT_BACKWARDS] = {"percent-backwards", "flow-fields", "a progress percentage goes down"},
-    [SF_NO_TERMINAL] = {"no-terminal-event", "flow-end", "a flow never sends its last event"},
-    [SF_PAYLOAD_SHORT] = {"payload-short", "payload-length", "binary data is shorter than its header says"},
-    [SF_PAYLOAD_LONG] = {"payload-long", "payload-length", "binary data is longer than its header says"},
-    [SF_HASH_MISMATCH] = {"hash-mismatch", "flow-integrity", "the image does not match the digests announced for it"},
-    [SF_GARBAGE] = {"garbage", "clean-output", "noise bytes after the first OTA command's answer"},
-    [SF_SILENT_HANG] = {"silent-hang", "liveness", "stops answering after a few commands"},
-    [SF_REBOOT_MID_FLOW] = {"reboot-mid-flow", "flow-order", "restarts in the middle of a flow"},
-    [SF_WRONG_ECHO] = {"wrong-echo", "echo", "echoes the first OTA command with its last byte changed"},
-    [SF_SECRET_ECHO] = {"secret-echo", "no-secret-leak", "repeats a credential in a response"},
-    [SF_MALFORMED] = {"malformed-response", "response-syntax", "a response line breaks its grammar"},
+    [SF_SLOW_RESPONSE] = {"slow-response", HR_RESPONSE_TIME, "the first OTA command answers after its time limit"},
+    [SF_MISSING_FINAL] = {"missing-final", HR_FINAL_RESULT, "the first OTA command's test (or read, or exec) form gets no final result"},
+    [SF_DOUBLE_FINAL] = {"double-final", HR_FINAL_RESULT, "the first OTA command's test (or read, or exec) form gets two final results"},
+    [SF_ACCEPT_INVALID] = {"accept-invalid", HR_REJECTS_INVALID, "the first OTA command accepts values out of range"},
+    [SF_REJECT_VALID] = {"reject-valid", HR_ACCEPTS_VALID, "the first OTA command rejects upper bounds that are in range"},
+    [SF_WRONG_TEST_RANGE] = {"wrong-test-range", HR_TEST_RANGE, "a test form announces one value too many"},
+    [SF_READ_STALE] = {"read-stale", HR_READ_REFLECTS_WRITE, "a read answers the value from before the last write"},
+    [SF_URC_ORDER] = {"urc-order", HR_FLOW_ORDER, "two events of a flow come swapped"},
+    [SF_PERCENT_BACKWARDS] = {"percent-backwards", HR_FLOW_FIELDS, "a progress percentage goes down"},
+    [SF_NO_TERMINAL] = {"no-terminal-event", HR_FLOW_END, "a flow never sends its last event"},
+    [SF_PAYLOAD_SHORT] = {"payload-short", HR_PAYLOAD_LENGTH, "binary data is shorter than its header says"},
+    [SF_PAYLOAD_LONG] = {"payload-long", HR_PAYLOAD_LENGTH, "binary data is longer than its header says"},
+    [SF_HASH_MISMATCH] = {"hash-mismatch", HR_FLOW_INTEGRITY, "the image does not match the digests announced for it"},
+    [SF_GARBAGE] = {"garbage", HR_CLEAN_OUTPUT, "noise bytes after the first OTA command's answer"},
+    [SF_SILENT_HANG] = {"silent-hang", HR_LIVENESS, "stops answering after a few commands"},
+    [SF_REBOOT_MID_FLOW] = {"reboot-mid-flow", HR_FLOW_ORDER, "restarts in the middle of a flow"},
+    [SF_WRONG_ECHO] = {"wrong-echo", HR_ECHO, "echoes the first OTA command with its last byte changed"},
+    [SF_SECRET_ECHO] = {"secret-echo", HR_NO_SECRET_LEAK, "repeats a credential in a response"},
+    [SF_MALFORMED] = {"malformed-response", HR_RESPONSE_SYNTAX, "a response line breaks its grammar"},
+    [SF_SPONTANEOUS_REBOOT] = {"spontaneous-reboot", HR_REBOOT, "restarts by itself after the 20th command"},
+    [SF_STATE_IGNORED] = {"state-ignored", HR_STATE_REFUSAL, "accepts, without acting on it, a command its state does not take"},
+    [SF_UPGRADE_FAILS] = {"upgrade-fails", HR_FLOW_OUTCOME, "an upgrade with the reference cloud's own values ends in failure"},
 };
 
 const struct sim_fault_info *sim_fault_info(enum sim_fault f)
@@ -108,6 +111,14 @@ const struct sim_vendor *sim_vendor_hooks(const char *id);
 static const struct gram_command *fault_target_of(const struct gram_vendor *v);
 static const struct gram_form *probe_form_of(const struct gram_command *t);
 
+static bool has_boot_urc(const struct gram_vendor *v)
+{
+    for (uint16_t i = 0; i < v->n_urcs; i++)
+        if (v->urcs[i].flags & GLF_BOOT)
+            return true;
+    return false;
+}
+
 static bool has_time_limit(const struct gram_command *t)
 {
     for (uint16_t i = 0; t && i < t->n_forms; i++)
@@ -139,6 +150,12 @@ bool sim_fault_applies(enum sim_fault f, const struct gram_vendor *v)
         return v->n_flows > 0;
     case SF_SECRET_ECHO:
         return has_secret(v);
+    case SF_SPONTANEOUS_REBOOT:
+        return has_boot_urc(v); /* a restart nothing announces is not seen between commands */
+    case SF_STATE_IGNORED:
+        return v->machine != NULL;
+    case SF_UPGRADE_FAILS:
+        return v->n_flows > 0;
     default:
         return true;
     }
@@ -732,6 +749,10 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
             sim_ok(s, d); /* the fault: an out-of-range value goes through */
             return;
         }
+        if (sim_fault(s, SF_STATE_IGNORED) && r == AT_E_STATE) {
+            sim_ok(s, d); /* the fault: accepted in a state that does not take it, and ignored */
+            return;
+        }
         sim_error(s, d, cme_for(r));
         return;
     }
@@ -797,6 +818,12 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
     s->mid_line = s->line_failed = false;
     if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
         sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
+    /* restarts after a query that explains no restart (ATI, AT+CGMR), once it has answered
+     * and after the first dozen commands (the harness's own start) */
+    if (s->commands > 12 && cl.n == 1 &&
+        (strcmp(cl.cmds[0].cmd->name, "I") == 0 || strcmp(cl.cmds[0].cmd->name, "+CGMR") == 0) &&
+        sim_fault_once(s, SF_SPONTANEOUS_REBOOT))
+        sim_reboot(s, s->reply + 5 * SIM_MS);
 }
 
 void sim_input(struct sim *s, const uint8_t *data, size_t n, uint64_t now)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "grammar/model.h"
+#include "harness/rules.h"
 #include "parser/index.h"
 #include "parser/validate.h"
 
@@ -45,12 +46,15 @@ enum sim_fault {
     SF_WRONG_ECHO,        /* echoes something other than the command */
     SF_SECRET_ECHO,       /* a response carries a credential it was given */
     SF_MALFORMED,         /* a response line breaks its grammar (a field out of range) */
+    SF_SPONTANEOUS_REBOOT,/* restarts by itself between two commands */
+    SF_STATE_IGNORED,     /* accepts a command in a state that does not take it */
+    SF_UPGRADE_FAILS,     /* an upgrade with the reference cloud's own values ends in failure */
     SF__COUNT
 };
 
 struct sim_fault_info {
     const char *name;  /* --fault name */
-    const char *rule;  /* the rule of the suite it breaks */
+    enum hx_rule rule; /* the rule of the suite it breaks (harness/rules.h) */
     const char *what;  /* what the module does wrong */
 };
 

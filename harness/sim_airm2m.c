@@ -41,7 +41,7 @@ static void upgrade(struct sim *s)
     struct air *a = s->vstate;
     const struct ota_defaults *d = ota_defaults_for("airm2m");
     const char *url = sim_get(s, "+UPGRADE URL");
-    if (url && url[0] && strcmp(url, d->upgrade_url) != 0) {
+    if ((url && url[0] && strcmp(url, d->upgrade_url) != 0) || sim_fault(s, SF_UPGRADE_FAILS)) {
         const char *pairs[] = {"err=-1000", NULL};
         sim_emit_urc(s, sim_flow_delay(s, 500), "ind-error", pairs);
         a->state = 2;

@@ -63,7 +63,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
              strcmp(user, d->ftp_user) == 0 && strcmp(pass, d->ftp_pass) == 0;
     }
     sim_ok(s, sim_reply_delay(s));
-    download(s, ok);
+    download(s, ok && !sim_fault(s, SF_UPGRADE_FAILS));
     return true;
 }
 

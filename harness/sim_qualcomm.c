@@ -48,7 +48,7 @@ static void otafwup(struct sim *s, const struct at_cmd *c, const uint8_t *line)
         fail_download(s, sim_flow_delay(s, 200), -110047); /* a trial image runs */
         return;
     }
-    if (strcmp(url, d->fw_url) != 0 || strcmp(file, d->fw_file) != 0) {
+    if (strcmp(url, d->fw_url) != 0 || strcmp(file, d->fw_file) != 0 || sim_fault(s, SF_UPGRADE_FAILS)) {
         fail_download(s, sim_flow_delay(s, 1500), -110105); /* no such server or file */
         return;
     }

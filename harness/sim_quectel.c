@@ -96,7 +96,7 @@ static void download(struct sim *s)
         const char *end[] = {"code=0", NULL};
         sim_emit_urc(s, sim_flow_delay(s, 3000), "qind-end", end);
         if (!sim_fault(s, SF_NO_TERMINAL))
-            sim_emit_urc(s, sim_flow_delay(s, 500), "ota-ok", NULL);
+            sim_emit_urc(s, sim_flow_delay(s, 500), sim_fault(s, SF_UPGRADE_FAILS) ? "ota-fail" : "ota-ok", NULL);
         return;
     }
     char comp[64], len[32], md5[48], crc[32], sha[80];
@@ -217,7 +217,8 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
         sim_set(s, "+QIOTMCUVER MCU_version", sim_arg_raw(c, line, 1, ver_raw, sizeof ver_raw));
         sim_ok(s, r);
         if (s->state_before == gram_machine_state(s->v->machine, "updating") && !sim_fault(s, SF_NO_TERMINAL))
-            sim_emit_urc(s, sim_flow_delay(s, 500), strcmp(ver, d->mcu_target) == 0 ? "ota-ok" : "ota-fail", NULL);
+            sim_emit_urc(s, sim_flow_delay(s, 500),
+                         strcmp(ver, d->mcu_target) == 0 && !sim_fault(s, SF_UPGRADE_FAILS) ? "ota-ok" : "ota-fail", NULL);
         return true;
     }
     return false;

@@ -29,7 +29,8 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
     sim_arg(c, line, 4, ver, sizeof ver);
     sim_ok(s, sim_reply_delay(s));
     bool known = strcmp(oem, d->oem) == 0 && strcmp(model, d->model) == 0 &&
-                 strcmp(pid, d->product_id) == 0 && strcmp(secret, d->product_secret) == 0;
+                 strcmp(pid, d->product_id) == 0 && strcmp(secret, d->product_secret) == 0 &&
+                 !sim_fault(s, SF_UPGRADE_FAILS);
     if (!known) {
         err_urc(s, sim_flow_delay(s, 800), 401); /* invalid device information */
         return true;

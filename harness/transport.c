@@ -104,3 +104,13 @@ int hx_fd_write(int fd, const uint8_t *p, size_t n)
     }
     return 0;
 }
+
+bool hx_restartable(const struct hx_transport *t)
+{
+    return t && t->ops->restart;
+}
+
+int hx_restart(struct hx_transport *t)
+{
+    return hx_restartable(t) ? t->ops->restart(t) : -1;
+}

@@ -27,6 +27,10 @@ struct hx_transport_ops {
     long (*read)(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns);
     uint64_t (*now)(struct hx_transport *t);
     void (*close)(struct hx_transport *t);
+    /* A module fresh from power-on in place of this one (sim: a new reference module, the
+     * clock going on; exec: the program started again on a new pty): 0, or -1 when it
+     * cannot be. NULL: the target cannot be restarted (a real port). */
+    int (*restart)(struct hx_transport *t);
 };
 
 struct hx_transport {
@@ -42,6 +46,9 @@ struct hx_transport {
 int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **out, char *err,
             size_t errlen);
 void hx_close(struct hx_transport *t);
+/* Can the harness restart the module behind t (sim:, exec:)? Restarts it: 0, or -1. */
+bool hx_restartable(const struct hx_transport *t);
+int hx_restart(struct hx_transport *t);
 
 int hx_write(struct hx_transport *t, const void *p, size_t n);
 static inline long hx_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns)

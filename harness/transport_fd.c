@@ -25,6 +25,7 @@ struct fd_transport {
     struct hx_transport t;
     int fd;
     pid_t child; /* exec: the module's process, else 0 */
+    char *command; /* exec: what it runs, to start it again */
 };
 
 static int fd_write(struct hx_transport *t, const uint8_t *p, size_t n)
@@ -68,10 +69,27 @@ static void fd_close(struct hx_transport *t)
     if (ft->fd >= 0)
         close(ft->fd);
     end_child(ft->child);
+    free(ft->command);
     free(ft);
 }
 
-static const struct hx_transport_ops fd_ops = {fd_write, fd_read, fd_now, fd_close};
+static int spawn(const char *arg, int *master_out, pid_t *pid_out, char *err, size_t n);
+
+/* exec: the program ended and started again on a new pty. */
+static int exec_restart(struct hx_transport *t)
+{
+    struct fd_transport *ft = (struct fd_transport *)t;
+    if (ft->fd >= 0)
+        close(ft->fd);
+    end_child(ft->child);
+    ft->fd = -1;
+    ft->child = 0;
+    char err[256];
+    return spawn(ft->command, &ft->fd, &ft->child, err, sizeof err) == 0 ? 0 : -1;
+}
+
+static const struct hx_transport_ops fd_ops = {fd_write, fd_read, fd_now, fd_close, NULL};
+static const struct hx_transport_ops exec_ops = {fd_write, fd_read, fd_now, fd_close, exec_restart};
 
 static struct hx_transport *fd_transport_new(int fd, pid_t child)
 {
@@ -90,6 +108,32 @@ int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n
         snprintf(err, n, "exec: needs a command, e.g. exec:otacheck sim --vendor quectel");
         return -1;
     }
+    int master;
+    pid_t pid;
+    int r = spawn(arg, &master, &pid, err, n);
+    if (r != 0)
+        return r;
+    *out = fd_transport_new(master, pid);
+    struct fd_transport *ft = (struct fd_transport *)*out;
+    if (ft)
+        ft->command = strdup(arg);
+    if (!ft || !ft->command) {
+        if (ft)
+            fd_close(*out);
+        else {
+            close(master);
+            end_child(pid);
+        }
+        snprintf(err, n, "exec: out of memory");
+        return -2;
+    }
+    ft->t.ops = &exec_ops;
+    return 0;
+}
+
+/* The program on a new pty in raw mode: the pty's master and the child. */
+static int spawn(const char *arg, int *master_out, pid_t *pid_out, char *err, size_t n)
+{
     struct termios raw;
     memset(&raw, 0, sizeof raw);
     cfmakeraw(&raw);
@@ -124,13 +168,8 @@ int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n
     }
     close(slave);
     fcntl(master, F_SETFD, FD_CLOEXEC);
-    *out = fd_transport_new(master, pid);
-    if (!*out) {
-        close(master);
-        end_child(pid);
-        snprintf(err, n, "exec: out of memory");
-        return -2;
-    }
+    *master_out = master;
+    *pid_out = pid;
     return 0;
 }
 

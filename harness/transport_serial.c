@@ -98,7 +98,7 @@ static void serial_close(struct hx_transport *t)
     serial_free((struct serial_transport *)t);
 }
 
-static const struct hx_transport_ops serial_ops = {serial_write, serial_read, serial_now, serial_close};
+static const struct hx_transport_ops serial_ops = {serial_write, serial_read, serial_now, serial_close, NULL};
 
 struct serial_spec {
     char device[PATH_MAX];

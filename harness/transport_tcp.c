@@ -50,7 +50,7 @@ static void tcp_close(struct hx_transport *t)
     free(tt);
 }
 
-static const struct hx_transport_ops tcp_ops = {tcp_write, tcp_read, tcp_now, tcp_close};
+static const struct hx_transport_ops tcp_ops = {tcp_write, tcp_read, tcp_now, tcp_close, NULL};
 
 /* host:port or [v6]:port. 0, or -1 with a message. */
 static int parse_spec(const char *arg, char *host, size_t hn, char *port, size_t pn, char *err, size_t n)

@@ -17,8 +17,28 @@ const char *at_class_name(enum at_class c)
     case AT_CLS_PAYLOAD: return "payload";
     case AT_CLS_GARBAGE: return "garbage";
     case AT_CLS_OVERFLOW: return "overflow";
+    case AT_CLS_FOREIGN: return "foreign";
     }
     return "?";
+}
+
+bool at_urc_shaped(const uint8_t *s, size_t n)
+{
+    if (n < 2 || n > 512 || ((s[0] | 0x20) == 'a' && (s[1] | 0x20) == 't'))
+        return false;
+    bool letter1 = (s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= 'a' && s[1] <= 'z');
+    if (strchr("+^*#$%", s[0]) && s[0] && letter1) {
+        for (size_t i = 2; i < n; i++)
+            if (s[i] < 0x20 || s[i] > 0x7e)
+                return false;
+        return true;
+    }
+    if (!(s[0] >= 'A' && s[0] <= 'Z'))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == ' ' || s[i] == '_'))
+            return false;
+    return s[n - 1] != ' ';
 }
 
 /* The best candidate seen so far. */
@@ -280,7 +300,10 @@ static void best_failure(const struct at_index *ix, const struct at_inflight *fl
         set_result(r, &cs.partial_info, AT_CLS_INFO, false);
     else if (cs.partial.set)
         set_result(r, &cs.partial, class_of(cs.partial.line), false);
-    else {
+    else if (at_urc_shaped(s, n)) {
+        r->cls = AT_CLS_FOREIGN;
+        r->valid = true; /* nothing wrong with it that the grammar could say */
+    } else {
         r->cls = AT_CLS_UNKNOWN;
         r->err.code = AT_E_NO_MATCH;
         r->err.off = 0;

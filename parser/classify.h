@@ -28,6 +28,9 @@ enum at_class {
     AT_CLS_PAYLOAD,
     AT_CLS_GARBAGE,
     AT_CLS_OVERFLOW,
+    AT_CLS_FOREIGN,   /* a line no grammar knows but shaped like a URC or a result code
+                         (+NAME..., ^NAME..., SMS DONE): standard traffic of a kind the
+                         core does not list, or a vendor's own status line */
 };
 
 /* The exchange in flight, as far as classifying needs it. */
@@ -58,5 +61,10 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
                       const uint8_t *line, size_t len, struct at_result *r);
 
 const char *at_class_name(enum at_class c);
+
+/* Is a line shaped like an unsolicited result code: a sigil (+ ^ * # $ %) and a letter
+ * then printable text ("+CPSI: LTE,Online", "^MODE: 17,17"), or upper-case words as the
+ * V.250 result codes are ("SMS DONE", "NO SIM")? Not a line starting with AT (an echo). */
+bool at_urc_shaped(const uint8_t *s, size_t n);
 
 #endif

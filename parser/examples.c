@@ -93,7 +93,7 @@ static void on_recv(struct ex_state *s, const struct gram_step *st)
     else
         snprintf(reading, sizeof reading, "%s", at_class_name(r.cls));
     if (!problem[0]) {
-        if (r.cls == AT_CLS_UNKNOWN) {
+        if (r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_FOREIGN) {
             snprintf(problem, sizeof problem, "no response, URC or final result of the grammar reads this line");
         } else if (!r.valid) {
             char msg[400];

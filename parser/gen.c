@@ -25,6 +25,7 @@ struct cand {
     char text[TEXT_MAX];
     const char *expect; /* NULL: valid */
     char what[96];
+    uint8_t aspect;     /* valid: enum gram_aspect */
 };
 
 struct cands {
@@ -71,8 +72,16 @@ static void add(struct cands *cs, const char *expect, const char *what, const ch
         if (strcmp(cs->v[i].text, c->text) == 0)
             return;
     c->expect = expect;
+    c->aspect = GASP_VALUES;
     snprintf(c->what, sizeof c->what, "%s", what);
     cs->n++;
+}
+
+/* The aspect of the candidate just added (when it was added). */
+static void last_aspect(struct cands *cs, int before, enum gram_aspect a)
+{
+    if (cs->n > before)
+        cs->v[cs->n - 1].aspect = (uint8_t)a;
 }
 
 static bool quoted(const struct gram_type *t)
@@ -146,20 +155,28 @@ static void valid_cands(const struct gram_vendor *v, const struct gram_param *p,
     }
     case GT_STRING: {
         size_t lo = t->min_len, hi = t->max_len ? t->max_len : 64;
+        int before = cs->n;
         snprintf(w, sizeof w, "%s: %zu bytes (shortest)", p->name, lo ? lo : (size_t)1);
         string_cand(cs, t, lo ? lo : 1, NULL, w);
+        last_aspect(cs, before, lo ? GASP_MIN : GASP_VALUES); /* at the grammar's shortest, or 1 byte */
+        before = cs->n;
         snprintf(w, sizeof w, "%s: %zu bytes%s", p->name, hi, t->max_len ? " (longest)" : "");
         string_cand(cs, t, hi, NULL, w);
+        last_aspect(cs, before, t->max_len ? GASP_MAX : GASP_VALUES);
         if (lo == 0) {
             snprintf(w, sizeof w, "%s: empty string", p->name);
+            before = cs->n;
             if (quoted(t))
                 add(cs, NULL, w, "\"\"");
+            last_aspect(cs, before, GASP_MIN);
         }
         if (t->quoting == GQ_OPTIONAL) {
             snprintf(w, sizeof w, "%s without quotes", p->name);
             char b[64];
             body(b, lo > 4 ? lo : 4, t->charset, 'a');
+            before = cs->n;
             add(cs, NULL, w, "%s", b);
+            last_aspect(cs, before, GASP_QUOTING);
         }
         break;
     }
@@ -378,8 +395,17 @@ static bool seen_line(struct gen *g, const char *line, size_t len)
     return false;
 }
 
+static void emit_aspect(struct gen *g, const char *const *vals, int n, bool valid, const char *expect,
+                        int param, const struct gram_rule *rule, const char *what, enum gram_aspect aspect);
+
 static void emit(struct gen *g, const char *const *vals, int n, bool valid, const char *expect,
                  int param, const struct gram_rule *rule, const char *what)
+{
+    emit_aspect(g, vals, n, valid, expect, param, rule, what, param < 0 ? GASP_SYNTAX : GASP_VALUES);
+}
+
+static void emit_aspect(struct gen *g, const char *const *vals, int n, bool valid, const char *expect,
+                        int param, const struct gram_rule *rule, const char *what, enum gram_aspect aspect)
 {
     struct gram_gen_case *c = &g->c;
     size_t len = build_line(g->f, vals, n, c->line, sizeof c->line);
@@ -395,6 +421,7 @@ static void emit(struct gen *g, const char *const *vals, int n, bool valid, cons
     c->valid = valid;
     c->expect = expect;
     c->param = (int16_t)param;
+    c->aspect = (uint8_t)aspect;
     c->rule = rule;
     c->n_params = (uint16_t)n;
     snprintf(c->what, sizeof c->what, "%s", what);
@@ -497,12 +524,13 @@ static void valid_cases(struct gen *g)
             continue;
         for (int k = 0; k < g->valid[i].n; k++) {
             if (complete(g, vals, n, i, g->valid[i].v[k].text))
-                emit(g, vals, n, true, NULL, i, NULL, g->valid[i].v[k].what);
+                emit_aspect(g, vals, n, true, NULL, i, NULL, g->valid[i].v[k].what,
+                            (enum gram_aspect)g->valid[i].v[k].aspect);
         }
         if (f->params[i].has_default && g->v->empty_values && complete(g, vals, n, i, NULL)) {
             snprintf(w, sizeof w, "%s omitted (default %s)", f->params[i].name,
                      f->params[i].def_text ? f->params[i].def_text : "?");
-            emit(g, vals, n, true, NULL, i, NULL, w);
+            emit_aspect(g, vals, n, true, NULL, i, NULL, w, GASP_OMIT);
         }
     }
     for (int n = 0; n <= f->n_params; n++)

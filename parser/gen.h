@@ -26,6 +26,9 @@ struct gram_gen_case {
     bool valid;
     const char *expect;             /* invalid cases: the validator's error name */
     int16_t param;                  /* the parameter the case is about, or -1 */
+    uint8_t aspect;                 /* valid cases: what of the parameter the line is at
+                                       (enum gram_aspect: a value, a shortest or longest
+                                       string, left out; the syntax when param is -1) */
     const struct gram_rule *rule;   /* the rule an invalid case breaks, or NULL */
     char what[160];                 /* "type = 2, above the range" */
     uint16_t n_params;              /* parameters given */

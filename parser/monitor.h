@@ -29,7 +29,7 @@ struct at_event {
 
 struct at_monitor_stats {
     uint64_t tokens, lines, bytes;
-    uint64_t by_class[AT_CLS_OVERFLOW + 1];
+    uint64_t by_class[AT_CLS_FOREIGN + 1];
     uint64_t invalid;         /* known lines that break their grammar entry */
     uint64_t bad_commands;    /* echoed command lines that break the grammar */
     uint64_t payload_bytes;

@@ -1,6 +1,8 @@
 /* parser/verror.c — names and sentences for validation errors; see verror.h. */
 #include "parser/verror.h"
 
+#include "grammar/source.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -227,4 +229,68 @@ char *at_verror_format(const struct at_verror *e, const struct gram_dialect *d, 
     case AT_E__COUNT: break;
     }
     return buf;
+}
+
+struct gram_src at_verror_src(const struct at_verror *e)
+{
+    const struct gram_form *f = e->form;
+    int p = e->index;
+    switch (e->code) {
+    case AT_OK:
+    case AT_E_NO_AT:
+        return gram_src_inferred("V.250 5.2.1: a line that does not start with AT is not a command line");
+    case AT_E_BAD_NAME:
+    case AT_E_UNKNOWN_COMMAND:
+        return (struct gram_src){GSRC_STD, "ITU-T V.250 5.6: a command the DCE does not know ends the line with "
+                                           "ERROR"};
+    case AT_E_NO_FORM:
+        return gram_src_inferred("the document shows no such form of the command: a module may still have one");
+    case AT_E_LINE_TOO_LONG:
+        return gram_src_inferred("no document gives the longest command line a module must refuse");
+    case AT_E_CONTROL:
+        return gram_src_inferred("V.250 5.2.2: a DCE ignores control characters in a command line");
+    case AT_E_STATE:
+        if (e->rule && f)
+            return gram_src_rule(f, NULL, e->rule);
+        return f ? gram_src_machine(f->cmd->vendor) : gram_src_inferred("the state machine");
+    case AT_E_RULE_REQUIRES:
+    case AT_E_RULE_FORBIDS:
+    case AT_E_RULE_TYPE:
+        if (e->rule && f)
+            return gram_src_rule(f, NULL, e->rule);
+        break;
+    default:
+        break;
+    }
+    if (!f)
+        return e->line ? gram_src_line(e->line, NULL) : gram_src_inferred("no grammar line");
+    enum gram_aspect a;
+    switch (e->code) {
+    case AT_E_COUNT:
+    case AT_E_EMPTY_VALUE:
+    case AT_E_SEPARATOR:
+    case AT_E_UNTERMINATED:
+        a = GASP_SYNTAX;
+        break;
+    case AT_E_EXPECTED_QUOTE:
+    case AT_E_QUOTED:
+        a = GASP_QUOTING;
+        break;
+    case AT_E_BAD_ESCAPE:
+        a = GASP_ESCAPE;
+        break;
+    case AT_E_TOO_LONG:
+        a = GASP_MAX;
+        break;
+    case AT_E_TOO_SHORT:
+        a = GASP_MIN;
+        break;
+    case AT_E_CHARSET:
+        a = GASP_CHARSET;
+        break;
+    default:
+        a = GASP_VALUES; /* a number out of range, not a number, an enumeration, a mask */
+        break;
+    }
+    return gram_src_param(f, a == GASP_SYNTAX && p < 0 ? -1 : p, a);
 }

@@ -89,6 +89,11 @@ static inline void at_verror_reset(struct at_verror *e)
 }
 
 const char *at_err_name(enum at_err e);    /* "int-range" */
+/* Where the requirement a command line broke comes from (grammar/source.h): the aspect of
+ * the parameter, the rule, the state machine, the form's syntax, or V.250 for a command
+ * no grammar knows. What otacheck expects a module to refuse only by inference (a quoted
+ * number, a stray backslash, a form the document does not show) comes out inferred. */
+struct gram_src at_verror_src(const struct at_verror *e);
 /* A sentence: "offset 9: parameter type: 2 is not in {0 (HTTP), 1 (FTP)}". The dialect
  * (may be NULL) restricts the allowed values printed. Returns buf. */
 char *at_verror_format(const struct at_verror *e, const struct gram_dialect *d, char *buf,

@@ -33,14 +33,14 @@ void print_transcript(const struct hx_session *s, const struct hx_exchange *x)
     hx_transcript(s, x->first_ev, x->end_ev, buf, sizeof buf);
     fprintf(stderr, "    transcript of %s:\n%s", x->cmd, buf);
     for (unsigned i = 0; i < x->n_findings; i++)
-        fprintf(stderr, "    finding %s: expected %s, seen %s\n", x->findings[i].rule,
+        fprintf(stderr, "    finding %s: expected %s, seen %s\n", hx_rule_name(x->findings[i].rule),
                 x->findings[i].expected, x->findings[i].seen);
 }
 
 bool has_finding(const struct hx_exchange *x, const char *rule)
 {
     for (unsigned i = 0; i < x->n_findings; i++)
-        if (strcmp(x->findings[i].rule, rule) == 0)
+        if (strcmp(hx_rule_name(x->findings[i].rule), rule) == 0)
             return true;
     return false;
 }
@@ -72,7 +72,7 @@ void expect_answer(struct hx_session *s, const char *where, const char *cmd, con
         }
     }
     TU_CHECK(x.n_findings == 0, "%s: %s: %u findings, the first: %s (%s)", where, cmd, x.n_findings,
-             x.n_findings ? x.findings[0].rule : "", x.n_findings ? x.findings[0].seen : "");
+             x.n_findings ? hx_rule_name(x.findings[0].rule) : "", x.n_findings ? x.findings[0].seen : "");
     if (!ok || x.n_findings)
         print_transcript(s, &x);
 }
@@ -108,7 +108,7 @@ void conform_over(struct hx_transport *t, const char *vendor, const char *only, 
         return;
     }
     cf_plan_filter(&plan, only);
-    struct cf_runner_opts o = {false, NULL};
+    struct cf_runner_opts o = {.allow_destructive = false};
     if (hx_session_init(&s, t, v, NULL, NULL) != 0 || cf_runner_start(&r, &s, &o) != 0) {
         TU_CHECK(false, "%s: the module does not answer", where);
         goto out_plan;

@@ -111,7 +111,7 @@ static bool echo_after_silent_restart(const struct hx_session *s, uint32_t destr
 static bool restart_unannounced(const struct hx_session *s, uint32_t destructive_at,
                                 const struct hx_exchange *x, const struct hx_finding *fd)
 {
-    if (strcmp(fd->rule, "echo") == 0 && strstr(fd->seen, "no echo"))
+    if (fd->rule == HR_ECHO && strstr(fd->seen, "no echo"))
         return destructive_at && x->id > destructive_at && bootless(s->v);
     return fd->event < s->n_ev && echo_after_silent_restart(s, destructive_at, fd->event);
 }
@@ -127,10 +127,10 @@ static void check_exchange(struct hx_session *s, struct identity *id, const stru
         return;
     for (unsigned k = 0; k < x->n_findings; k++) {
         const struct hx_finding *fd = &x->findings[k];
-        bool leak = strcmp(fd->rule, "no-secret-leak") == 0;
+        bool leak = fd->rule == HR_NO_SECRET_LEAK;
         FZ_CHECK((leak && leak_explained(s, id, fd->event)) || restart_unannounced(s, destructive_at, x, fd),
                  "'%s': the checker finds the reference module wrong: %s: expected %s, seen %s",
-                 line, fd->rule, fd->expected, fd->seen);
+                 line, hx_rule_name(fd->rule), fd->expected, fd->seen);
     }
     FZ_CHECK(x->status != HX_LOST, "'%s': the in-process module was lost", line);
     if (x->status == HX_REBOOTED) {
