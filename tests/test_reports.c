@@ -208,14 +208,63 @@ static const struct rp_case ERROR_CASE = {
     .transcript = "> AT+QIOTOTARD?\n< \x01garbage \"q\"",
 };
 
+/* An expectation otacheck inferred, not met: where it comes from, and the case's other
+ * findings (one of them with a character every format escapes). */
+static const struct rp_case WARN_CASE = {
+    .id = "quectel/+QIOTCFG/write/valid/product_key=longest",
+    .suite = "quectel +QIOTCFG",
+    .name = "write valid product_key longest",
+    .vendor = "quectel",
+    .command = "+QIOTCFG",
+    .form = "write",
+    .verdict = RP_WARN,
+    .rule = "accepts-valid",
+    .reason = "the longest product_key was refused",
+    .expected = "OK",
+    .seen = "+CME ERROR: 3",
+    .source_kind = "inferred",
+    .source = "inferred: the seed gives only a maximum length",
+    .others = "echo: AT+QIOTCFG echoed as AT+QIOTCF & more [ITU-T V.250 5.2.1]\n"
+              "response-time: ERROR after 350 ms [seed 004 3.2.1 (QuecThing OTA V1.2)]",
+    .latency_ms = 8,
+    .first_byte_ms = 2,
+    .limit_ms = 300,
+    .duration_ms = 9,
+    .transcript = "> AT+QIOTCFG=\"productinfo\",\"pk\"\n< +CME ERROR: 3\n",
+};
+
+/* A FAIL that says where its rule's requirement comes from. */
+static const struct rp_case SOURCED_FAIL_CASE = {
+    .id = "quectel/+QIOTUPDATE/write/invalid/update_action=4",
+    .suite = "quectel +QIOTUPDATE",
+    .name = "write invalid update_action=4",
+    .vendor = "quectel",
+    .command = "+QIOTUPDATE",
+    .form = "write",
+    .verdict = RP_FAIL,
+    .rule = "rejects-invalid",
+    .reason = "update_action=4 was accepted",
+    .expected = "an error result",
+    .seen = "OK",
+    .source_kind = "document",
+    .source = "seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)",
+    .others = "echo: AT+QIOTUPDATE=4 echoed as AT+QIOTUPDATE=5 [ITU-T V.250 5.2.1]",
+    .latency_ms = 5,
+    .first_byte_ms = 1,
+    .limit_ms = 300,
+    .duration_ms = 6,
+    .transcript = "> AT+QIOTUPDATE=4\n< OK\n",
+};
+
 static const struct rp_run RUN = {
     .tool_version = "otacheck 0.1.0",
     .command_line = "otacheck conform --vendor quectel",
     .finished_at = "2026-11-21T02:40:00Z",
 };
 
-/* A run of the four sample cases (PASS, FAIL, N/A, ERROR), finished or not. */
-static struct rp_writer *write_sample(const char *dir, bool finish)
+/* A run of the four sample cases (PASS, FAIL, N/A, ERROR), then, when warn, WARN_CASE and
+ * SOURCED_FAIL_CASE; finished or not. */
+static struct rp_writer *write_sample_of(const char *dir, bool finish, bool warn)
 {
     char err[512] = "";
     struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
@@ -227,11 +276,26 @@ static struct rp_writer *write_sample(const char *dir, bool finish)
     rp_case(w, &FAIL_CASE);
     rp_case(w, &NA_CASE);
     rp_case(w, &ERROR_CASE);
+    if (warn) {
+        rp_case(w, &WARN_CASE);
+        rp_case(w, &SOURCED_FAIL_CASE);
+    }
     if (finish) {
         int rc = rp_finish(w, &RUN, err, sizeof err);
         TU_CHECK(rc == 0, "rp_finish: %s", err);
     }
     return w;
+}
+
+static struct rp_writer *write_sample(const char *dir, bool finish)
+{
+    return write_sample_of(dir, finish, false);
+}
+
+/* The sample run with WARN_CASE and SOURCED_FAIL_CASE after the four. */
+static struct rp_writer *write_sample_warn(const char *dir, bool finish)
+{
+    return write_sample_of(dir, finish, true);
 }
 
 /* ---- formats and counts ---------------------------------------------------------------- */
@@ -248,6 +312,7 @@ static void parse_formats(void)
     TU_CHECK(strstr(err, "'xml'") != NULL, "message names the unknown format: %s", err);
     TU_CHECK(rp_parse_formats("", err, sizeof err) == 0, "empty list");
     TU_CHECK(strcmp(rp_verdict_name(RP_NA), "N/A") == 0, "N/A");
+    TU_CHECK(strcmp(rp_verdict_name(RP_WARN), "WARN") == 0, "WARN");
 }
 
 static void counts(void)
@@ -255,8 +320,17 @@ static void counts(void)
     char *dir = make_tmpdir();
     struct rp_writer *w = write_sample(dir, false);
     struct rp_counts k = rp_counts(w);
-    TU_CHECK(k.total == 4 && k.pass == 1 && k.fail == 1 && k.na == 1 && k.error == 1,
-             "counts %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error);
+    TU_CHECK(k.total == 4 && k.pass == 1 && k.fail == 1 && k.na == 1 && k.error == 1 &&
+                 k.warn == 0,
+             "counts %u %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error, k.warn);
+    rp_free(w);
+    rm_tree(dir);
+    dir = make_tmpdir();
+    w = write_sample_warn(dir, false);
+    k = rp_counts(w);
+    TU_CHECK(k.total == 6 && k.pass == 1 && k.fail == 2 && k.na == 1 && k.error == 1 &&
+                 k.warn == 1,
+             "counts with WARN %u %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error, k.warn);
     rp_free(w);
     rm_tree(dir);
 }
@@ -510,8 +584,9 @@ static void json_results(void)
 
     const json_t *sum = json_object_get(j, "summary");
     TU_CHECK(jnum(sum, "total") == 4 && jnum(sum, "pass") == 1 && jnum(sum, "fail") == 1 &&
-                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1,
-             "summary counts");
+                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1 &&
+                 json_is_integer(json_object_get(sum, "warn")) && jnum(sum, "warn") == 0,
+             "summary counts, warn 0");
 
     const json_t *cases = json_object_get(j, "cases");
     TU_CHECK(json_array_size(cases) == 4, "4 cases");
@@ -519,7 +594,7 @@ static void json_results(void)
     const json_t *na = json_array_get(cases, 2), *e = json_array_get(cases, 3);
     static const char *fields[] = {"id", "suite", "name", "vendor", "command", "form",
                                    "verdict", "rule", "reason", "expected", "seen",
-                                   "latency_ms", "first_byte_ms", "limit_ms", "duration_ms",
+                                   "source_kind", "source", "others", "latency_ms", "first_byte_ms", "limit_ms", "duration_ms",
                                    "transcript", "target"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         TU_CHECK(json_object_get(p, fields[i]) != NULL, "case field %s present", fields[i]);
@@ -532,7 +607,8 @@ static void json_results(void)
                  jnum(p, "limit_ms") == 300 && jnum(p, "duration_ms") == 12.346 &&
                  jnum(p, "target") == 0,
              "PASS numbers");
-    TU_CHECK(jnull(p, "expected") && jnull(p, "seen") && jnull(p, "reason"),
+    TU_CHECK(jnull(p, "expected") && jnull(p, "seen") && jnull(p, "reason") &&
+                 jnull(p, "source_kind") && jnull(p, "source") && jnull(p, "others"),
              "absent strings are null");
     TU_CHECK(strcmp(jstr(p, "transcript"), PASS_CASE.transcript) == 0, "transcript");
     TU_CHECK(strcmp(jstr(f, "seen"), "OK after 412.5 ms") == 0 &&
@@ -563,6 +639,69 @@ static void json_results(void)
     rm_tree(dir);
 }
 
+/* WARN and the sources of a rule's requirement: in results.json, in the stream, and read
+ * back from the stream as they were written. */
+static void json_warn_and_sources(void)
+{
+    char *dir = make_tmpdir();
+    rp_free(write_sample_warn(dir, true));
+    json_t *j = load_json(path_in(dir, "results.json"));
+    if (!j) {
+        rm_tree(dir);
+        return;
+    }
+    const json_t *sum = json_object_get(j, "summary");
+    TU_CHECK(jnum(sum, "total") == 6 && jnum(sum, "pass") == 1 && jnum(sum, "fail") == 2 &&
+                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1 && jnum(sum, "warn") == 1,
+             "summary counts WARN apart from FAIL");
+    const json_t *cases = json_object_get(j, "cases");
+    const json_t *wc = json_array_get(cases, 4), *fc = json_array_get(cases, 5);
+    TU_CHECK(json_array_size(cases) == 6, "6 cases");
+    TU_CHECK(jstr(wc, "verdict") && strcmp(jstr(wc, "verdict"), "WARN") == 0, "verdict WARN");
+    TU_CHECK(jstr(wc, "source_kind") && strcmp(jstr(wc, "source_kind"), "inferred") == 0 &&
+                 jstr(wc, "source") && strcmp(jstr(wc, "source"), WARN_CASE.source) == 0,
+             "WARN: source_kind and source");
+    TU_CHECK(jstr(wc, "others") && strcmp(jstr(wc, "others"), WARN_CASE.others) == 0,
+             "WARN: others, its newline kept");
+    TU_CHECK(jstr(wc, "seen") && strcmp(jstr(wc, "seen"), "+CME ERROR: 3") == 0 &&
+                 strcmp(jstr(wc, "reason"), WARN_CASE.reason) == 0,
+             "WARN: reason and seen");
+    TU_CHECK(jstr(fc, "source_kind") && strcmp(jstr(fc, "source_kind"), "document") == 0 &&
+                 jstr(fc, "source") && strcmp(jstr(fc, "source"), SOURCED_FAIL_CASE.source) == 0 &&
+                 jstr(fc, "others") && strcmp(jstr(fc, "others"), SOURCED_FAIL_CASE.others) == 0,
+             "FAIL: source_kind, source, others");
+    json_decref(j);
+
+    /* the stream's WARN line holds the same fields */
+    char *st = slurp(path_in(dir, "results.jsonl"));
+    bool found = false;
+    for (char *line = strtok(st, "\n"); st && line; line = strtok(NULL, "\n")) {
+        json_t *o = json_loads(line, 0, NULL);
+        if (o && jstr(o, "verdict") && strcmp(jstr(o, "verdict"), "WARN") == 0) {
+            found = true;
+            TU_CHECK(jstr(o, "source") && strcmp(jstr(o, "source"), WARN_CASE.source) == 0 &&
+                         jstr(o, "others") && strcmp(jstr(o, "others"), WARN_CASE.others) == 0 &&
+                         strcmp(jstr(o, "source_kind"), "inferred") == 0,
+                     "the stream's WARN line: %s", line);
+        }
+        json_decref(o);
+    }
+    TU_CHECK(found, "a WARN line in the stream");
+    free(st);
+
+    /* read back: the counts, and every format rebuilt says WARN */
+    struct rp_counts k;
+    bool interrupted = true;
+    char err[512] = "";
+    const char *again = path_in(dir, "again");
+    TU_CHECK(rp_rebuild_counts(path_in(dir, "results.jsonl"), again,
+                               RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, &k, &interrupted, err,
+                               sizeof err) == 0,
+             "rp_rebuild: %s", err);
+    TU_CHECK(k.total == 6 && k.warn == 1 && k.fail == 2 && !interrupted, "rebuilt counts");
+    rm_tree(dir);
+}
+
 /* ---- secrets ------------------------------------------------------------------------- */
 
 static void secrets_never_written(void)
@@ -588,10 +727,17 @@ static void secrets_never_written(void)
     c.expected = "p&ss<w>\"x masked";
     c.seen = "+QIOTOTAREQ: \"hunter2-S3cr3t\"";
     c.transcript = "> AT+QIOTOTAREQ=\"p&ss<w>\"x\"\n< +QIOTOTAREQ: \"hunter2-S3cr3t\"\n< OK\n";
+    c.source_kind = "document";
+    c.source = "the key hunter2-S3cr3t manual 3.1";
+    c.others = "echo: p&ss<w>\"x came back\nno-secret-leak: hunter2 [ITU-T V.250]";
     rp_case(w, &c);
     c.verdict = RP_ERROR;
     rp_case(w, &c);
     c.verdict = RP_NA;
+    rp_case(w, &c);
+    c.verdict = RP_WARN;
+    c.source_kind = "inferred";
+    c.source = "inferred: hunter2-S3cr3t is a key";
     rp_case(w, &c);
     struct rp_run run = RUN;
     run.command_line = "otacheck conform --target tcp:lab:2000,password=hunter2-S3cr3t";
@@ -610,6 +756,11 @@ static void secrets_never_written(void)
             TU_CHECK(s && strstr(s, "password=" AT_MASK), "%s lacks the mask in the spec",
                      files[i]);
         TU_CHECK(s && strstr(s, "key " AT_MASK " was echoed"), "%s lacks the mask", files[i]);
+        bool shows_sources = strstr(files[i], ".json") != NULL; /* the formats that say them */
+        TU_CHECK(!shows_sources || (s && strstr(s, "the key " AT_MASK " manual 3.1")),
+                 "%s lacks the mask in the source", files[i]);
+        TU_CHECK(!shows_sources || (s && strstr(s, "no-secret-leak: " AT_MASK " [ITU-T V.250]")),
+                 "%s lacks the mask in others", files[i]);
         free(s);
     }
     rm_tree(dir);
@@ -724,7 +875,7 @@ static void killed_run_rebuilt(void)
 static void finished_run_rebuilt_identically(void)
 {
     char *dir = make_tmpdir();
-    rp_free(write_sample(dir, true));
+    rp_free(write_sample_warn(dir, true));
     char err[512] = "";
     const char *out = path_in(dir, "again");
     int rc = rp_rebuild(path_in(dir, "results.jsonl"), out, RP_JSON, err, sizeof err);
@@ -732,6 +883,10 @@ static void finished_run_rebuilt_identically(void)
     json_t *a = load_json(path_in(dir, "results.json"));
     json_t *b = load_json(path_in(out, "results.json"));
     TU_CHECK(a && b && json_equal(a, b), "same results.json");
+    const json_t *wc = json_array_get(json_object_get(b, "cases"), 4);
+    TU_CHECK(jstr(wc, "verdict") && strcmp(jstr(wc, "verdict"), "WARN") == 0 &&
+                 jstr(wc, "others") && strcmp(jstr(wc, "others"), WARN_CASE.others) == 0,
+             "the rebuilt WARN case keeps its verdict and others");
     TU_CHECK(b && json_is_false(json_object_get(json_object_get(b, "run"), "interrupted")),
              "a run with its end line is not interrupted");
     json_decref(a);
@@ -798,6 +953,8 @@ static void broken_stream_refused(void)
         {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"MAYBE\"}", ":3: field 'verdict'"},
         {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"target\":-1}", ":3: field 'target' is not an unsigned integer"},
         {3, "{\"type\":\"case\",\"id\":7,\"verdict\":\"PASS\"}", ":3: field 'id' is not a string"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"WARN\",\"source\":[1]}", ":3: field 'source' is not a string"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"WARN\",\"others\":true}", ":3: field 'others' is not a string"},
         {2, "{\"type\":\"target\",\"index\":4}", ":2: target index is not 0"},
         {4, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"latency_ms\":\"fast\"}", ":4: field 'latency_ms' is not a number"},
         {5, "{\"type\":\"party\"}", ":5: unknown line type"},
@@ -867,6 +1024,7 @@ int main(int argc, char **argv)
     tu_add(s, "results.tap: exact text", tap_exact);
     tu_add(s, "results.tap: block scalars, Bail out! when interrupted", tap_blocks_and_bail_out);
     tu_add(s, "results.json and the stream: fields, nulls, counts", json_results);
+    tu_add(s, "results.json and the stream: WARN, source_kind, source, others", json_warn_and_sources);
     tu_add(s, "secrets appear in no file", secrets_never_written);
     tu_add(s, "a file that cannot be put in place: -1, message, no temporary file", atomic_failure);
     tu_add(s, "a killed run rebuilt from its stream", killed_run_rebuilt);
