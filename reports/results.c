@@ -161,6 +161,23 @@ const char *rp_target_identity(const struct rp_target *t, char *buf, size_t n)
     return buf;
 }
 
+char *rp_source_text(const struct rp_case *c)
+{
+    const char *kind = c->source_kind && *c->source_kind ? c->source_kind : NULL;
+    const char *src = c->source && *c->source ? c->source : NULL;
+    if (!kind && !src)
+        return NULL;
+    size_t kl = kind ? strlen(kind) : 0;
+    if (kind && src && strncmp(src, kind, kl) == 0 && src[kl] == ':')
+        kind = NULL; /* "inferred: why": the source says its kind */
+    size_t n = (kind ? strlen(kind) + 2 : 0) + (src ? strlen(src) : 0) + 1;
+    char *text = malloc(n);
+    if (!text)
+        abort();
+    snprintf(text, n, "%s%s%s", kind ? kind : "", kind && src ? ": " : "", src ? src : "");
+    return text;
+}
+
 const char *rp_fmt_ms(double ms, char *buf, size_t n)
 {
     if (!isfinite(ms)) {

@@ -438,6 +438,95 @@ static void junit_xml(void)
     rm_tree(dir);
 }
 
+/* A WARN case is a passing testcase whose system-out opens with the warning and its source;
+ * a FAIL says its source and other findings; hostile text in them is escaped. */
+static void junit_warn(void)
+{
+    if (!have_xmllint())
+        return;
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    struct rp_case hostile = WARN_CASE;
+    hostile.id = "quectel/+QIOTCFG/hostile";
+    hostile.name = "hostile warn";
+    hostile.source_kind = "standard";
+    hostile.source = "3GPP <TS> 27.007 & \"9.2\" \x01 ]]>";
+    hostile.others = "a: <b> & \x02\n\nc: ]]>\n";
+    rp_case(w, &hostile);
+    char err[512] = "";
+    TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+
+    const char *x = path_in(dir, "junit.xml");
+    char out[4096], cmd[1200];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>&1", x);
+    TU_CHECK(run_cmd(cmd, out, sizeof out), "junit.xml is not well-formed XML: %s", out);
+    /* WARN counts in tests only: two FAILs, one ERROR, one N/A */
+    XPATH_IS(x, "string(/testsuites/@tests)", "7");
+    XPATH_IS(x, "string(/testsuites/@failures)", "2");
+    XPATH_IS(x, "string(/testsuites/@errors)", "1");
+    XPATH_IS(x, "string(/testsuites/@skipped)", "1");
+    XPATH_IS(x, "count(//testsuite[@failures != count(testcase/failure)])", "0");
+    XPATH_IS(x, "count(//testsuite[@errors != count(testcase/error)])", "0");
+    XPATH_IS(x, "count(//testcase[contains(system-out, \"verdict: WARN\")])", "2");
+    XPATH_IS(x, "count(//testcase[contains(system-out, \"verdict: WARN\")][failure or error or skipped])",
+             "0");
+    XPATH_IS(x, "count(//testcase[contains(@classname, \".\")])", "0");
+    /* the warning first, then where it comes from (the kind said once), then the rest */
+    XPATH_IS(x,
+             "starts-with(//testcase[@name = \"write valid product_key longest [quectel EC200U "
+             "EC200U.CNAA.R02]\"]/system-out, \"WARN accepts-valid: the longest product_key was "
+             "refused\nsource: inferred: the seed gives only a maximum length\nverdict: WARN\n"
+             "id: quectel/+QIOTCFG/write/valid/product_key=longest\n\")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write valid product_key\")]/system-out, "
+             "\"\nexpected: OK\nseen: +CME ERROR: 3\nothers:\n  echo: AT+QIOTCFG echoed as "
+             "AT+QIOTCF &amp; more [ITU-T V.250 5.2.1]\n  response-time: ERROR after 350 ms\")",
+             "false"); /* &amp; is the escape, the text is & */
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write valid product_key\")]/system-out, "
+             "\"\nexpected: OK\nseen: +CME ERROR: 3\nothers:\n  echo: AT+QIOTCFG echoed as "
+             "AT+QIOTCF & more [ITU-T V.250 5.2.1]\n  response-time: ERROR after 350 ms\")",
+             "true");
+    /* a FAIL: its source and others in the failure's body and in system-out */
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write invalid update_action=4\")]/failure, "
+             "\"seen: OK\nsource: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual "
+             "V1.2)\nothers:\n  echo: AT+QIOTUPDATE=4 echoed as AT+QIOTUPDATE=5 [ITU-T V.250 "
+             "5.2.1]\ntranscript:\")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write invalid update_action=4\")]/system-out, "
+             "\"\nsource: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\nothers:\n"
+             "  echo: AT+QIOTUPDATE=4\")",
+             "true");
+    XPATH_IS(x,
+             "string(//testcase[starts-with(@name, \"write invalid update_action=4\")]/failure/@type)",
+             "rejects-invalid");
+    /* no source, no others: no such lines */
+    XPATH_IS(x, "count(//testcase[starts-with(@name, \"write invalid #1\")]/system-out"
+                "[contains(., \"source:\") or contains(., \"others:\")])",
+             "0");
+    /* hostile text escaped, empty lines of others dropped */
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"hostile warn\")]/system-out, "
+             "\"source: standard: 3GPP <TS> 27.007 & \")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"hostile warn\")]/system-out, "
+             "\" \\x01 ]]>\nverdict: WARN\")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"hostile warn\")]/system-out, "
+             "\"\nothers:\n  a: <b> & \\x02\n  c: ]]>\nlatency: 8 ms\")",
+             "true");
+    TU_CHECK(file_has(x, "27.007 &amp; \"9.2\" \\x01 ]]&gt;\n"), "the source escaped as text");
+    rm_tree(dir);
+}
+
 /* The timestamp is the run's start, without its zone (JUnit's schema has none). */
 static void junit_timestamp(void)
 {
@@ -1021,6 +1110,7 @@ int main(int argc, char **argv)
     tu_add(s, "counts", counts);
     tu_add(s, "junit.xml: well-formed, counts, escaping, classnames, unique names, times", junit_xml);
     tu_add(s, "junit.xml: timestamp without zone", junit_timestamp);
+    tu_add(s, "junit.xml: WARN passes with its warning, sources and others", junit_warn);
     tu_add(s, "results.tap: exact text", tap_exact);
     tu_add(s, "results.tap: block scalars, Bail out! when interrupted", tap_blocks_and_bail_out);
     tu_add(s, "results.json and the stream: fields, nulls, counts", json_results);
