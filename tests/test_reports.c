@@ -545,7 +545,7 @@ static void junit_timestamp(void)
 
 static const char *TAP_EXPECTED =
     "TAP version 14\n"
-    "1..4\n"
+    "1..6\n"
     "ok 1 - quectel +QIOTUPDATE: write valid update_action=3\n"
     "not ok 2 - quectel +QIOTUPDATE: write invalid \\#1\n"
     "  ---\n"
@@ -556,6 +556,9 @@ static const char *TAP_EXPECTED =
     "  reason: \"no final within the limit\"\n"
     "  expected: \"a final result within 300 ms\"\n"
     "  seen: \"OK after 412.5 ms\"\n"
+    "  source_kind: null\n"
+    "  source: null\n"
+    "  others: null\n"
     "  latency_ms: 412.5\n"
     "  limit_ms: 300\n"
     "  transcript: |\n"
@@ -572,16 +575,58 @@ static const char *TAP_EXPECTED =
     "  reason: \"the port vanished\"\n"
     "  expected: null\n"
     "  seen: null\n"
+    "  source_kind: null\n"
+    "  source: null\n"
+    "  others: null\n"
     "  latency_ms: null\n"
     "  limit_ms: null\n"
     "  transcript: \"> AT+QIOTOTARD?\\n< \\x01garbage \\\"q\\\"\"\n"
     "  ...\n"
-    "# 1 pass, 1 fail, 1 n/a, 1 error\n";
+    "ok 5 - quectel +QIOTCFG: write valid product_key longest\n"
+    "  ---\n"
+    "  verdict: \"WARN\"\n"
+    "  id: \"quectel/+QIOTCFG/write/valid/product_key=longest\"\n"
+    "  target: \"quectel EC200U EC200U.CNAA.R02\"\n"
+    "  rule: \"accepts-valid\"\n"
+    "  reason: \"the longest product_key was refused\"\n"
+    "  expected: \"OK\"\n"
+    "  seen: \"+CME ERROR: 3\"\n"
+    "  source_kind: \"inferred\"\n"
+    "  source: \"inferred: the seed gives only a maximum length\"\n"
+    "  others: |-\n"
+    "    echo: AT+QIOTCFG echoed as AT+QIOTCF & more [ITU-T V.250 5.2.1]\n"
+    "    response-time: ERROR after 350 ms [seed 004 3.2.1 (QuecThing OTA V1.2)]\n"
+    "  latency_ms: 8\n"
+    "  limit_ms: 300\n"
+    "  transcript: |\n"
+    "    > AT+QIOTCFG=\"productinfo\",\"pk\"\n"
+    "    < +CME ERROR: 3\n"
+    "  ...\n"
+    "not ok 6 - quectel +QIOTUPDATE: write invalid update_action=4\n"
+    "  ---\n"
+    "  verdict: \"FAIL\"\n"
+    "  id: \"quectel/+QIOTUPDATE/write/invalid/update_action=4\"\n"
+    "  target: \"quectel EC200U EC200U.CNAA.R02\"\n"
+    "  rule: \"rejects-invalid\"\n"
+    "  reason: \"update_action=4 was accepted\"\n"
+    "  expected: \"an error result\"\n"
+    "  seen: \"OK\"\n"
+    "  source_kind: \"document\"\n"
+    "  source: \"seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\"\n"
+    "  others: |-\n"
+    "    echo: AT+QIOTUPDATE=4 echoed as AT+QIOTUPDATE=5 [ITU-T V.250 5.2.1]\n"
+    "  latency_ms: 5\n"
+    "  limit_ms: 300\n"
+    "  transcript: |\n"
+    "    > AT+QIOTUPDATE=4\n"
+    "    < OK\n"
+    "  ...\n"
+    "# 1 pass, 1 warn, 2 fail, 1 n/a, 1 error\n";
 
 static void tap_exact(void)
 {
     char *dir = make_tmpdir();
-    rp_free(write_sample(dir, true));
+    rp_free(write_sample_warn(dir, true));
     char *tap = slurp(path_in(dir, "results.tap"));
     TU_CHECK(tap && strcmp(tap, TAP_EXPECTED) == 0, "results.tap:\n%s\n--- expected:\n%s",
              tap ? tap : "(none)", TAP_EXPECTED);
@@ -604,6 +649,10 @@ static void tap_blocks_and_bail_out(void)
     rp_case(w, &c);
     c.transcript = "a\n\nb\n\n";
     rp_case(w, &c);
+    struct rp_case wc = WARN_CASE; /* others a block cannot hold, a '#' in the name */
+    wc.name = "warn #3";
+    wc.others = "a:\tb\nc: \"d\"";
+    rp_case(w, &wc);
     struct rp_run run = RUN;
     run.interrupted = true;
     run.stopped_because = "the port vanished\n(ttyUSB2)";
@@ -614,6 +663,10 @@ static void tap_blocks_and_bail_out(void)
              "leading space and no final newline: |2-");
     TU_CHECK(file_has(t, "  transcript: |+\n    a\n  \n    b\n  \n  ...\n"),
              "blank lines kept and trailing newlines: |+");
+    TU_CHECK(file_has(t, "\nok 3 - quectel +QIOTCFG: warn \\#3\n  ---\n  verdict: \"WARN\"\n"),
+             "WARN is ok with a plain description, then its YAML block");
+    TU_CHECK(file_has(t, "\n  others: \"a:\\tb\\nc: \\\"d\\\"\"\n"), "others with a tab: quoted");
+    TU_CHECK(file_has(t, "\n# 0 pass, 1 warn, 2 fail, 0 n/a, 0 error\n"), "the counts say the WARN");
     TU_CHECK(file_has(t, "\nBail out! the run was interrupted: the port vanished (ttyUSB2)\n"),
              "Bail out! on one line at the end");
     rm_tree(dir);
