@@ -1,5 +1,6 @@
 /* cli/verb_conform.c — `otacheck conform`: the conformance suite against the built-in
- * reference modules (no --target) or a real module, reports written as it goes.
+ * reference modules (no --target) or a real module, reports written as it goes, and at the
+ * end the cases that did not pass (reports/summary.c) and the totals.
  * Exit status: 0 every applicable case passed, 1 some case failed, 2 usage or
  * configuration error, 3 the target could not be reached or was lost. */
 #include <getopt.h>
@@ -16,6 +17,9 @@
 #include "harness/defaults.h"
 #include "reports/report.h"
 
+/* At the end, at most this many cases of each verdict that did not pass are listed. */
+#define SUMMARY_MAX_EACH 50
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -30,6 +34,8 @@ static void usage(FILE *out)
             "  --report-dir    where results go (default otacheck-report): results.jsonl as the run\n"
             "                  goes, then junit.xml, results.tap, results.json, report.html\n"
             "  --list          print the cases and run nothing\n"
+            "  --quiet         no progress as the run goes (the cases that did not pass and the\n"
+            "                  totals are printed at the end all the same)\n"
             "exit: 0 all applicable cases passed, 1 some failed, 2 usage error, 3 target unreachable or lost\n");
 }
 
@@ -227,8 +233,12 @@ int verb_conform(int argc, char **argv)
     run.stopped_because = sum.stopped[0] ? sum.stopped : sum.interrupted ? "interrupted by a signal" : NULL;
     if (rp_finish(w, &run, err, sizeof err) != 0)
         fprintf(stderr, "otacheck conform: writing the reports: %s\n", err);
-    printf("otacheck conform: %u cases: %u passed, %u failed, %u N/A, %u errors%s%s\n", sum.total, sum.pass, sum.fail,
-           sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
+    /* the cases that did not pass, where to read more of them, then the totals */
+    char more_in[700];
+    snprintf(more_in, sizeof more_in, "%s/%s", dir, fmask & RP_HTML ? "report.html" : "results.jsonl");
+    rp_write_summary(stdout, w, SUMMARY_MAX_EACH, more_in);
+    printf("otacheck conform: %u cases: %u passed, %u warned, %u failed, %u N/A, %u errors%s%s\n", sum.total,
+           sum.pass, sum.warn, sum.fail, sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
     printf("reports: %s/ (results.jsonl", dir);
     static const char *const names[] = {"junit.xml", "results.tap", "results.json", "report.html"};
     for (int i = 0; i < 4; i++)

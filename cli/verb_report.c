@@ -56,7 +56,7 @@ int verb_report(int argc, char **argv)
         fprintf(stderr, "otacheck report: %s\n", err);
         return EXIT_USAGE;
     }
-    printf("%u cases: %u pass, %u fail, %u n/a, %u error%s\n", k.total, k.pass, k.fail, k.na,
-           k.error, interrupted ? " (the run was interrupted: the report is partial)" : "");
+    printf("%u cases: %u pass, %u warn, %u fail, %u n/a, %u error%s\n", k.total, k.pass, k.warn,
+           k.fail, k.na, k.error, interrupted ? " (the run was interrupted: the report is partial)" : "");
     return k.fail || k.error ? EXIT_FAIL : EXIT_PASS;
 }

@@ -335,6 +335,124 @@ static void counts(void)
     rm_tree(dir);
 }
 
+/* ---- the terminal's summary and the walk over the cases ------------------------------- */
+
+struct walk {
+    char ids[8][128];
+    char sources[8][128];
+    size_t n;
+};
+
+static void note_case(void *ctx, const struct rp_case *c)
+{
+    struct walk *wk = ctx;
+    if (wk->n < 8) {
+        snprintf(wk->ids[wk->n], sizeof wk->ids[0], "%s", c->id ? c->id : "");
+        snprintf(wk->sources[wk->n], sizeof wk->sources[0], "%s", c->source ? c->source : "");
+    }
+    wk->n++;
+}
+
+/* rp_write_summary of w with max_each, into a malloc'd string. */
+static char *summary_of(const struct rp_writer *w, unsigned max_each, const char *more_in)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        abort();
+    rp_write_summary(f, w, max_each, more_in);
+    fclose(f);
+    return text;
+}
+
+static void each_case_masked(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    rp_add_secret(w, "QuecThing");
+    struct walk wk = {.n = 0};
+    rp_each_case(w, note_case, &wk);
+    TU_CHECK(wk.n == 6, "6 cases walked, got %zu", wk.n);
+    TU_CHECK(strcmp(wk.ids[0], PASS_CASE.id) == 0 && strcmp(wk.ids[4], WARN_CASE.id) == 0 &&
+                 strcmp(wk.ids[5], SOURCED_FAIL_CASE.id) == 0,
+             "in the order they ended");
+    TU_CHECK(strcmp(wk.sources[5], "seed 004 1.2.4 (" AT_MASK " OTA AT Commands Manual V1.2)") == 0,
+             "texts masked with the secrets known now: %s", wk.sources[5]);
+    rp_free(w);
+    rm_tree(dir);
+}
+
+static void terminal_summary(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    char *text = summary_of(w, 50, "otacheck-report/report.html");
+    static const char *WANT =
+        "FAIL quectel/+QIOTUPDATE/write/invalid/1  response-time: no final within the limit\n"
+        "FAIL quectel/+QIOTUPDATE/write/invalid/update_action=4  rejects-invalid: update_action=4 "
+        "was accepted\n"
+        "  source: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\n"
+        "ERROR quectel/+QIOTOTARD/read  the port vanished\n"
+        "WARN quectel/+QIOTCFG/write/valid/product_key=longest  accepts-valid: the longest "
+        "product_key was refused\n"
+        "  source: inferred: the seed gives only a maximum length\n";
+    TU_CHECK(text && strcmp(text, WANT) == 0, "summary:\n%s--- expected:\n%s", text ? text : "(none)", WANT);
+    free(text);
+
+    /* over the cap: the first of each verdict, then how many more and where they are */
+    struct rp_case c = WARN_CASE;
+    c.id = "quectel/warn/2";
+    rp_case(w, &c);
+    c.id = "quectel/warn/3";
+    rp_case(w, &c);
+    text = summary_of(w, 1, "dir/report.html");
+    static const char *HEAD = "FAIL quectel/+QIOTUPDATE/write/invalid/1  response-time: no final "
+                              "within the limit\n... and 1 more FAIL (see dir/report.html)\nERROR ";
+    TU_CHECK(text && strncmp(text, HEAD, strlen(HEAD)) == 0, "cap of 1: %s", text ? text : "(none)");
+    TU_CHECK(text && strstr(text, "\n... and 2 more WARN (see dir/report.html)\n") &&
+                 !strstr(text, "quectel/warn/2") && !strstr(text, "more ERROR"),
+             "cap of 1: two more WARN, no ERROR left over: %s", text ? text : "(none)");
+    free(text);
+
+    /* a module's bytes in a reason never reach the terminal as control characters, nor a
+     * secret registered after the case */
+    c = FAIL_CASE;
+    c.id = "quectel/hostile";
+    c.rule = "clean-output";
+    c.reason = "garbage \x1b[2J\x1b]0;title\x07 \xc2\x9b" "31m\r\nnext hunter2";
+    rp_case(w, &c);
+    rp_add_secret(w, "hunter2");
+    text = summary_of(w, 50, NULL);
+    TU_CHECK(text && strstr(text, "FAIL quectel/hostile  clean-output: garbage \\x1b[2J\\x1b]0;title"
+                                  "\\x07 \\x9b" "31m\\x0d\\x0anext " AT_MASK "\n"),
+             "control characters as \\xNN, the secret masked: %s", text ? text : "(none)");
+    TU_CHECK(text && !strchr(text, '\x1b') && !strchr(text, '\r') && !strstr(text, "hunter2"),
+             "no escape byte, no CR, no secret");
+    free(text);
+    rp_free(w);
+    rm_tree(dir);
+
+    /* nothing to say when every case passed or was N/A */
+    dir = make_tmpdir();
+    char err[512] = "";
+    w = rp_open(dir, RP_JSON, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (w) {
+        rp_case(w, &PASS_CASE);
+        rp_case(w, &NA_CASE);
+        text = summary_of(w, 50, NULL);
+        TU_CHECK(text && !*text, "no summary: \"%s\"", text ? text : "(none)");
+        free(text);
+        rp_free(w);
+    }
+    rm_tree(dir);
+}
+
 /* ---- JUnit ------------------------------------------------------------------------------ */
 
 static void junit_xml(void)
@@ -1219,6 +1337,9 @@ int main(int argc, char **argv)
     CU_pSuite s = tu_suite("reports");
     tu_add(s, "format names and verdict names", parse_formats);
     tu_add(s, "counts", counts);
+    tu_add(s, "rp_each_case: every case, in order, masked", each_case_masked);
+    tu_add(s, "the terminal's summary: FAIL, ERROR, then WARN, capped, no control bytes",
+           terminal_summary);
     tu_add(s, "junit.xml: well-formed, counts, escaping, classnames, unique names, times", junit_xml);
     tu_add(s, "junit.xml: timestamp without zone", junit_timestamp);
     tu_add(s, "junit.xml: WARN passes with its warning, sources and others", junit_warn);
