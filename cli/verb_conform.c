@@ -1,8 +1,9 @@
 /* cli/verb_conform.c — `otacheck conform`: the conformance suite against the built-in
  * reference modules (no --target) or a real module, reports written as it goes, and at the
  * end the cases that did not pass (reports/summary.c) and the totals.
- * Exit status: 0 every applicable case passed, 1 some case failed, 2 usage or
- * configuration error, 3 the target could not be reached or was lost. */
+ * Exit status: 0 every applicable case passed (or only WARNed, unless --strict), 1 some case
+ * failed (or WARNed, with --strict), 2 usage or configuration error, 3 the target could not
+ * be reached or was lost. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ static void usage(FILE *out)
             "usage: otacheck conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
             "                        [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html]\n"
             "                        [--dialect [VENDOR:]KNOB=CHOICE]... [--grammar FILE] [--pace-us N]\n"
-            "                        [--list] [--quiet]\n"
+            "                        [--list] [--quiet] [--strict]\n"
             "  --target SPEC   sim:<vendor> (default: each vendor's reference module), exec:<command>,\n"
             "                  pty:<path>, serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
             "  --caps FILE     the module's capability file (conformance/caps.example.ini)\n"
@@ -36,7 +37,9 @@ static void usage(FILE *out)
             "  --list          print the cases and run nothing\n"
             "  --quiet         no progress as the run goes (the cases that did not pass and the\n"
             "                  totals are printed at the end all the same)\n"
-            "exit: 0 all applicable cases passed, 1 some failed, 2 usage error, 3 target unreachable or lost\n");
+            "  --strict        a WARN (an expectation otacheck inferred, not met) fails the run too\n"
+            "exit: 0 all applicable cases passed (WARN allowed unless --strict), 1 some failed,\n"
+            "      2 usage error, 3 target unreachable or lost\n");
 }
 
 static void on_signal(int sig)
@@ -70,7 +73,8 @@ static void add_default_secrets(struct rp_writer *w, const struct cf_caps *caps)
 
 int verb_conform(int argc, char **argv)
 {
-    enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_PACE, O_HELP };
+    enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_STRICT, O_PACE,
+           O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"target", required_argument, NULL, O_TARGET},
@@ -81,6 +85,7 @@ int verb_conform(int argc, char **argv)
         {"format", required_argument, NULL, O_FORMAT},
         {"list", no_argument, NULL, O_LIST},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"strict", no_argument, NULL, O_STRICT},
         {"pace-us", required_argument, NULL, O_PACE},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -89,7 +94,7 @@ int verb_conform(int argc, char **argv)
     cli_env_init(&env);
     const char *target = NULL, *caps_file = NULL, *only = NULL, *dir = "otacheck-report",
                *formats = "junit,tap,json,html";
-    bool destructive = false, list = false, quiet = false;
+    bool destructive = false, list = false, quiet = false, strict = false;
     long pace = -1;
     int opt, rc = EXIT_USAGE;
     optind = 1;
@@ -105,6 +110,7 @@ int verb_conform(int argc, char **argv)
         case O_FORMAT: formats = optarg; break;
         case O_LIST: list = true; break;
         case O_QUIET: quiet = true; break;
+        case O_STRICT: strict = true; break;
         case O_PACE: pace = strtol(optarg, NULL, 10); break;
         case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: usage(stderr); cli_env_free(&env); return EXIT_USAGE;
@@ -245,11 +251,12 @@ int verb_conform(int argc, char **argv)
         if (fmask >> i & 1)
             printf(", %s", names[i]);
     printf(")\n");
+    struct rp_counts counts = {sum.total, sum.pass, sum.fail, sum.na, sum.error, sum.warn};
     if (sum.bad_target)
         rc = EXIT_USAGE;
     else if (sum.unreachable || sum.lost)
         rc = EXIT_TARGET;
-    else if (sum.fail || sum.error || sum.interrupted)
+    else if (rp_counts_failed(counts, strict) || sum.interrupted)
         rc = EXIT_FAIL;
     else
         rc = EXIT_PASS;

@@ -115,6 +115,10 @@ struct rp_counts {
     unsigned total, pass, fail, na, error, warn;
 };
 struct rp_counts rp_counts(const struct rp_writer *w);
+/* Whether the counts make the run fail (exit status 1): a FAIL or an ERROR; with strict
+ * (otacheck conform --strict) a WARN too. A run whose worst verdicts are WARN passes. */
+bool rp_counts_failed(struct rp_counts k, bool strict);
+
 /* Calls fn for every case so far, in the order they ended, as the report files have it: each
  * text masked with the secrets registered so far and made valid UTF-8. The case and its
  * texts live for the length of the call. */

@@ -137,6 +137,11 @@ struct rp_counts rp_results_counts(const struct rp_results *r)
     return k;
 }
 
+bool rp_counts_failed(struct rp_counts k, bool strict)
+{
+    return k.fail > 0 || k.error > 0 || (strict && k.warn > 0);
+}
+
 const struct rp_target *rp_results_target(const struct rp_results *r, const struct rp_case *c)
 {
     return c->target < r->n_targets ? &r->targets[c->target] : NULL;

@@ -335,6 +335,43 @@ static void counts(void)
     rm_tree(dir);
 }
 
+/* The exit status's verdict: FAIL and ERROR fail a run, WARN only with --strict. */
+static void counts_failed(void)
+{
+    static const struct {
+        struct rp_counts k;
+        bool strict, failed;
+    } rows[] = {
+        {{0, 0, 0, 0, 0, 0}, false, false},
+        {{0, 0, 0, 0, 0, 0}, true, false},
+        {{3, 2, 0, 1, 0, 0}, true, false},   /* PASS and N/A */
+        {{3, 1, 0, 0, 0, 2}, false, false},  /* the worst is WARN */
+        {{3, 1, 0, 0, 0, 2}, true, true},    /* ... with --strict */
+        {{2, 1, 1, 0, 0, 0}, false, true},   /* a FAIL */
+        {{2, 1, 0, 0, 1, 0}, false, true},   /* an ERROR */
+        {{3, 0, 1, 0, 1, 1}, true, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        TU_CHECK(rp_counts_failed(rows[i].k, rows[i].strict) == rows[i].failed,
+                 "row %zu: fail %u error %u warn %u strict %d should %s", i, rows[i].k.fail,
+                 rows[i].k.error, rows[i].k.warn, rows[i].strict,
+                 rows[i].failed ? "fail" : "pass");
+    /* the counts of a run with a WARN decide the same way */
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JSON, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (w) {
+        rp_case(w, &PASS_CASE);
+        rp_case(w, &WARN_CASE);
+        rp_case(w, &NA_CASE);
+        TU_CHECK(!rp_counts_failed(rp_counts(w), false) && rp_counts_failed(rp_counts(w), true),
+                 "PASS, WARN, N/A: passes, fails with strict");
+        rp_free(w);
+    }
+    rm_tree(dir);
+}
+
 /* ---- the terminal's summary and the walk over the cases ------------------------------- */
 
 struct walk {
@@ -1337,6 +1374,7 @@ int main(int argc, char **argv)
     CU_pSuite s = tu_suite("reports");
     tu_add(s, "format names and verdict names", parse_formats);
     tu_add(s, "counts", counts);
+    tu_add(s, "exit status: FAIL and ERROR fail the run, WARN only when strict", counts_failed);
     tu_add(s, "rp_each_case: every case, in order, masked", each_case_masked);
     tu_add(s, "the terminal's summary: FAIL, ERROR, then WARN, capped, no control bytes",
            terminal_summary);
