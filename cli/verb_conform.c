@@ -1,7 +1,9 @@
 /* cli/verb_conform.c — `otacheck conform`: the conformance suite against the built-in
- * reference modules (no --target) or a real module, reports written as it goes.
- * Exit status: 0 every applicable case passed, 1 some case failed, 2 usage or
- * configuration error, 3 the target could not be reached or was lost. */
+ * reference modules (no --target) or a real module, reports written as it goes, and at the
+ * end the cases that did not pass (reports/summary.c) and the totals.
+ * Exit status: 0 every applicable case passed (or only WARNed, unless --strict), 1 some case
+ * failed (or WARNed, with --strict), 2 usage or configuration error, 3 the target could not
+ * be reached or was lost. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,13 +18,16 @@
 #include "harness/defaults.h"
 #include "reports/report.h"
 
+/* At the end, at most this many cases of each verdict that did not pass are listed. */
+#define SUMMARY_MAX_EACH 50
+
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: otacheck conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
             "                        [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html]\n"
             "                        [--dialect [VENDOR:]KNOB=CHOICE]... [--grammar FILE] [--pace-us N]\n"
-            "                        [--list] [--quiet]\n"
+            "                        [--list] [--quiet] [--strict]\n"
             "  --target SPEC   sim:<vendor> (default: each vendor's reference module), exec:<command>,\n"
             "                  pty:<path>, serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
             "  --caps FILE     the module's capability file (conformance/caps.example.ini)\n"
@@ -30,7 +35,11 @@ static void usage(FILE *out)
             "  --report-dir    where results go (default otacheck-report): results.jsonl as the run\n"
             "                  goes, then junit.xml, results.tap, results.json, report.html\n"
             "  --list          print the cases and run nothing\n"
-            "exit: 0 all applicable cases passed, 1 some failed, 2 usage error, 3 target unreachable or lost\n");
+            "  --quiet         no progress as the run goes (the cases that did not pass and the\n"
+            "                  totals are printed at the end all the same)\n"
+            "  --strict        a WARN (an expectation otacheck inferred, not met) fails the run too\n"
+            "exit: 0 all applicable cases passed (WARN allowed unless --strict), 1 some failed,\n"
+            "      2 usage error, 3 target unreachable or lost\n");
 }
 
 static void on_signal(int sig)
@@ -64,7 +73,8 @@ static void add_default_secrets(struct rp_writer *w, const struct cf_caps *caps)
 
 int verb_conform(int argc, char **argv)
 {
-    enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_PACE, O_HELP };
+    enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_STRICT, O_PACE,
+           O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"target", required_argument, NULL, O_TARGET},
@@ -75,6 +85,7 @@ int verb_conform(int argc, char **argv)
         {"format", required_argument, NULL, O_FORMAT},
         {"list", no_argument, NULL, O_LIST},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"strict", no_argument, NULL, O_STRICT},
         {"pace-us", required_argument, NULL, O_PACE},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
@@ -83,7 +94,7 @@ int verb_conform(int argc, char **argv)
     cli_env_init(&env);
     const char *target = NULL, *caps_file = NULL, *only = NULL, *dir = "otacheck-report",
                *formats = "junit,tap,json,html";
-    bool destructive = false, list = false, quiet = false;
+    bool destructive = false, list = false, quiet = false, strict = false;
     long pace = -1;
     int opt, rc = EXIT_USAGE;
     optind = 1;
@@ -99,6 +110,7 @@ int verb_conform(int argc, char **argv)
         case O_FORMAT: formats = optarg; break;
         case O_LIST: list = true; break;
         case O_QUIET: quiet = true; break;
+        case O_STRICT: strict = true; break;
         case O_PACE: pace = strtol(optarg, NULL, 10); break;
         case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: usage(stderr); cli_env_free(&env); return EXIT_USAGE;
@@ -227,19 +239,24 @@ int verb_conform(int argc, char **argv)
     run.stopped_because = sum.stopped[0] ? sum.stopped : sum.interrupted ? "interrupted by a signal" : NULL;
     if (rp_finish(w, &run, err, sizeof err) != 0)
         fprintf(stderr, "otacheck conform: writing the reports: %s\n", err);
-    printf("otacheck conform: %u cases: %u passed, %u failed, %u N/A, %u errors%s%s\n", sum.total, sum.pass, sum.fail,
-           sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
+    /* the cases that did not pass, where to read more of them, then the totals */
+    char more_in[700];
+    snprintf(more_in, sizeof more_in, "%s/%s", dir, fmask & RP_HTML ? "report.html" : "results.jsonl");
+    rp_write_summary(stdout, w, SUMMARY_MAX_EACH, more_in);
+    printf("otacheck conform: %u cases: %u passed, %u warned, %u failed, %u N/A, %u errors%s%s\n", sum.total,
+           sum.pass, sum.warn, sum.fail, sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
     printf("reports: %s/ (results.jsonl", dir);
     static const char *const names[] = {"junit.xml", "results.tap", "results.json", "report.html"};
     for (int i = 0; i < 4; i++)
         if (fmask >> i & 1)
             printf(", %s", names[i]);
     printf(")\n");
+    struct rp_counts counts = {sum.total, sum.pass, sum.fail, sum.na, sum.error, sum.warn};
     if (sum.bad_target)
         rc = EXIT_USAGE;
     else if (sum.unreachable || sum.lost)
         rc = EXIT_TARGET;
-    else if (sum.fail || sum.error || sum.interrupted)
+    else if (rp_counts_failed(counts, strict) || sum.interrupted)
         rc = EXIT_FAIL;
     else
         rc = EXIT_PASS;

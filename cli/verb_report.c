@@ -1,7 +1,7 @@
 /* cli/verb_report.c — `otacheck report --from FILE.jsonl`: rebuilds the report files of a
  * run (JUnit, TAP, JSON, HTML) from its results.jsonl stream, typically after the run was
- * killed before it could write them. Exit 0 when every case passed or was N/A, 1 when some
- * case failed or ended in ERROR, 2 on a usage error or a stream that cannot be read. */
+ * killed before it could write them. Exit 0 when every case passed, WARNed or was N/A, 1 when
+ * some case failed or ended in ERROR, 2 on a usage error or a stream that cannot be read. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +56,7 @@ int verb_report(int argc, char **argv)
         fprintf(stderr, "otacheck report: %s\n", err);
         return EXIT_USAGE;
     }
-    printf("%u cases: %u pass, %u fail, %u n/a, %u error%s\n", k.total, k.pass, k.fail, k.na,
-           k.error, interrupted ? " (the run was interrupted: the report is partial)" : "");
-    return k.fail || k.error ? EXIT_FAIL : EXIT_PASS;
+    printf("%u cases: %u pass, %u warn, %u fail, %u n/a, %u error%s\n", k.total, k.pass, k.warn,
+           k.fail, k.na, k.error, interrupted ? " (the run was interrupted: the report is partial)" : "");
+    return rp_counts_failed(k, false) ? EXIT_FAIL : EXIT_PASS;
 }

@@ -163,7 +163,8 @@ static void progress(struct run *run, const struct cf_case *c, enum rp_verdict v
         return;
     const struct cf_conform_summary *s = run->sum;
     if (run->o->progress_tty) {
-        fprintf(f, "\r\033[K[%u/%zu] fail %u  %.60s", run->done, run->n_reg, s->fail + s->error, c->id);
+        fprintf(f, "\r\033[K[%u/%zu] fail %u  warn %u  %.60s", run->done, run->n_reg, s->fail + s->error,
+                s->warn, c->id);
         if (run->done == run->n_reg)
             fputc('\n', f);
     } else {
@@ -334,6 +335,10 @@ int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *s
     current_run = run;
     CU_run_all_tests(); /* silent: the progress and the reports are ours */
     current_run = NULL;
+    if (o->progress && o->progress_tty && run->done && run->done < run->n_reg) {
+        fputc('\n', o->progress); /* stopped early: end the live line before what follows */
+        fflush(o->progress);
+    }
     CU_cleanup_registry();
     if (run->open)
         close_vendor(run->open);

@@ -1,8 +1,10 @@
 /* reports/html.c — report.html: one self-contained page (inline CSS, no script, nothing
  * fetched) a person reads: the run, the counts, the identity of every target, a table of
  * the cases coloured by verdict (filtered by verdict with CSS radio buttons), and the
- * details of each FAIL and ERROR (rule, reason, expected, seen and transcript in <pre>).
+ * details of each FAIL and ERROR, then of each WARN (rule, reason, expected, seen, where the
+ * requirement comes from, the other findings and the transcript in <pre>).
  * Every text is HTML-escaped; control bytes are shown as \xNN. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/report_internal.h"
@@ -48,7 +50,9 @@ static const char *CSS =
     "th{background:#f0f0f0;font-weight:600}\n"
     "tr.pass td.v,span.pass{background:#d9f2d9}tr.fail td.v,span.fail{background:#f8d0d0}\n"
     "tr.na td.v,span.na{background:#e4e4e4}tr.error td.v,span.error{background:#fbe0b5}\n"
+    "tr.warn td.v,span.warn{background:#f6eca0}\n"
     "tr.fail,section.fail{background:#fff5f5}tr.error,section.error{background:#fffaf0}\n"
+    "tr.warn,section.warn{background:#fffde9}\n"
     "pre{background:#f7f7f7;border:1px solid #ddd;padding:.5em;margin:.2em 0;"
     "white-space:pre-wrap;word-break:break-all}\n"
     ".counts span{display:inline-block;padding:.3em .9em;margin-right:.4em;border-radius:3px;"
@@ -58,7 +62,9 @@ static const char *CSS =
     ".filter input{margin-left:1em}\n"
     "#f-pass:checked~table.cases tbody tr:not(.pass),#f-fail:checked~table.cases tbody tr:not(.fail),"
     "#f-na:checked~table.cases tbody tr:not(.na),#f-error:checked~table.cases tbody tr:not(.error),"
-    "#f-bad:checked~table.cases tbody tr.pass,#f-bad:checked~table.cases tbody tr.na{display:none}\n";
+    "#f-warn:checked~table.cases tbody tr:not(.warn),"
+    "#f-bad:checked~table.cases tbody tr.pass,#f-bad:checked~table.cases tbody tr.na,"
+    "#f-bad:checked~table.cases tbody tr.warn{display:none}\n";
 
 static void row(FILE *out, const char *label, const char *value)
 {
@@ -113,9 +119,10 @@ static void summary(FILE *out, const struct rp_results *r)
     struct rp_counts k = rp_results_counts(r);
     fprintf(out,
             "<h2>Summary</h2>\n<p class=\"counts\"><span class=\"pass\">PASS %u</span>"
+            "<span class=\"warn\">WARN %u</span>"
             "<span class=\"fail\">FAIL %u</span><span class=\"na\">N/A %u</span>"
             "<span class=\"error\">ERROR %u</span><span>total %u</span></p>\n",
-            k.pass, k.fail, k.na, k.error, k.total);
+            k.pass, k.warn, k.fail, k.na, k.error, k.total);
 }
 
 static void targets(FILE *out, const struct rp_results *r)
@@ -174,7 +181,8 @@ static void cases(FILE *out, const struct rp_results *r)
           "<input type=\"radio\" name=\"f\" id=\"f-pass\"><label for=\"f-pass\">PASS</label>"
           "<input type=\"radio\" name=\"f\" id=\"f-fail\"><label for=\"f-fail\">FAIL</label>"
           "<input type=\"radio\" name=\"f\" id=\"f-na\"><label for=\"f-na\">N/A</label>"
-          "<input type=\"radio\" name=\"f\" id=\"f-error\"><label for=\"f-error\">ERROR</label>\n"
+          "<input type=\"radio\" name=\"f\" id=\"f-error\"><label for=\"f-error\">ERROR</label>"
+          "<input type=\"radio\" name=\"f\" id=\"f-warn\"><label for=\"f-warn\">WARN</label>\n"
           "<table class=\"cases\">\n<thead><tr><th>#</th><th>verdict</th><th>suite</th>"
           "<th>case</th><th>target</th><th>rule</th><th>reason</th><th>latency</th>"
           "<th>limit</th><th>duration</th></tr></thead>\n<tbody>\n",
@@ -182,9 +190,9 @@ static void cases(FILE *out, const struct rp_results *r)
     char idn[512];
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct rp_case *c = &r->cases[i];
-        bool bad = c->verdict == RP_FAIL || c->verdict == RP_ERROR;
+        bool detailed = c->verdict == RP_FAIL || c->verdict == RP_ERROR || c->verdict == RP_WARN;
         fprintf(out, "<tr class=\"%s\"><td>%zu</td><td class=\"v\">", vclass(c->verdict), i + 1);
-        if (bad)
+        if (detailed)
             fprintf(out, "<a href=\"#case-%zu\">%s</a>", i + 1, rp_verdict_name(c->verdict));
         else
             fputs(rp_verdict_name(c->verdict), out);
@@ -208,41 +216,55 @@ static void cases(FILE *out, const struct rp_results *r)
     fputs("</tbody>\n</table>\n</div>\n", out);
 }
 
+/* One case's details: what it checked, what broke, where the requirement comes from. */
+static void detail(FILE *out, const struct rp_results *r, const struct rp_case *c, size_t i)
+{
+    char idn[512], a[64], b[64];
+    fprintf(out, "<section id=\"case-%zu\" class=\"%s\">\n<h3>%zu. %s: ", i + 1,
+            vclass(c->verdict), i + 1, rp_verdict_name(c->verdict));
+    h(out, c->suite);
+    fputs(" &mdash; ", out);
+    h(out, c->name ? c->name : c->id);
+    fputs("</h3>\n<table>\n", out);
+    row(out, "id", c->id);
+    row(out, "target", rp_target_identity(rp_results_target(r, c), idn, sizeof idn));
+    row(out, "command", c->command && *c->command ? c->command : NULL);
+    row(out, "form", c->form);
+    pre_row(out, "rule", c->rule);
+    pre_row(out, "reason", c->reason);
+    pre_row(out, "expected", c->expected);
+    pre_row(out, "seen", c->seen);
+    char *source = rp_source_text(c);
+    pre_row(out, "source", source);
+    free(source);
+    pre_row(out, "other findings", c->others);
+    if (c->latency_ms >= 0) {
+        char lat[160];
+        snprintf(lat, sizeof lat, "%s ms%s%s%s", rp_fmt_ms(c->latency_ms, a, sizeof a),
+                 c->limit_ms > 0 ? " (limit " : "", c->limit_ms > 0 ? rp_fmt_ms(c->limit_ms, b, sizeof b) : "",
+                 c->limit_ms > 0 ? " ms)" : "");
+        row(out, "latency", lat);
+    }
+    pre_row(out, "transcript", c->transcript);
+    fputs("</table>\n</section>\n", out);
+}
+
+/* The details of each FAIL and ERROR, then of each WARN. */
 static void details(FILE *out, const struct rp_results *r)
 {
     struct rp_counts k = rp_results_counts(r);
-    if (k.fail + k.error == 0)
-        return;
-    char idn[512], a[64], b[64];
-    fputs("<h2>Failures and errors</h2>\n", out);
-    for (size_t i = 0; i < r->n_cases; i++) {
-        const struct rp_case *c = &r->cases[i];
-        if (c->verdict != RP_FAIL && c->verdict != RP_ERROR)
-            continue;
-        fprintf(out, "<section id=\"case-%zu\" class=\"%s\">\n<h3>%zu. %s: ", i + 1,
-                vclass(c->verdict), i + 1, rp_verdict_name(c->verdict));
-        h(out, c->suite);
-        fputs(" &mdash; ", out);
-        h(out, c->name ? c->name : c->id);
-        fputs("</h3>\n<table>\n", out);
-        row(out, "id", c->id);
-        row(out, "target", rp_target_identity(rp_results_target(r, c), idn, sizeof idn));
-        row(out, "command", c->command && *c->command ? c->command : NULL);
-        row(out, "form", c->form);
-        pre_row(out, "rule", c->rule);
-        pre_row(out, "reason", c->reason);
-        pre_row(out, "expected", c->expected);
-        pre_row(out, "seen", c->seen);
-        if (c->latency_ms >= 0) {
-            char lat[160];
-            snprintf(lat, sizeof lat, "%s ms%s%s%s", rp_fmt_ms(c->latency_ms, a, sizeof a),
-                     c->limit_ms > 0 ? " (limit " : "", c->limit_ms > 0 ? rp_fmt_ms(c->limit_ms, b, sizeof b) : "",
-                     c->limit_ms > 0 ? " ms)" : "");
-            row(out, "latency", lat);
-        }
-        pre_row(out, "transcript", c->transcript);
-        fputs("</table>\n</section>\n", out);
-    }
+    if (k.fail + k.error)
+        fputs("<h2>Failures and errors</h2>\n", out);
+    for (size_t i = 0; i < r->n_cases; i++)
+        if (r->cases[i].verdict == RP_FAIL || r->cases[i].verdict == RP_ERROR)
+            detail(out, r, &r->cases[i], i);
+    if (k.warn)
+        fputs("<h2>Warnings</h2>\n<p>Expectations otacheck inferred (no vendor document or "
+              "standard states them) that the module did not meet: not failures.</p>\n",
+              out);
+    for (size_t i = 0; i < r->n_cases; i++)
+        if (r->cases[i].verdict == RP_WARN)
+            detail(out, r, &r->cases[i], i);
 }
 
 int rp_write_html(FILE *out, const struct rp_results *r)

@@ -78,6 +78,9 @@ json_t *rp_case_to_json(const struct rp_case *c)
     set(o, "reason", jstr(c->reason));
     set(o, "expected", jstr(c->expected));
     set(o, "seen", jstr(c->seen));
+    set(o, "source_kind", jstr(c->source_kind));
+    set(o, "source", jstr(c->source));
+    set(o, "others", jstr(c->others));
     set(o, "latency_ms", c->latency_ms < 0 ? json_null() : jms(c->latency_ms));
     set(o, "first_byte_ms", c->first_byte_ms < 0 ? json_null() : jms(c->first_byte_ms));
     set(o, "limit_ms", c->limit_ms <= 0 ? json_null() : jms(c->limit_ms));
@@ -95,6 +98,7 @@ json_t *rp_summary_to_json(struct rp_counts k)
     set(o, "fail", json_integer(k.fail));
     set(o, "na", json_integer(k.na));
     set(o, "error", json_integer(k.error));
+    set(o, "warn", json_integer(k.warn));
     return o;
 }
 
@@ -200,13 +204,14 @@ int rp_target_from_json(const json_t *o, struct oc_arena *a, struct rp_target *o
 static int get_verdict(const json_t *o, enum rp_verdict *out, char *err, size_t errlen)
 {
     const char *s = json_string_value(json_object_get(o, "verdict"));
-    static const enum rp_verdict all[] = {RP_PASS, RP_FAIL, RP_NA, RP_ERROR};
+    static const enum rp_verdict all[] = {RP_PASS, RP_FAIL, RP_NA, RP_ERROR, RP_WARN};
     for (size_t i = 0; s && i < sizeof all / sizeof all[0]; i++)
         if (strcmp(s, rp_verdict_name(all[i])) == 0) {
             *out = all[i];
             return 0;
         }
-    snprintf(err, errlen, "field 'verdict' is not one of \"PASS\", \"FAIL\", \"N/A\", \"ERROR\"");
+    snprintf(err, errlen,
+             "field 'verdict' is not one of \"PASS\", \"FAIL\", \"N/A\", \"ERROR\", \"WARN\"");
     return -1;
 }
 
@@ -225,6 +230,9 @@ int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, 
         get_str(o, "reason", a, &out->reason, err, errlen) ||
         get_str(o, "expected", a, &out->expected, err, errlen) ||
         get_str(o, "seen", a, &out->seen, err, errlen) ||
+        get_str(o, "source_kind", a, &out->source_kind, err, errlen) ||
+        get_str(o, "source", a, &out->source, err, errlen) ||
+        get_str(o, "others", a, &out->others, err, errlen) ||
         get_num(o, "latency_ms", -1, &out->latency_ms, err, errlen) ||
         get_num(o, "first_byte_ms", -1, &out->first_byte_ms, err, errlen) ||
         get_num(o, "limit_ms", 0, &out->limit_ms, err, errlen) ||

@@ -6,6 +6,8 @@
  * - GitLab keeps only the first of duplicate classname+name pairs: names get " #2"...;
  * - one suite run against several modules: the device identity is in the test name;
  * - GitLab reads output only inside a testcase: <system-out> is per testcase.
+ * A WARN case is a passing testcase (no <failure>, counted nowhere but in tests): its
+ * <system-out> opens with "WARN rule: reason" and where the requirement comes from.
  * Texts are escaped for XML 1.0; control bytes it cannot hold are written as \xNN. */
 #include <stdlib.h>
 #include <string.h>
@@ -245,22 +247,84 @@ static const char *junit_timestamp(const char *iso, char *buf, size_t n)
     return buf;
 }
 
+static void labelled(FILE *out, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    fprintf(out, "%s: ", label);
+    xml_put(out, text, false);
+    fputc('\n', out);
+}
+
+/* "source: KIND: SOURCE" and a newline, when the case says where its rule comes from. */
+static void source_line(FILE *out, const struct rp_case *c)
+{
+    char *text = rp_source_text(c);
+    labelled(out, "source", text);
+    free(text);
+}
+
+/* "others:" then each of the other findings on its own line, indented by two. */
+static void others_lines(FILE *out, const char *others)
+{
+    if (!others || !*others)
+        return;
+    fputs("others:\n", out);
+    for (const char *p = others; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n) {
+            char *line = strndup(p, n);
+            if (!line)
+                abort();
+            fputs("  ", out);
+            xml_put(out, line, false);
+            fputc('\n', out);
+            free(line);
+        }
+        p += n + (p[n] == '\n');
+    }
+}
+
+/* "WARN rule: reason": the headline of a case that passes with a warning. */
+static void warn_headline(FILE *out, const struct rp_case *c)
+{
+    fputs("WARN ", out);
+    xml_put(out, c->rule, false);
+    if (c->rule && c->reason)
+        fputs(": ", out);
+    xml_put(out, c->reason, false);
+    fputc('\n', out);
+}
+
 static void system_out(FILE *out, const struct rp_case *c, const struct rp_target *t)
 {
     char id[512], a[64], b[64];
+    bool warn = c->verdict == RP_WARN;
     fputs("      <system-out>", out);
+    if (warn) {
+        warn_headline(out, c);
+        source_line(out, c);
+    }
     fprintf(out, "verdict: %s\nid: ", rp_verdict_name(c->verdict));
     xml_put(out, c->id, false);
     fputs("\ntarget: ", out);
     xml_put(out, rp_target_identity(t, id, sizeof id), false);
+    fputc('\n', out);
+    if (warn) {
+        labelled(out, "expected", c->expected); /* a WARN has no <failure> to hold them */
+        labelled(out, "seen", c->seen);
+    } else {
+        source_line(out, c);
+    }
+    others_lines(out, c->others);
     if (c->latency_ms >= 0) {
-        fprintf(out, "\nlatency: %s ms", rp_fmt_ms(c->latency_ms, a, sizeof a));
+        fprintf(out, "latency: %s ms", rp_fmt_ms(c->latency_ms, a, sizeof a));
         if (c->limit_ms > 0)
             fprintf(out, " (limit %s ms)", rp_fmt_ms(c->limit_ms, b, sizeof b));
         else
             fputs(" (no limit)", out);
     } else {
-        fputs("\nlatency: not measured", out);
+        fputs("latency: not measured", out);
         if (c->limit_ms > 0)
             fprintf(out, " (limit %s ms)", rp_fmt_ms(c->limit_ms, b, sizeof b));
     }
@@ -276,19 +340,10 @@ static void system_out(FILE *out, const struct rp_case *c, const struct rp_targe
     fputs("</system-out>\n", out);
 }
 
-static void labelled(FILE *out, const char *label, const char *text)
-{
-    if (!text)
-        return;
-    fprintf(out, "%s: ", label);
-    xml_put(out, text, false);
-    fputc('\n', out);
-}
-
 static void outcome(FILE *out, const struct rp_case *c)
 {
-    if (c->verdict == RP_PASS)
-        return;
+    if (c->verdict == RP_PASS || c->verdict == RP_WARN)
+        return; /* WARN is not a failure: its warning is in <system-out> */
     if (c->verdict == RP_NA) {
         fputs("      <skipped", out);
         attr(out, "message", c->reason ? c->reason : "not applicable");
@@ -313,6 +368,8 @@ static void outcome(FILE *out, const struct rp_case *c)
     labelled(out, "reason", c->reason);
     labelled(out, "expected", c->expected);
     labelled(out, "seen", c->seen);
+    source_line(out, c);
+    others_lines(out, c->others);
     if (c->transcript) {
         fputs("transcript:\n", out);
         xml_put(out, c->transcript, false);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* WARN: an expectation otacheck inferred (no document or standard states it) was not met:
  * reported with its reason, not counted as a failure (exit 0 unless --strict). */
@@ -114,6 +115,23 @@ struct rp_counts {
     unsigned total, pass, fail, na, error, warn;
 };
 struct rp_counts rp_counts(const struct rp_writer *w);
+/* Whether the counts make the run fail (exit status 1): a FAIL or an ERROR; with strict
+ * (otacheck conform --strict) a WARN too. A run whose worst verdicts are WARN passes. */
+bool rp_counts_failed(struct rp_counts k, bool strict);
+
+/* Calls fn for every case so far, in the order they ended, as the report files have it: each
+ * text masked with the secrets registered so far and made valid UTF-8. The case and its
+ * texts live for the length of the call. */
+void rp_each_case(const struct rp_writer *w, void (*fn)(void *ctx, const struct rp_case *c),
+                  void *ctx);
+/* The end of a run for a person at a terminal (or its log), from the cases as rp_each_case
+ * gives them: one entry per FAIL, then ERROR, then WARN case, "FAIL ID  RULE: REASON" (the
+ * rule once when the reason starts with it) and "  source: KIND: SOURCE" when it says one; at
+ * most max_each of each verdict, then "... and N more FAIL (see MORE_IN)". Nothing when no
+ * case FAILed, ERRORed or WARNed. Control characters are written as \xNN, so no text a module
+ * sent can move the cursor or start an escape sequence. more_in may be NULL. */
+void rp_write_summary(FILE *out, const struct rp_writer *w, unsigned max_each,
+                      const char *more_in);
 
 /* Rebuilds the files of a run from its stream (a run that was killed): reads jsonl, writes
  * the formats into dir (NULL: the directory of jsonl). Returns 0, or -1 with a message. */

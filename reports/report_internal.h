@@ -48,6 +48,11 @@ const struct rp_target *rp_results_target(const struct rp_results *r, const stru
 /* "quectel EC200U EC200UCNAAR02A08M08": the vendor, the model and the revision, or the
  * target's spec when the module did not say its revision. Written into buf. */
 const char *rp_target_identity(const struct rp_target *t, char *buf, size_t n);
+/* Where a case's rule's requirement comes from, as one text: "KIND: SOURCE" ("standard:
+ * ITU-T V.250 5.7.1"), the kind said once when the source already starts with it
+ * ("inferred: the seed gives only a maximum length"), the kind or the source alone when only
+ * one is known; NULL when neither. malloc'd. */
+char *rp_source_text(const struct rp_case *c);
 /* A duration in milliseconds as a plain decimal with at most 3 decimals and no trailing
  * zeros ("12.5", "300", "0.001"). */
 const char *rp_fmt_ms(double ms, char *buf, size_t n);

@@ -137,6 +137,11 @@ struct rp_counts rp_results_counts(const struct rp_results *r)
     return k;
 }
 
+bool rp_counts_failed(struct rp_counts k, bool strict)
+{
+    return k.fail > 0 || k.error > 0 || (strict && k.warn > 0);
+}
+
 const struct rp_target *rp_results_target(const struct rp_results *r, const struct rp_case *c)
 {
     return c->target < r->n_targets ? &r->targets[c->target] : NULL;
@@ -159,6 +164,23 @@ const char *rp_target_identity(const struct rp_target *t, char *buf, size_t n)
     if (!buf[0])
         snprintf(buf, n, "unknown target");
     return buf;
+}
+
+char *rp_source_text(const struct rp_case *c)
+{
+    const char *kind = c->source_kind && *c->source_kind ? c->source_kind : NULL;
+    const char *src = c->source && *c->source ? c->source : NULL;
+    if (!kind && !src)
+        return NULL;
+    size_t kl = kind ? strlen(kind) : 0;
+    if (kind && src && strncmp(src, kind, kl) == 0 && src[kl] == ':')
+        kind = NULL; /* "inferred: why": the source says its kind */
+    size_t n = (kind ? strlen(kind) + 2 : 0) + (src ? strlen(src) : 0) + 1;
+    char *text = malloc(n);
+    if (!text)
+        abort();
+    snprintf(text, n, "%s%s%s", kind ? kind : "", kind && src ? ": " : "", src ? src : "");
+    return text;
 }
 
 const char *rp_fmt_ms(double ms, char *buf, size_t n)

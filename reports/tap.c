@@ -1,6 +1,8 @@
 /* reports/tap.c — results.tap in TAP version 14: the plan, one test point per case
  * ("ok N - suite: name"; N/A is "ok N - ... # SKIP reason"; FAIL and ERROR are "not ok"
- * followed by a YAML diagnostic block indented by two spaces), a closing comment with the
+ * followed by a YAML diagnostic block indented by two spaces; WARN is "ok", its description
+ * plain, as TAP defines no directive but SKIP and TODO, followed by a YAML block that says
+ * verdict WARN and why), a closing comment with the
  * counts, and "Bail out!" when the run was cut short, so that a partial run never reads as
  * a complete one. YAML strings are double-quoted with YAML's escapes; the transcript is a
  * literal block scalar when its characters allow one, a quoted string otherwise. */
@@ -120,6 +122,15 @@ static void yaml_str(FILE *out, const char *key, const char *s)
     fputc('\n', out);
 }
 
+/* A text of several lines: a literal block scalar when it can be one, quoted otherwise. */
+static void yaml_text(FILE *out, const char *key, const char *s)
+{
+    if (s && block_ok(s))
+        yaml_block(out, key, s);
+    else
+        yaml_str(out, key, s);
+}
+
 static void yaml_ms(FILE *out, const char *key, double ms, bool present)
 {
     char b[64];
@@ -137,12 +148,12 @@ static void diagnostics(FILE *out, const struct rp_results *r, const struct rp_c
     yaml_str(out, "reason", c->reason);
     yaml_str(out, "expected", c->expected);
     yaml_str(out, "seen", c->seen);
+    yaml_str(out, "source_kind", c->source_kind);
+    yaml_str(out, "source", c->source);
+    yaml_text(out, "others", c->others);
     yaml_ms(out, "latency_ms", c->latency_ms, c->latency_ms >= 0);
     yaml_ms(out, "limit_ms", c->limit_ms, c->limit_ms > 0);
-    if (c->transcript && block_ok(c->transcript))
-        yaml_block(out, "transcript", c->transcript);
-    else
-        yaml_str(out, "transcript", c->transcript);
+    yaml_text(out, "transcript", c->transcript);
     fputs("  ...\n", out);
 }
 
@@ -151,7 +162,7 @@ int rp_write_tap(FILE *out, const struct rp_results *r)
     fprintf(out, "TAP version 14\n1..%zu\n", r->n_cases);
     for (size_t i = 0; i < r->n_cases; i++) {
         const struct rp_case *c = &r->cases[i];
-        bool ok = c->verdict == RP_PASS || c->verdict == RP_NA;
+        bool ok = c->verdict == RP_PASS || c->verdict == RP_NA || c->verdict == RP_WARN;
         const char *name = c->name ? c->name : c->id;
         fprintf(out, "%s %zu", ok ? "ok" : "not ok", i + 1);
         if ((c->suite && *c->suite) || (name && *name))
@@ -167,11 +178,12 @@ int rp_write_tap(FILE *out, const struct rp_results *r)
             tap_line_text(out, c->reason ? c->reason : "not applicable", false);
         }
         fputc('\n', out);
-        if (!ok)
-            diagnostics(out, r, c);
+        if (c->verdict != RP_PASS && c->verdict != RP_NA)
+            diagnostics(out, r, c); /* FAIL, ERROR, and the reason of a WARN */
     }
     struct rp_counts k = rp_results_counts(r);
-    fprintf(out, "# %u pass, %u fail, %u n/a, %u error\n", k.pass, k.fail, k.na, k.error);
+    fprintf(out, "# %u pass, %u warn, %u fail, %u n/a, %u error\n", k.pass, k.warn, k.fail, k.na,
+            k.error);
     if (r->run.interrupted) {
         fputs("Bail out! the run was interrupted", out);
         if (r->run.stopped_because) {

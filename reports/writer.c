@@ -208,6 +208,18 @@ struct rp_counts rp_counts(const struct rp_writer *w)
     return rp_results_counts(&w->res);
 }
 
+void rp_each_case(const struct rp_writer *w, void (*fn)(void *ctx, const struct rp_case *c),
+                  void *ctx)
+{
+    for (size_t i = 0; i < w->res.n_cases; i++) {
+        struct rp_results clean;
+        rp_results_init(&clean);
+        rp_results_add_case(&clean, &w->res.cases[i], &w->secrets);
+        fn(ctx, &clean.cases[0]);
+        rp_results_free(&clean);
+    }
+}
+
 int rp_finish(struct rp_writer *w, const struct rp_run *run, char *err, size_t errlen)
 {
     char now[64];

@@ -98,7 +98,7 @@ cat >"$tmp/rep/results.jsonl" <<'J'
 J
 printf '{"type":"case","id":"fibocom/+GTOTA/wr' >>"$tmp/rep/results.jsonl"
 check "report --from a stream with a failed case" 1 "$ot" report --from "$tmp/rep/results.jsonl"
-has "report counts" "2 cases: 1 pass, 1 fail, 0 n/a, 0 error"
+has "report counts" "2 cases: 1 pass, 0 warn, 1 fail, 0 n/a, 0 error"
 has "report says partial" "interrupted"
 for f in junit.xml results.tap results.json report.html; do
   [[ -s "$tmp/rep/$f" ]] || { echo "FAIL report: $f not rebuilt"; fails=$((fails+1)); }
@@ -109,6 +109,15 @@ check "report --report-dir --format junit" 1 "$ot" report --from "$tmp/rep/resul
 [[ -s "$tmp/rep2/junit.xml" && ! -e "$tmp/rep2/results.json" ]] || { echo "FAIL report: --format junit wrote other files"; fails=$((fails+1)); }
 head -3 "$tmp/rep/results.jsonl" >"$tmp/pass.jsonl"
 check "report of passing cases" 0 "$ot" report --from "$tmp/pass.jsonl" --report-dir "$tmp/rep3"
+# a WARN is not a failure: a stream whose worst verdict is WARN rebuilds with exit 0
+{ head -3 "$tmp/rep/results.jsonl"
+  echo '{"type":"case","id":"fibocom/+GTOTA/write/valid/url=longest","suite":"fibocom +GTOTA","name":"write url longest","verdict":"WARN","rule":"accepts-valid","reason":"the longest url was refused","seen":"+CME ERROR: 3","source_kind":"inferred","source":"inferred: the seed gives only a maximum length","others":null,"target":0}'
+} >"$tmp/warn.jsonl"
+check "report of passing cases and a WARN" 0 "$ot" report --from "$tmp/warn.jsonl" --report-dir "$tmp/rep4"
+has "report counts the WARN" "2 cases: 1 pass, 1 warn, 0 fail, 0 n/a, 0 error"
+grep -q '^ok 2 - fibocom +GTOTA: write url longest$' "$tmp/rep4/results.tap" || { echo "FAIL report: TAP's WARN point is not ok"; fails=$((fails+1)); }
+grep -q '"warn": 1' "$tmp/rep4/results.json" || { echo "FAIL report: results.json does not count the WARN"; fails=$((fails+1)); }
+command -v xmllint >/dev/null && { [[ $(xmllint --xpath 'string(/testsuites/@failures)' "$tmp/rep4/junit.xml") == 0 ]] || { echo "FAIL report: junit.xml counts the WARN as a failure"; fails=$((fails+1)); }; }
 check "report: unknown format" 2 "$ot" report --from "$tmp/pass.jsonl" --format xml
 has "report names the format" "'xml'"
 check "report needs --from" 2 "$ot" report
@@ -120,6 +129,9 @@ has "report says where" "broken.jsonl:2: not a JSON line"
 # ---- conform: the main job, exit codes, reports, a killed run ------------------------
 check "conform against every reference module passes" 0 "$ot" conform --report-dir "$tmp/conf" --quiet
 has "conform summary" "0 failed, "
+has "conform totals count WARN" " warned, "
+lacks "conform --quiet: no progress" "] PASS "
+lacks "conform: nothing listed when all passed" "FAIL "
 for f in results.jsonl junit.xml results.tap results.json report.html; do
   [[ -s "$tmp/conf/$f" ]] || { echo "FAIL conform: $f not written"; fails=$((fails+1)); }
 done
@@ -127,8 +139,22 @@ command -v xmllint >/dev/null && { xmllint --noout "$tmp/conf/junit.xml" || { ec
 grep -q '"vendor": "quectel"' "$tmp/conf/results.json" || { echo "FAIL conform: no quectel cases"; fails=$((fails+1)); }
 grep -q '"revision": "EC200UCNAAR03A01M08"' "$tmp/conf/results.json" || { echo "FAIL conform: module identity (AT+CGMR) not in the report"; fails=$((fails+1)); }
 ! grep -q "f9bbb0d76f894da090b6b69253616561\|otacheck-ftp-secret" "$tmp/conf/"* || { echo "FAIL conform: a credential is in a report"; fails=$((fails+1)); }
+check "conform --strict of a run that passes" 0 "$ot" conform --vendor quectel --only "quectel/flow/*" --report-dir "$tmp/strict" --strict --quiet
+has "conform --strict runs" "2 cases: 2 passed, 0 warned, 0 failed"
+# TODO(--strict end to end): once the runner gives WARN (an inferred expectation not met),
+# check here that a module that only WARNs exits 0, and 1 with --strict, and that the end
+# lists "WARN <id>  <rule>: <reason>" with its "  source: inferred: ...". With the runner of
+# main (cfea2d2), "sim:fibocom,fault=percent-backwards" makes one WARN (flow-fields) and
+# nothing else; verb_conform must then also pass --strict on (cf_conform_opts.strict).
+# Today no module can make a WARN: the decision is tested in test_reports
+# (rp_counts_failed) meanwhile.
 check "conform finds a faulted module" 1 "$ot" conform --target "sim:fibocom,fault=slow-response" --report-dir "$tmp/conf2" --quiet
 grep -q '"rule": "response-time"' "$tmp/conf2/results.json" || { echo "FAIL conform: the slow module's FAIL is not response-time"; fails=$((fails+1)); }
+grep -qE '^FAIL fibocom/[^ ]+  response-time: [0-9.]+ ms' "$tmp/out" || { echo "FAIL conform: the end does not list the FAIL cases"; sed 's/^/    /' "$tmp/out" | head -5; fails=$((fails+1)); }
+[[ $(tail -2 "$tmp/out" | head -1) == "otacheck conform: "*" failed, "* ]] || { echo "FAIL conform: the totals do not follow the list"; fails=$((fails+1)); }
+check "conform without --quiet: progress, then the list" 1 "$ot" conform --target "sim:fibocom,fault=slow-response" --only "fibocom/examples/1" --report-dir "$tmp/conf2b"
+has "conform progress names the verdict" "] FAIL  fibocom/examples/1"
+has "conform lists the FAIL at the end" "FAIL fibocom/examples/1  response-time: "
 check "conform --list" 0 "$ot" conform --vendor simcom --list
 has "conform --list shows the flow" "simcom/flow/cscfota/1"
 check "conform --only" 0 "$ot" conform --vendor quectel --only "quectel/flow/*" --report-dir "$tmp/conf3" --quiet

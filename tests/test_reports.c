@@ -208,14 +208,63 @@ static const struct rp_case ERROR_CASE = {
     .transcript = "> AT+QIOTOTARD?\n< \x01garbage \"q\"",
 };
 
+/* An expectation otacheck inferred, not met: where it comes from, and the case's other
+ * findings (one of them with a character every format escapes). */
+static const struct rp_case WARN_CASE = {
+    .id = "quectel/+QIOTCFG/write/valid/product_key=longest",
+    .suite = "quectel +QIOTCFG",
+    .name = "write valid product_key longest",
+    .vendor = "quectel",
+    .command = "+QIOTCFG",
+    .form = "write",
+    .verdict = RP_WARN,
+    .rule = "accepts-valid",
+    .reason = "the longest product_key was refused",
+    .expected = "OK",
+    .seen = "+CME ERROR: 3",
+    .source_kind = "inferred",
+    .source = "inferred: the seed gives only a maximum length",
+    .others = "echo: AT+QIOTCFG echoed as AT+QIOTCF & more [ITU-T V.250 5.2.1]\n"
+              "response-time: ERROR after 350 ms [seed 004 3.2.1 (QuecThing OTA V1.2)]",
+    .latency_ms = 8,
+    .first_byte_ms = 2,
+    .limit_ms = 300,
+    .duration_ms = 9,
+    .transcript = "> AT+QIOTCFG=\"productinfo\",\"pk\"\n< +CME ERROR: 3\n",
+};
+
+/* A FAIL that says where its rule's requirement comes from. */
+static const struct rp_case SOURCED_FAIL_CASE = {
+    .id = "quectel/+QIOTUPDATE/write/invalid/update_action=4",
+    .suite = "quectel +QIOTUPDATE",
+    .name = "write invalid update_action=4",
+    .vendor = "quectel",
+    .command = "+QIOTUPDATE",
+    .form = "write",
+    .verdict = RP_FAIL,
+    .rule = "rejects-invalid",
+    .reason = "update_action=4 was accepted",
+    .expected = "an error result",
+    .seen = "OK",
+    .source_kind = "document",
+    .source = "seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)",
+    .others = "echo: AT+QIOTUPDATE=4 echoed as AT+QIOTUPDATE=5 [ITU-T V.250 5.2.1]",
+    .latency_ms = 5,
+    .first_byte_ms = 1,
+    .limit_ms = 300,
+    .duration_ms = 6,
+    .transcript = "> AT+QIOTUPDATE=4\n< OK\n",
+};
+
 static const struct rp_run RUN = {
     .tool_version = "otacheck 0.1.0",
     .command_line = "otacheck conform --vendor quectel",
     .finished_at = "2026-11-21T02:40:00Z",
 };
 
-/* A run of the four sample cases (PASS, FAIL, N/A, ERROR), finished or not. */
-static struct rp_writer *write_sample(const char *dir, bool finish)
+/* A run of the four sample cases (PASS, FAIL, N/A, ERROR), then, when warn, WARN_CASE and
+ * SOURCED_FAIL_CASE; finished or not. */
+static struct rp_writer *write_sample_of(const char *dir, bool finish, bool warn)
 {
     char err[512] = "";
     struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
@@ -227,11 +276,26 @@ static struct rp_writer *write_sample(const char *dir, bool finish)
     rp_case(w, &FAIL_CASE);
     rp_case(w, &NA_CASE);
     rp_case(w, &ERROR_CASE);
+    if (warn) {
+        rp_case(w, &WARN_CASE);
+        rp_case(w, &SOURCED_FAIL_CASE);
+    }
     if (finish) {
         int rc = rp_finish(w, &RUN, err, sizeof err);
         TU_CHECK(rc == 0, "rp_finish: %s", err);
     }
     return w;
+}
+
+static struct rp_writer *write_sample(const char *dir, bool finish)
+{
+    return write_sample_of(dir, finish, false);
+}
+
+/* The sample run with WARN_CASE and SOURCED_FAIL_CASE after the four. */
+static struct rp_writer *write_sample_warn(const char *dir, bool finish)
+{
+    return write_sample_of(dir, finish, true);
 }
 
 /* ---- formats and counts ---------------------------------------------------------------- */
@@ -248,6 +312,7 @@ static void parse_formats(void)
     TU_CHECK(strstr(err, "'xml'") != NULL, "message names the unknown format: %s", err);
     TU_CHECK(rp_parse_formats("", err, sizeof err) == 0, "empty list");
     TU_CHECK(strcmp(rp_verdict_name(RP_NA), "N/A") == 0, "N/A");
+    TU_CHECK(strcmp(rp_verdict_name(RP_WARN), "WARN") == 0, "WARN");
 }
 
 static void counts(void)
@@ -255,9 +320,173 @@ static void counts(void)
     char *dir = make_tmpdir();
     struct rp_writer *w = write_sample(dir, false);
     struct rp_counts k = rp_counts(w);
-    TU_CHECK(k.total == 4 && k.pass == 1 && k.fail == 1 && k.na == 1 && k.error == 1,
-             "counts %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error);
+    TU_CHECK(k.total == 4 && k.pass == 1 && k.fail == 1 && k.na == 1 && k.error == 1 &&
+                 k.warn == 0,
+             "counts %u %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error, k.warn);
     rp_free(w);
+    rm_tree(dir);
+    dir = make_tmpdir();
+    w = write_sample_warn(dir, false);
+    k = rp_counts(w);
+    TU_CHECK(k.total == 6 && k.pass == 1 && k.fail == 2 && k.na == 1 && k.error == 1 &&
+                 k.warn == 1,
+             "counts with WARN %u %u %u %u %u %u", k.total, k.pass, k.fail, k.na, k.error, k.warn);
+    rp_free(w);
+    rm_tree(dir);
+}
+
+/* The exit status's verdict: FAIL and ERROR fail a run, WARN only with --strict. */
+static void counts_failed(void)
+{
+    static const struct {
+        struct rp_counts k;
+        bool strict, failed;
+    } rows[] = {
+        {{0, 0, 0, 0, 0, 0}, false, false},
+        {{0, 0, 0, 0, 0, 0}, true, false},
+        {{3, 2, 0, 1, 0, 0}, true, false},   /* PASS and N/A */
+        {{3, 1, 0, 0, 0, 2}, false, false},  /* the worst is WARN */
+        {{3, 1, 0, 0, 0, 2}, true, true},    /* ... with --strict */
+        {{2, 1, 1, 0, 0, 0}, false, true},   /* a FAIL */
+        {{2, 1, 0, 0, 1, 0}, false, true},   /* an ERROR */
+        {{3, 0, 1, 0, 1, 1}, true, true},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        TU_CHECK(rp_counts_failed(rows[i].k, rows[i].strict) == rows[i].failed,
+                 "row %zu: fail %u error %u warn %u strict %d should %s", i, rows[i].k.fail,
+                 rows[i].k.error, rows[i].k.warn, rows[i].strict,
+                 rows[i].failed ? "fail" : "pass");
+    /* the counts of a run with a WARN decide the same way */
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_JSON, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (w) {
+        rp_case(w, &PASS_CASE);
+        rp_case(w, &WARN_CASE);
+        rp_case(w, &NA_CASE);
+        TU_CHECK(!rp_counts_failed(rp_counts(w), false) && rp_counts_failed(rp_counts(w), true),
+                 "PASS, WARN, N/A: passes, fails with strict");
+        rp_free(w);
+    }
+    rm_tree(dir);
+}
+
+/* ---- the terminal's summary and the walk over the cases ------------------------------- */
+
+struct walk {
+    char ids[8][128];
+    char sources[8][128];
+    size_t n;
+};
+
+static void note_case(void *ctx, const struct rp_case *c)
+{
+    struct walk *wk = ctx;
+    if (wk->n < 8) {
+        snprintf(wk->ids[wk->n], sizeof wk->ids[0], "%s", c->id ? c->id : "");
+        snprintf(wk->sources[wk->n], sizeof wk->sources[0], "%s", c->source ? c->source : "");
+    }
+    wk->n++;
+}
+
+/* rp_write_summary of w with max_each, into a malloc'd string. */
+static char *summary_of(const struct rp_writer *w, unsigned max_each, const char *more_in)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        abort();
+    rp_write_summary(f, w, max_each, more_in);
+    fclose(f);
+    return text;
+}
+
+static void each_case_masked(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    rp_add_secret(w, "QuecThing");
+    struct walk wk = {.n = 0};
+    rp_each_case(w, note_case, &wk);
+    TU_CHECK(wk.n == 6, "6 cases walked, got %zu", wk.n);
+    TU_CHECK(strcmp(wk.ids[0], PASS_CASE.id) == 0 && strcmp(wk.ids[4], WARN_CASE.id) == 0 &&
+                 strcmp(wk.ids[5], SOURCED_FAIL_CASE.id) == 0,
+             "in the order they ended");
+    TU_CHECK(strcmp(wk.sources[5], "seed 004 1.2.4 (" AT_MASK " OTA AT Commands Manual V1.2)") == 0,
+             "texts masked with the secrets known now: %s", wk.sources[5]);
+    rp_free(w);
+    rm_tree(dir);
+}
+
+static void terminal_summary(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    char *text = summary_of(w, 50, "otacheck-report/report.html");
+    static const char *WANT =
+        "FAIL quectel/+QIOTUPDATE/write/invalid/1  response-time: no final within the limit\n"
+        "FAIL quectel/+QIOTUPDATE/write/invalid/update_action=4  rejects-invalid: update_action=4 "
+        "was accepted\n"
+        "  source: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\n"
+        "ERROR quectel/+QIOTOTARD/read  the port vanished\n"
+        "WARN quectel/+QIOTCFG/write/valid/product_key=longest  accepts-valid: the longest "
+        "product_key was refused\n"
+        "  source: inferred: the seed gives only a maximum length\n";
+    TU_CHECK(text && strcmp(text, WANT) == 0, "summary:\n%s--- expected:\n%s", text ? text : "(none)", WANT);
+    free(text);
+
+    /* over the cap: the first of each verdict, then how many more and where they are */
+    struct rp_case c = WARN_CASE;
+    c.id = "quectel/warn/2";
+    rp_case(w, &c);
+    c.id = "quectel/warn/3";
+    rp_case(w, &c);
+    text = summary_of(w, 1, "dir/report.html");
+    static const char *HEAD = "FAIL quectel/+QIOTUPDATE/write/invalid/1  response-time: no final "
+                              "within the limit\n... and 1 more FAIL (see dir/report.html)\nERROR ";
+    TU_CHECK(text && strncmp(text, HEAD, strlen(HEAD)) == 0, "cap of 1: %s", text ? text : "(none)");
+    TU_CHECK(text && strstr(text, "\n... and 2 more WARN (see dir/report.html)\n") &&
+                 !strstr(text, "quectel/warn/2") && !strstr(text, "more ERROR"),
+             "cap of 1: two more WARN, no ERROR left over: %s", text ? text : "(none)");
+    free(text);
+
+    /* a module's bytes in a reason never reach the terminal as control characters, nor a
+     * secret registered after the case */
+    c = FAIL_CASE;
+    c.id = "quectel/hostile";
+    c.rule = "clean-output";
+    c.reason = "garbage \x1b[2J\x1b]0;title\x07 \xc2\x9b" "31m\r\nnext hunter2";
+    rp_case(w, &c);
+    rp_add_secret(w, "hunter2");
+    text = summary_of(w, 50, NULL);
+    TU_CHECK(text && strstr(text, "FAIL quectel/hostile  clean-output: garbage \\x1b[2J\\x1b]0;title"
+                                  "\\x07 \\x9b" "31m\\x0d\\x0anext " AT_MASK "\n"),
+             "control characters as \\xNN, the secret masked: %s", text ? text : "(none)");
+    TU_CHECK(text && !strchr(text, '\x1b') && !strchr(text, '\r') && !strstr(text, "hunter2"),
+             "no escape byte, no CR, no secret");
+    free(text);
+    rp_free(w);
+    rm_tree(dir);
+
+    /* nothing to say when every case passed or was N/A */
+    dir = make_tmpdir();
+    char err[512] = "";
+    w = rp_open(dir, RP_JSON, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (w) {
+        rp_case(w, &PASS_CASE);
+        rp_case(w, &NA_CASE);
+        text = summary_of(w, 50, NULL);
+        TU_CHECK(text && !*text, "no summary: \"%s\"", text ? text : "(none)");
+        free(text);
+        rp_free(w);
+    }
     rm_tree(dir);
 }
 
@@ -364,6 +593,95 @@ static void junit_xml(void)
     rm_tree(dir);
 }
 
+/* A WARN case is a passing testcase whose system-out opens with the warning and its source;
+ * a FAIL says its source and other findings; hostile text in them is escaped. */
+static void junit_warn(void)
+{
+    if (!have_xmllint())
+        return;
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    struct rp_case hostile = WARN_CASE;
+    hostile.id = "quectel/+QIOTCFG/hostile";
+    hostile.name = "hostile warn";
+    hostile.source_kind = "standard";
+    hostile.source = "3GPP <TS> 27.007 & \"9.2\" \x01 ]]>";
+    hostile.others = "a: <b> & \x02\n\nc: ]]>\n";
+    rp_case(w, &hostile);
+    char err[512] = "";
+    TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+
+    const char *x = path_in(dir, "junit.xml");
+    char out[4096], cmd[1200];
+    snprintf(cmd, sizeof cmd, "xmllint --noout '%s' 2>&1", x);
+    TU_CHECK(run_cmd(cmd, out, sizeof out), "junit.xml is not well-formed XML: %s", out);
+    /* WARN counts in tests only: two FAILs, one ERROR, one N/A */
+    XPATH_IS(x, "string(/testsuites/@tests)", "7");
+    XPATH_IS(x, "string(/testsuites/@failures)", "2");
+    XPATH_IS(x, "string(/testsuites/@errors)", "1");
+    XPATH_IS(x, "string(/testsuites/@skipped)", "1");
+    XPATH_IS(x, "count(//testsuite[@failures != count(testcase/failure)])", "0");
+    XPATH_IS(x, "count(//testsuite[@errors != count(testcase/error)])", "0");
+    XPATH_IS(x, "count(//testcase[contains(system-out, \"verdict: WARN\")])", "2");
+    XPATH_IS(x, "count(//testcase[contains(system-out, \"verdict: WARN\")][failure or error or skipped])",
+             "0");
+    XPATH_IS(x, "count(//testcase[contains(@classname, \".\")])", "0");
+    /* the warning first, then where it comes from (the kind said once), then the rest */
+    XPATH_IS(x,
+             "starts-with(//testcase[@name = \"write valid product_key longest [quectel EC200U "
+             "EC200U.CNAA.R02]\"]/system-out, \"WARN accepts-valid: the longest product_key was "
+             "refused\nsource: inferred: the seed gives only a maximum length\nverdict: WARN\n"
+             "id: quectel/+QIOTCFG/write/valid/product_key=longest\n\")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write valid product_key\")]/system-out, "
+             "\"\nexpected: OK\nseen: +CME ERROR: 3\nothers:\n  echo: AT+QIOTCFG echoed as "
+             "AT+QIOTCF &amp; more [ITU-T V.250 5.2.1]\n  response-time: ERROR after 350 ms\")",
+             "false"); /* &amp; is the escape, the text is & */
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write valid product_key\")]/system-out, "
+             "\"\nexpected: OK\nseen: +CME ERROR: 3\nothers:\n  echo: AT+QIOTCFG echoed as "
+             "AT+QIOTCF & more [ITU-T V.250 5.2.1]\n  response-time: ERROR after 350 ms\")",
+             "true");
+    /* a FAIL: its source and others in the failure's body and in system-out */
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write invalid update_action=4\")]/failure, "
+             "\"seen: OK\nsource: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual "
+             "V1.2)\nothers:\n  echo: AT+QIOTUPDATE=4 echoed as AT+QIOTUPDATE=5 [ITU-T V.250 "
+             "5.2.1]\ntranscript:\")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"write invalid update_action=4\")]/system-out, "
+             "\"\nsource: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\nothers:\n"
+             "  echo: AT+QIOTUPDATE=4\")",
+             "true");
+    XPATH_IS(x,
+             "string(//testcase[starts-with(@name, \"write invalid update_action=4\")]/failure/@type)",
+             "rejects-invalid");
+    /* no source, no others: no such lines */
+    XPATH_IS(x, "count(//testcase[starts-with(@name, \"write invalid #1\")]/system-out"
+                "[contains(., \"source:\") or contains(., \"others:\")])",
+             "0");
+    /* hostile text escaped, empty lines of others dropped */
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"hostile warn\")]/system-out, "
+             "\"source: standard: 3GPP <TS> 27.007 & \")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"hostile warn\")]/system-out, "
+             "\" \\x01 ]]>\nverdict: WARN\")",
+             "true");
+    XPATH_IS(x,
+             "contains(//testcase[starts-with(@name, \"hostile warn\")]/system-out, "
+             "\"\nothers:\n  a: <b> & \\x02\n  c: ]]>\nlatency: 8 ms\")",
+             "true");
+    TU_CHECK(file_has(x, "27.007 &amp; \"9.2\" \\x01 ]]&gt;\n"), "the source escaped as text");
+    rm_tree(dir);
+}
+
 /* The timestamp is the run's start, without its zone (JUnit's schema has none). */
 static void junit_timestamp(void)
 {
@@ -382,7 +700,7 @@ static void junit_timestamp(void)
 
 static const char *TAP_EXPECTED =
     "TAP version 14\n"
-    "1..4\n"
+    "1..6\n"
     "ok 1 - quectel +QIOTUPDATE: write valid update_action=3\n"
     "not ok 2 - quectel +QIOTUPDATE: write invalid \\#1\n"
     "  ---\n"
@@ -393,6 +711,9 @@ static const char *TAP_EXPECTED =
     "  reason: \"no final within the limit\"\n"
     "  expected: \"a final result within 300 ms\"\n"
     "  seen: \"OK after 412.5 ms\"\n"
+    "  source_kind: null\n"
+    "  source: null\n"
+    "  others: null\n"
     "  latency_ms: 412.5\n"
     "  limit_ms: 300\n"
     "  transcript: |\n"
@@ -409,16 +730,58 @@ static const char *TAP_EXPECTED =
     "  reason: \"the port vanished\"\n"
     "  expected: null\n"
     "  seen: null\n"
+    "  source_kind: null\n"
+    "  source: null\n"
+    "  others: null\n"
     "  latency_ms: null\n"
     "  limit_ms: null\n"
     "  transcript: \"> AT+QIOTOTARD?\\n< \\x01garbage \\\"q\\\"\"\n"
     "  ...\n"
-    "# 1 pass, 1 fail, 1 n/a, 1 error\n";
+    "ok 5 - quectel +QIOTCFG: write valid product_key longest\n"
+    "  ---\n"
+    "  verdict: \"WARN\"\n"
+    "  id: \"quectel/+QIOTCFG/write/valid/product_key=longest\"\n"
+    "  target: \"quectel EC200U EC200U.CNAA.R02\"\n"
+    "  rule: \"accepts-valid\"\n"
+    "  reason: \"the longest product_key was refused\"\n"
+    "  expected: \"OK\"\n"
+    "  seen: \"+CME ERROR: 3\"\n"
+    "  source_kind: \"inferred\"\n"
+    "  source: \"inferred: the seed gives only a maximum length\"\n"
+    "  others: |-\n"
+    "    echo: AT+QIOTCFG echoed as AT+QIOTCF & more [ITU-T V.250 5.2.1]\n"
+    "    response-time: ERROR after 350 ms [seed 004 3.2.1 (QuecThing OTA V1.2)]\n"
+    "  latency_ms: 8\n"
+    "  limit_ms: 300\n"
+    "  transcript: |\n"
+    "    > AT+QIOTCFG=\"productinfo\",\"pk\"\n"
+    "    < +CME ERROR: 3\n"
+    "  ...\n"
+    "not ok 6 - quectel +QIOTUPDATE: write invalid update_action=4\n"
+    "  ---\n"
+    "  verdict: \"FAIL\"\n"
+    "  id: \"quectel/+QIOTUPDATE/write/invalid/update_action=4\"\n"
+    "  target: \"quectel EC200U EC200U.CNAA.R02\"\n"
+    "  rule: \"rejects-invalid\"\n"
+    "  reason: \"update_action=4 was accepted\"\n"
+    "  expected: \"an error result\"\n"
+    "  seen: \"OK\"\n"
+    "  source_kind: \"document\"\n"
+    "  source: \"seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\"\n"
+    "  others: |-\n"
+    "    echo: AT+QIOTUPDATE=4 echoed as AT+QIOTUPDATE=5 [ITU-T V.250 5.2.1]\n"
+    "  latency_ms: 5\n"
+    "  limit_ms: 300\n"
+    "  transcript: |\n"
+    "    > AT+QIOTUPDATE=4\n"
+    "    < OK\n"
+    "  ...\n"
+    "# 1 pass, 1 warn, 2 fail, 1 n/a, 1 error\n";
 
 static void tap_exact(void)
 {
     char *dir = make_tmpdir();
-    rp_free(write_sample(dir, true));
+    rp_free(write_sample_warn(dir, true));
     char *tap = slurp(path_in(dir, "results.tap"));
     TU_CHECK(tap && strcmp(tap, TAP_EXPECTED) == 0, "results.tap:\n%s\n--- expected:\n%s",
              tap ? tap : "(none)", TAP_EXPECTED);
@@ -441,6 +804,10 @@ static void tap_blocks_and_bail_out(void)
     rp_case(w, &c);
     c.transcript = "a\n\nb\n\n";
     rp_case(w, &c);
+    struct rp_case wc = WARN_CASE; /* others a block cannot hold, a '#' in the name */
+    wc.name = "warn #3";
+    wc.others = "a:\tb\nc: \"d\"";
+    rp_case(w, &wc);
     struct rp_run run = RUN;
     run.interrupted = true;
     run.stopped_because = "the port vanished\n(ttyUSB2)";
@@ -451,6 +818,10 @@ static void tap_blocks_and_bail_out(void)
              "leading space and no final newline: |2-");
     TU_CHECK(file_has(t, "  transcript: |+\n    a\n  \n    b\n  \n  ...\n"),
              "blank lines kept and trailing newlines: |+");
+    TU_CHECK(file_has(t, "\nok 3 - quectel +QIOTCFG: warn \\#3\n  ---\n  verdict: \"WARN\"\n"),
+             "WARN is ok with a plain description, then its YAML block");
+    TU_CHECK(file_has(t, "\n  others: \"a:\\tb\\nc: \\\"d\\\"\"\n"), "others with a tab: quoted");
+    TU_CHECK(file_has(t, "\n# 0 pass, 1 warn, 2 fail, 0 n/a, 0 error\n"), "the counts say the WARN");
     TU_CHECK(file_has(t, "\nBail out! the run was interrupted: the port vanished (ttyUSB2)\n"),
              "Bail out! on one line at the end");
     rm_tree(dir);
@@ -510,8 +881,9 @@ static void json_results(void)
 
     const json_t *sum = json_object_get(j, "summary");
     TU_CHECK(jnum(sum, "total") == 4 && jnum(sum, "pass") == 1 && jnum(sum, "fail") == 1 &&
-                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1,
-             "summary counts");
+                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1 &&
+                 json_is_integer(json_object_get(sum, "warn")) && jnum(sum, "warn") == 0,
+             "summary counts, warn 0");
 
     const json_t *cases = json_object_get(j, "cases");
     TU_CHECK(json_array_size(cases) == 4, "4 cases");
@@ -519,7 +891,7 @@ static void json_results(void)
     const json_t *na = json_array_get(cases, 2), *e = json_array_get(cases, 3);
     static const char *fields[] = {"id", "suite", "name", "vendor", "command", "form",
                                    "verdict", "rule", "reason", "expected", "seen",
-                                   "latency_ms", "first_byte_ms", "limit_ms", "duration_ms",
+                                   "source_kind", "source", "others", "latency_ms", "first_byte_ms", "limit_ms", "duration_ms",
                                    "transcript", "target"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         TU_CHECK(json_object_get(p, fields[i]) != NULL, "case field %s present", fields[i]);
@@ -532,7 +904,8 @@ static void json_results(void)
                  jnum(p, "limit_ms") == 300 && jnum(p, "duration_ms") == 12.346 &&
                  jnum(p, "target") == 0,
              "PASS numbers");
-    TU_CHECK(jnull(p, "expected") && jnull(p, "seen") && jnull(p, "reason"),
+    TU_CHECK(jnull(p, "expected") && jnull(p, "seen") && jnull(p, "reason") &&
+                 jnull(p, "source_kind") && jnull(p, "source") && jnull(p, "others"),
              "absent strings are null");
     TU_CHECK(strcmp(jstr(p, "transcript"), PASS_CASE.transcript) == 0, "transcript");
     TU_CHECK(strcmp(jstr(f, "seen"), "OK after 412.5 ms") == 0 &&
@@ -563,6 +936,69 @@ static void json_results(void)
     rm_tree(dir);
 }
 
+/* WARN and the sources of a rule's requirement: in results.json, in the stream, and read
+ * back from the stream as they were written. */
+static void json_warn_and_sources(void)
+{
+    char *dir = make_tmpdir();
+    rp_free(write_sample_warn(dir, true));
+    json_t *j = load_json(path_in(dir, "results.json"));
+    if (!j) {
+        rm_tree(dir);
+        return;
+    }
+    const json_t *sum = json_object_get(j, "summary");
+    TU_CHECK(jnum(sum, "total") == 6 && jnum(sum, "pass") == 1 && jnum(sum, "fail") == 2 &&
+                 jnum(sum, "na") == 1 && jnum(sum, "error") == 1 && jnum(sum, "warn") == 1,
+             "summary counts WARN apart from FAIL");
+    const json_t *cases = json_object_get(j, "cases");
+    const json_t *wc = json_array_get(cases, 4), *fc = json_array_get(cases, 5);
+    TU_CHECK(json_array_size(cases) == 6, "6 cases");
+    TU_CHECK(jstr(wc, "verdict") && strcmp(jstr(wc, "verdict"), "WARN") == 0, "verdict WARN");
+    TU_CHECK(jstr(wc, "source_kind") && strcmp(jstr(wc, "source_kind"), "inferred") == 0 &&
+                 jstr(wc, "source") && strcmp(jstr(wc, "source"), WARN_CASE.source) == 0,
+             "WARN: source_kind and source");
+    TU_CHECK(jstr(wc, "others") && strcmp(jstr(wc, "others"), WARN_CASE.others) == 0,
+             "WARN: others, its newline kept");
+    TU_CHECK(jstr(wc, "seen") && strcmp(jstr(wc, "seen"), "+CME ERROR: 3") == 0 &&
+                 strcmp(jstr(wc, "reason"), WARN_CASE.reason) == 0,
+             "WARN: reason and seen");
+    TU_CHECK(jstr(fc, "source_kind") && strcmp(jstr(fc, "source_kind"), "document") == 0 &&
+                 jstr(fc, "source") && strcmp(jstr(fc, "source"), SOURCED_FAIL_CASE.source) == 0 &&
+                 jstr(fc, "others") && strcmp(jstr(fc, "others"), SOURCED_FAIL_CASE.others) == 0,
+             "FAIL: source_kind, source, others");
+    json_decref(j);
+
+    /* the stream's WARN line holds the same fields */
+    char *st = slurp(path_in(dir, "results.jsonl"));
+    bool found = false;
+    for (char *line = strtok(st, "\n"); st && line; line = strtok(NULL, "\n")) {
+        json_t *o = json_loads(line, 0, NULL);
+        if (o && jstr(o, "verdict") && strcmp(jstr(o, "verdict"), "WARN") == 0) {
+            found = true;
+            TU_CHECK(jstr(o, "source") && strcmp(jstr(o, "source"), WARN_CASE.source) == 0 &&
+                         jstr(o, "others") && strcmp(jstr(o, "others"), WARN_CASE.others) == 0 &&
+                         strcmp(jstr(o, "source_kind"), "inferred") == 0,
+                     "the stream's WARN line: %s", line);
+        }
+        json_decref(o);
+    }
+    TU_CHECK(found, "a WARN line in the stream");
+    free(st);
+
+    /* read back: the counts, and every format rebuilt says WARN */
+    struct rp_counts k;
+    bool interrupted = true;
+    char err[512] = "";
+    const char *again = path_in(dir, "again");
+    TU_CHECK(rp_rebuild_counts(path_in(dir, "results.jsonl"), again,
+                               RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, &k, &interrupted, err,
+                               sizeof err) == 0,
+             "rp_rebuild: %s", err);
+    TU_CHECK(k.total == 6 && k.warn == 1 && k.fail == 2 && !interrupted, "rebuilt counts");
+    rm_tree(dir);
+}
+
 /* ---- secrets ------------------------------------------------------------------------- */
 
 static void secrets_never_written(void)
@@ -588,10 +1024,17 @@ static void secrets_never_written(void)
     c.expected = "p&ss<w>\"x masked";
     c.seen = "+QIOTOTAREQ: \"hunter2-S3cr3t\"";
     c.transcript = "> AT+QIOTOTAREQ=\"p&ss<w>\"x\"\n< +QIOTOTAREQ: \"hunter2-S3cr3t\"\n< OK\n";
+    c.source_kind = "document";
+    c.source = "the key hunter2-S3cr3t manual 3.1";
+    c.others = "echo: p&ss<w>\"x came back\nno-secret-leak: hunter2 [ITU-T V.250]";
     rp_case(w, &c);
     c.verdict = RP_ERROR;
     rp_case(w, &c);
     c.verdict = RP_NA;
+    rp_case(w, &c);
+    c.verdict = RP_WARN;
+    c.source_kind = "inferred";
+    c.source = "inferred: hunter2-S3cr3t is a key";
     rp_case(w, &c);
     struct rp_run run = RUN;
     run.command_line = "otacheck conform --target tcp:lab:2000,password=hunter2-S3cr3t";
@@ -610,6 +1053,12 @@ static void secrets_never_written(void)
             TU_CHECK(s && strstr(s, "password=" AT_MASK), "%s lacks the mask in the spec",
                      files[i]);
         TU_CHECK(s && strstr(s, "key " AT_MASK " was echoed"), "%s lacks the mask", files[i]);
+        TU_CHECK(s && strstr(s, "the key " AT_MASK " manual 3.1"),
+                 "%s lacks the mask in the source", files[i]);
+        TU_CHECK(s && strstr(s, "inferred: " AT_MASK " is a key"),
+                 "%s lacks the mask in the WARN's source", files[i]);
+        TU_CHECK(s && strstr(s, "no-secret-leak: " AT_MASK " [ITU-T V.250]"),
+                 "%s lacks the mask in others", files[i]);
         free(s);
     }
     rm_tree(dir);
@@ -724,7 +1173,7 @@ static void killed_run_rebuilt(void)
 static void finished_run_rebuilt_identically(void)
 {
     char *dir = make_tmpdir();
-    rp_free(write_sample(dir, true));
+    rp_free(write_sample_warn(dir, true));
     char err[512] = "";
     const char *out = path_in(dir, "again");
     int rc = rp_rebuild(path_in(dir, "results.jsonl"), out, RP_JSON, err, sizeof err);
@@ -732,6 +1181,10 @@ static void finished_run_rebuilt_identically(void)
     json_t *a = load_json(path_in(dir, "results.json"));
     json_t *b = load_json(path_in(out, "results.json"));
     TU_CHECK(a && b && json_equal(a, b), "same results.json");
+    const json_t *wc = json_array_get(json_object_get(b, "cases"), 4);
+    TU_CHECK(jstr(wc, "verdict") && strcmp(jstr(wc, "verdict"), "WARN") == 0 &&
+                 jstr(wc, "others") && strcmp(jstr(wc, "others"), WARN_CASE.others) == 0,
+             "the rebuilt WARN case keeps its verdict and others");
     TU_CHECK(b && json_is_false(json_object_get(json_object_get(b, "run"), "interrupted")),
              "a run with its end line is not interrupted");
     json_decref(a);
@@ -798,6 +1251,8 @@ static void broken_stream_refused(void)
         {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"MAYBE\"}", ":3: field 'verdict'"},
         {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"target\":-1}", ":3: field 'target' is not an unsigned integer"},
         {3, "{\"type\":\"case\",\"id\":7,\"verdict\":\"PASS\"}", ":3: field 'id' is not a string"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"WARN\",\"source\":[1]}", ":3: field 'source' is not a string"},
+        {3, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"WARN\",\"others\":true}", ":3: field 'others' is not a string"},
         {2, "{\"type\":\"target\",\"index\":4}", ":2: target index is not 0"},
         {4, "{\"type\":\"case\",\"id\":\"x\",\"verdict\":\"PASS\",\"latency_ms\":\"fast\"}", ":4: field 'latency_ms' is not a number"},
         {5, "{\"type\":\"party\"}", ":5: unknown line type"},
@@ -855,6 +1310,63 @@ static void html_page(void)
     rm_tree(dir);
 }
 
+/* The position of needle in the file at path, or -1. */
+static long file_pos(const char *path, const char *needle)
+{
+    char *s = slurp(path);
+    const char *at = s ? strstr(s, needle) : NULL;
+    long pos = at ? (long)(at - s) : -1;
+    free(s);
+    return pos;
+}
+
+static void html_warn(void)
+{
+    char *dir = make_tmpdir();
+    struct rp_writer *w = write_sample_warn(dir, false);
+    if (!w)
+        return;
+    struct rp_case hostile = WARN_CASE;
+    hostile.source = "<script>x</script> & \x01";
+    hostile.others = "a: <b>\nc: & d";
+    rp_case(w, &hostile);
+    char err[512] = "";
+    TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+    const char *h = path_in(dir, "report.html");
+    TU_CHECK(file_has(h, "<span class=\"warn\">WARN 2</span><span class=\"fail\">FAIL 2</span>"),
+             "WARN counted in the summary, apart from FAIL");
+    TU_CHECK(file_has(h, "<tr class=\"warn\"><td>5</td><td class=\"v\"><a href=\"#case-5\">WARN</a>"),
+             "WARN row coloured and linked to its details");
+    TU_CHECK(file_has(h, "id=\"f-warn\"") && file_has(h, "#f-bad:checked~table.cases tbody tr.warn"),
+             "a WARN filter; FAIL and ERROR hides WARN");
+    TU_CHECK(file_has(h, "tr.warn td.v,span.warn{background:"), "a WARN colour");
+    long failures = file_pos(h, "<h2>Failures and errors</h2>"), warnings = file_pos(h, "<h2>Warnings</h2>");
+    long fail6 = file_pos(h, "<section id=\"case-6\" class=\"fail\">");
+    long warn5 = file_pos(h, "<section id=\"case-5\" class=\"warn\">");
+    TU_CHECK(failures >= 0 && fail6 > failures && warnings > fail6 && warn5 > warnings,
+             "FAIL and ERROR details first, then WARN (%ld %ld %ld %ld)", failures, fail6, warnings,
+             warn5);
+    TU_CHECK(file_has(h, "<pre>inferred: the seed gives only a maximum length</pre>"),
+             "the WARN's source, its kind said once");
+    TU_CHECK(file_has(h, "<pre>document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)</pre>"),
+             "the FAIL's source");
+    TU_CHECK(file_has(h, "<th>other findings</th><td><pre>echo: AT+QIOTCFG echoed as AT+QIOTCF &amp; more"),
+             "others shown, escaped");
+    TU_CHECK(file_has(h, "<pre>inferred: &lt;script&gt;x&lt;/script&gt; &amp; \\x01</pre>") &&
+                 file_has(h, "<pre>a: &lt;b&gt;\nc: &amp; d</pre>") && !file_has(h, "<script"),
+             "hostile source and others escaped");
+    rm_tree(dir);
+
+    /* a run without WARN has no warnings section */
+    dir = make_tmpdir();
+    rp_free(write_sample(dir, true));
+    TU_CHECK(!file_has(path_in(dir, "report.html"), "<h2>Warnings</h2>") &&
+                 file_has(path_in(dir, "report.html"), "<span class=\"warn\">WARN 0</span>"),
+             "no warnings section without WARN");
+    rm_tree(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -862,11 +1374,17 @@ int main(int argc, char **argv)
     CU_pSuite s = tu_suite("reports");
     tu_add(s, "format names and verdict names", parse_formats);
     tu_add(s, "counts", counts);
+    tu_add(s, "exit status: FAIL and ERROR fail the run, WARN only when strict", counts_failed);
+    tu_add(s, "rp_each_case: every case, in order, masked", each_case_masked);
+    tu_add(s, "the terminal's summary: FAIL, ERROR, then WARN, capped, no control bytes",
+           terminal_summary);
     tu_add(s, "junit.xml: well-formed, counts, escaping, classnames, unique names, times", junit_xml);
     tu_add(s, "junit.xml: timestamp without zone", junit_timestamp);
+    tu_add(s, "junit.xml: WARN passes with its warning, sources and others", junit_warn);
     tu_add(s, "results.tap: exact text", tap_exact);
     tu_add(s, "results.tap: block scalars, Bail out! when interrupted", tap_blocks_and_bail_out);
     tu_add(s, "results.json and the stream: fields, nulls, counts", json_results);
+    tu_add(s, "results.json and the stream: WARN, source_kind, source, others", json_warn_and_sources);
     tu_add(s, "secrets appear in no file", secrets_never_written);
     tu_add(s, "a file that cannot be put in place: -1, message, no temporary file", atomic_failure);
     tu_add(s, "a killed run rebuilt from its stream", killed_run_rebuilt);
@@ -874,5 +1392,6 @@ int main(int argc, char **argv)
     tu_add(s, "a broken stream is refused with its line number", broken_stream_refused);
     tu_add(s, "a case with no texts and an unknown target", odd_case_survives);
     tu_add(s, "report.html: escaped, self-contained, coloured, details", html_page);
+    tu_add(s, "report.html: WARN counted, coloured, detailed after FAIL and ERROR", html_warn);
     return tu_run(argc, argv);
 }
