@@ -192,6 +192,7 @@ int verb_conform(int argc, char **argv)
     o->pace_us = (unsigned)pace;
     o->only = only;
     o->list_only = list;
+    o->strict = strict;
     o->progress = quiet ? NULL : stderr;
     o->progress_tty = !quiet && isatty(2);
     if (!list) {

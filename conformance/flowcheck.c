@@ -269,8 +269,11 @@ enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now)
         return CF_FLOW_DONE;
     uint64_t quiet = now - fc->t_last;
     bool can_end = at_flow_set_can_end(&fc->set);
-    /* a flow that may end before any event (the command promises none) ends after the
-     * settle time too */
+    /* at an end after which nothing can come: done; at an end where more may come (a
+     * restart after COMPLETE), or before any event when the command promises none: done
+     * after the settle time */
+    if (fc->events && at_flow_set_finished(&fc->set))
+        return CF_FLOW_DONE;
     if (can_end && quiet >= settle_ns(f))
         return CF_FLOW_DONE;
     char exp[300];
