@@ -38,6 +38,10 @@ static const struct gram_vendor *vendor_of(const struct cf_flowcheck *fc)
     return fc->ix->slots[0].v;
 }
 
+/* When no event need come while the image downloads: how long that may take when the
+ * capability file does not say (inferred). */
+#define DEFAULT_DOWNLOAD_MS 60000u
+
 /* The stall limit a start line gives (its timeout parameter), or the flow's. */
 static uint32_t stall_of(const struct cf_flowcheck *fc, const struct gram_flow *f, const char *line)
 {
@@ -51,12 +55,12 @@ static uint32_t stall_of(const struct cf_flowcheck *fc, const struct gram_flow *
     if (c->form != f->start_form || f->stall_param >= c->n_args || !c->args[f->stall_param].is_int)
         return f->stall_ms;
     int64_t v = c->args[f->stall_param].i;
-    return v > 0 && v < UINT32_MAX ? (uint32_t)v : f->stall_ms;
+    return v > 0 && v < UINT32_MAX / 200 ? (uint32_t)v * f->stall_factor + f->stall_extra_ms : f->stall_ms;
 }
 
 void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const struct gram_dialect *d,
                    const struct gram_form *form, const struct gram_flow *flow, const char *line,
-                   uint64_t now)
+                   uint32_t download_ms, uint64_t now)
 {
     memset(fc, 0, sizeof *fc);
     fc->ix = ix;
@@ -69,7 +73,25 @@ void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const str
     fc->t_start = fc->t_last = now;
     fc->last_atom = -1;
     fc->next_start = -1;
-    fc->stall_ms = fc->set.n ? stall_of(fc, fc->set.runs[0].f, line) : 0;
+    const struct gram_flow *f = fc->set.n ? fc->set.runs[0].f : NULL;
+    fc->stall_ms = f ? stall_of(fc, f, line) : 0;
+    fc->stall_src = f ? gram_src_stall(f) : gram_src_inferred("no flow");
+    if (!f || !fc->stall_ms)
+        return;
+    if (f->stall_param >= 0) {
+        /* the module's own timeout bounds the silence only while no data flows: the image's
+         * transfer comes on top (its time from the capability file, or inferred) */
+        fc->stall_ms += download_ms ? download_ms : DEFAULT_DOWNLOAD_MS;
+        if (!download_ms)
+            fc->stall_src = gram_src_inferred("the module's own timeout, plus a minute for the image: the capability "
+                                              "file gives neither its size nor the link's speed (image-size, "
+                                              "link-speed)");
+    } else if (download_ms && !gram_src_binding(fc->stall_src)) {
+        /* an inferred stall is tied to what decides it: the download's time */
+        fc->stall_ms = download_ms + 30000;
+        fc->stall_src = gram_src_inferred("the image's transfer time at the link's speed (capability file "
+                                          "image-size, link-speed), and 30 s");
+    }
 }
 
 void cf_flow_free(struct cf_flowcheck *fc)
@@ -287,10 +309,10 @@ enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now)
     }
     if (!can_end && fc->stall_ms && quiet > (uint64_t)fc->stall_ms * MS) {
         if (!fc->events)
-            fail(fc, HR_FLOW_END, gram_src_stall(f), exp, "no event of the flow came within %.1f s",
+            fail(fc, HR_FLOW_END, fc->stall_src, exp, "no event of the flow came within %.1f s",
                  fc->stall_ms / 1000.0);
         else
-            fail(fc, HR_FLOW_END, gram_src_stall(f), exp, "the flow stopped after %s: nothing for %.1f s",
+            fail(fc, HR_FLOW_END, fc->stall_src, exp, "the flow stopped after %s: nothing for %.1f s",
                  fc->last_event ? fc->last_event->name : "a restart", fc->stall_ms / 1000.0);
         return CF_FLOW_FAILED;
     }

@@ -42,16 +42,20 @@ struct cf_flowcheck {
     int rule;
     struct gram_src src;
     char expected[256], seen[400];
-    /* the stall limit of this run of the flow: the start command's own timeout when the
-     * grammar ties it to one (flow 'stall <param>'), else the flow's */
+    /* the stall limit of this run of the flow, and where it comes from: the start
+     * command's own timeout when the grammar ties it to one (flow 'stall <param>'), plus
+     * the time the image takes at the link's speed; else the flow's */
     uint32_t stall_ms;
+    struct gram_src stall_src;
 };
 
 /* Starts following the flows a form starts (flow NULL), or one flow; line is the command
- * that started it (its parameters may set limits), or NULL. */
+ * that started it (its parameters may set limits), or NULL; download_ms how long the
+ * image takes at the module's link speed (the capability file's image-size / link-speed;
+ * 0: unknown). */
 void cf_flow_begin(struct cf_flowcheck *fc, const struct at_index *ix, const struct gram_dialect *d,
                    const struct gram_form *form, const struct gram_flow *flow, const char *line,
-                   uint64_t now);
+                   uint32_t download_ms, uint64_t now);
 void cf_flow_free(struct cf_flowcheck *fc);
 /* A URC or a restart from the session's log. Returns true if it belonged to the flow. */
 bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e);

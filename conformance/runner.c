@@ -121,6 +121,15 @@ static const char *state_name(const struct cf_runner *r, int st)
 
 /* ---- the checked exchange -------------------------------------------------------------- */
 
+uint32_t cf_download_ms(const struct cf_runner *r)
+{
+    const struct cf_caps *c = r->o.caps;
+    if (!c || !c->image_size || !c->link_speed)
+        return 0;
+    unsigned long long ms = (unsigned long long)c->image_size * 1000 / c->link_speed;
+    return ms < 24ull * 3600 * 1000 ? (uint32_t)ms : 24u * 3600 * 1000;
+}
+
 uint64_t cf_timeout_ns(const struct gram_form *f)
 {
     uint32_t ms = f ? gram_form_time_ms(f) : 0;
@@ -365,8 +374,15 @@ static uint64_t route_wait(const struct cf_ctx *cx, const char *names, bool mayb
     const struct gram_vendor *v = cx->r->v;
     uint64_t best = 0;
     *src = gram_src_inferred("no flow of the grammar has the event: a minute is waited");
+    if (cx->route_flow_on && cx->route_flow.set.n && !maybe && !cf_flow_started(&cx->route_flow) &&
+        at_flow_set_can_end(&cx->route_flow.set)) {
+        /* the command that started the flow promises no event: its settle time */
+        const struct gram_flow *f = cx->route_flow.set.runs[0].f;
+        *src = gram_src_inferred("the command promises no event: the flow's settle time");
+        return (uint64_t)(f->settle_ms ? f->settle_ms : 2000) * MS;
+    }
     if (cx->route_flow_on && cx->route_flow.set.n && cx->route_flow.stall_ms && !maybe) {
-        *src = gram_src_stall(cx->route_flow.set.runs[0].f);
+        *src = cx->route_flow.stall_src;
         return (uint64_t)cx->route_flow.stall_ms * MS;
     }
     for (uint16_t i = 0; i < v->n_flows; i++) {
@@ -389,10 +405,45 @@ static uint64_t route_wait(const struct cf_ctx *cx, const char *names, bool mayb
  * able to: no plan staged for these values); coming back (back true), an event the
  * operation must end with did not come: a finding of the limit's source, and the module
  * is recovered (cf_recover). */
+/* "@ FLOW [setup]": the flow's setup lines (and its start line) as "> " steps, from the
+ * capability file, else the reference cloud's (harness/defaults.h). */
+static bool flow_steps(const struct cf_ctx *cx, const char *arg, char lines[][1100], unsigned max, unsigned *n)
+{
+    char flow[64];
+    size_t fl = strcspn(arg, " ");
+    snprintf(flow, sizeof flow, "%.*s", (int)fl, arg);
+    bool setup_only = strstr(arg + fl, "setup") != NULL;
+    const struct cf_flow_caps *fc = cf_caps_flow(cx->r->o.caps, flow);
+    const struct flow_start *fs = flow_start_for(cx->r->v->id, flow);
+    const char *const *setup = fc && (fc->setup[0] || fc->start) ? (const char *const *)fc->setup : fs ? fs->setup : NULL;
+    const char *start = fc && fc->start ? fc->start : fs ? fs->start : NULL;
+    *n = 0;
+    for (size_t i = 0; setup && setup[i] && *n < max; i++)
+        snprintf(lines[(*n)++], sizeof lines[0], "> %s", setup[i]);
+    if (!setup_only && start && *n < max)
+        snprintf(lines[(*n)++], sizeof lines[0], "> %s", start);
+    return setup_only || start;
+}
+
 bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpose, bool back)
 {
     for (size_t i = 0; steps[i]; i++) {
         const char *st = steps[i];
+        if (st[0] == '@') {
+            char lines[CAPS_MAX_SETUP + 1][1100];
+            const char *sub[CAPS_MAX_SETUP + 2];
+            unsigned n;
+            if (!flow_steps(cx, st + 2, lines, CAPS_MAX_SETUP + 1, &n)) {
+                cf_na(cx, "%s: no way to start flow %s is known", purpose, st + 2);
+                return false;
+            }
+            for (unsigned k = 0; k < n; k++)
+                sub[k] = lines[k];
+            sub[n] = NULL;
+            if (!cf_run_steps(cx, sub, purpose, back))
+                return false;
+            continue;
+        }
         if (st[0] == '>') {
             struct hx_exchange x;
             enum hx_status hs = cf_exchange(cx, st + 2, &x, false);
@@ -411,7 +462,8 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
             if (x.form && x.form->n_starts) {
                 if (cx->route_flow_on)
                     cf_flow_free(&cx->route_flow);
-                cf_flow_begin(&cx->route_flow, cx->r->ix, cx->r->d, x.form, NULL, st + 2, x.t_final);
+                cf_flow_begin(&cx->route_flow, cx->r->ix, cx->r->d, x.form, NULL, st + 2, cf_download_ms(cx->r),
+                              x.t_final);
                 cx->route_flow_on = true;
                 cx->route_flow_reported = false;
             }

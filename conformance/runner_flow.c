@@ -203,7 +203,7 @@ void cf_follow_started(struct cf_ctx *cx, const struct hx_exchange *x)
 {
     struct cf_flowcheck fc;
     struct hx_session *s = cx->r->s;
-    cf_flow_begin(&fc, cx->r->ix, cx->r->d, x->form, NULL, x->cmd, x->t_final);
+    cf_flow_begin(&fc, cx->r->ix, cx->r->d, x->form, NULL, x->cmd, cf_download_ms(cx->r), x->t_final);
     s->watched = x->first_ev; /* events that came with the command's answer count */
     follow(cx, &fc, drive_watch);
     /* a flow that never began: the command was accepted and nothing else asked of it */
@@ -260,7 +260,7 @@ void cf_play_flow(struct cf_ctx *cx)
         return;
     }
     struct cf_flowcheck fc;
-    cf_flow_begin(&fc, r->ix, r->d, x.form, flow, start, x.t_final);
+    cf_flow_begin(&fc, r->ix, r->d, x.form, flow, start, cf_download_ms(r), x.t_final);
     r->s->watched = x.first_ev;
     follow(cx, &fc, driver_by_name(fs ? fs->driver : "watch")); /* the host's part is the vendor's */
     if (fc.rule < 0 && !cx->error)

@@ -75,6 +75,9 @@ void cf_back_home(struct cf_ctx *cx);
 void cf_resync(struct cf_ctx *cx);
 /* A command line with its credentials masked, for messages. */
 void cf_mask(const struct cf_runner *r, const char *line, char *out, size_t n);
+/* How long the staged image takes at the module's link speed (capability file image-size
+ * and link-speed), ms; 0 when it does not say. */
+uint32_t cf_download_ms(const struct cf_runner *r);
 /* The timeout for a form's exchange. */
 uint64_t cf_timeout_ns(const struct gram_form *f);
 

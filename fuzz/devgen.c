@@ -78,11 +78,8 @@ static void collect_bases(struct df_gen *g)
             const struct state_route *r = state_route_for(v->id, v->machine->states[st]);
             if (!r)
                 continue;
-            const char *lines[ROUTE_MAX_STEPS];
-            size_t n = 0;
-            for (size_t k = 0; k < ROUTE_MAX_STEPS && r->to[k]; k++)
-                if (r->to[k][0] == '>' && r->to[k][1] == ' ')
-                    lines[n++] = r->to[k] + 2;
+            const char *lines[2 * ROUTE_MAX_STEPS];
+            size_t n = route_command_lines(v->id, r->to, lines, sizeof lines / sizeof lines[0]);
             add_base(g, lines, n);
         }
 }

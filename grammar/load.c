@@ -700,7 +700,13 @@ static void st_urc(struct gload *L, struct glex *lx)
                   "'reboot' is the flow event for a module restart; name the URC otherwise");
         return;
     }
-    if (name_taken(L, name, nt.line, nt.col))
+    /* a vendor's URC named as one of the core's standard lines takes its place (the
+     * vendor's RDY that announces its restart) */
+    int replaces = -1;
+    for (uint16_t i = 0; i < v->n_urcs && !v->is_core; i++)
+        if (strcmp(v->urcs[i].name, name) == 0 && v->urcs[i].vendor && v->urcs[i].vendor->is_core)
+            replaces = i;
+    if (replaces < 0 && name_taken(L, name, nt.line, nt.col))
         return;
     size_t tl;
     uint32_t tline, tcol;
@@ -713,10 +719,15 @@ static void st_urc(struct gload *L, struct glex *lx)
     ln.pos = gload_pos(L, nt.line, nt.col);
     if (!gload_template(L, tx, tl, tline, tcol, &ln.tpl, NULL))
         return;
-    size_t n = v->n_urcs;
-    *GLOAD_PUSH(L, v->urcs, n, L->cap_urcs) = ln;
-    v->n_urcs = (uint16_t)n;
-    L->urc_i = (int)n - 1;
+    if (replaces >= 0) {
+        v->urcs[replaces] = ln;
+        L->urc_i = replaces;
+    } else {
+        size_t n = v->n_urcs;
+        *GLOAD_PUSH(L, v->urcs, n, L->cap_urcs) = ln;
+        v->n_urcs = (uint16_t)n;
+        L->urc_i = (int)n - 1;
+    }
     L->cap_rules = 0;
     L->cur = GC_URC;
 }
@@ -1436,6 +1447,27 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
             /* stall <param>: the start form's own timeout parameter (ms) */
             fp->stall_param = gload_word(L, &d);
             fp->stall_pos = gload_pos(L, d.line, d.col);
+            f->stall_factor = 1;
+            struct glex_tok p = glex_peek(lx);
+            if (glex_is(&p, "x")) {
+                glex_next(lx);
+                struct glex_tok n = glex_next(lx);
+                if (n.kind != GT_NUM || n.num < 1 || n.num > 100) {
+                    gload_err_tok(L, &n, "a factor from 1 to 100");
+                    glex_skip_statement(lx);
+                    return;
+                }
+                f->stall_factor = (uint16_t)n.num;
+                p = glex_peek(lx);
+            }
+            if (glex_is(&p, "+")) {
+                glex_next(lx);
+                struct glex_tok e = glex_next(lx);
+                if (!gload_duration(L, &e, &f->stall_extra_ms)) {
+                    glex_skip_statement(lx);
+                    return;
+                }
+            }
         } else if (!gload_duration(L, &d, dst)) {
             glex_skip_statement(lx);
             return;

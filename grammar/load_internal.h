@@ -44,7 +44,7 @@ struct gflow_pending {
     /* names used by checks and limits, resolved after the whole file is read */
     const char **check_urc, **check_field, **check_cmd, **check_param;
     const char **limit_atom;
-    const char *stall_param;   /* 'stall <param>': a parameter of the start form */
+    const char *stall_param;   /* 'stall <param> [x N] [+ D]': a parameter of the start form */
     struct gram_pos stall_pos;
     const char **ok_atoms, **fail_atoms;
     struct gram_pos *ok_pos, *fail_pos;

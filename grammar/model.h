@@ -453,8 +453,11 @@ struct gram_flow {
     uint16_t n_limits;
     uint32_t stall_ms;            /* longest allowed gap between two events; 0 = none */
     int16_t stall_param;          /* >= 0: the stall limit is this parameter of the start
-                                     form (ms; stall_ms when it is left out): the module's
-                                     own timeout, after which it must fail by itself */
+                                     form (ms) times stall_factor plus stall_extra_ms
+                                     (stall_ms when it is left out): the module's own
+                                     timeout, after which it must fail by itself */
+    uint16_t stall_factor;
+    uint32_t stall_extra_ms;
     uint32_t total_ms;            /* longest allowed flow; 0 = none */
     uint32_t settle_ms;           /* after an accepting event, how long a further event may still come */
     struct gram_src src, stall_src, total_src; /* order; the two limits (NONE: inferred) */

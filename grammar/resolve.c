@@ -390,8 +390,8 @@ static void resolve_flows(struct gload *L)
                           fp->stall_param, f->name, fp->stall_param);
             else {
                 f->stall_param = (int16_t)pi;
-                if (sp->has_default && sp->def_int > 0 && sp->def_int <= UINT32_MAX)
-                    f->stall_ms = (uint32_t)sp->def_int;
+                if (sp->has_default && sp->def_int > 0 && sp->def_int <= UINT32_MAX / 200)
+                    f->stall_ms = (uint32_t)sp->def_int * f->stall_factor + f->stall_extra_ms;
             }
         }
         f->outcome = OC_ARENA_ARRAY(L->A, int8_t, f->n_atoms ? f->n_atoms : 1);

@@ -2,6 +2,7 @@
  * in the capability file. */
 #include "harness/defaults.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct ota_defaults table[] = {
@@ -47,8 +48,8 @@ static const struct flow_start flows[] = {
 /* Quectel: the routes go through the MCU SOTA (an MCU at version 1_0_0 gets a plan from the
  * reference cloud), which can be left at every step: refused (QIOTUPDATE=0), or reported
  * as failed (the MCU reports a version that is not the target: 10706). */
-#define Q_PLAN "> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "> AT+QIOTOTAREQ=0", "< plan"
-#define Q_FAIL "> AT+QIOTUPDATE=3", "< updating", "> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "< ota-fail"
+#define Q_PLAN "@ sota", "< plan"
+#define Q_FAIL "> AT+QIOTUPDATE=3", "< updating", "@ sota setup", "< ota-fail"
 /* Qualcomm: a download from the reference server without restart (flag 0) ends in
  * 'downloaded'; with restart (flag 1) the trial image runs after it. */
 #define QC_FWUP(flag) "> AT+OTAFWUP=http,\"http://192.168.1.10:8080\",\"ota.bin\"," flag
@@ -56,11 +57,11 @@ static const struct flow_start flows[] = {
 static const struct state_route routes[] = {
     {"quectel", "plan", {Q_PLAN, NULL}, {"> AT+QIOTUPDATE=0", NULL}},
     {"quectel", "submitted", {Q_PLAN, "> AT+QIOTUPDATE=1", NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
-    {"quectel", "dlstart", {NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
-    {"quectel", "downloading", {NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
+    {"quectel", "dlstart", {NULL}, {"? dl-done-mcu", Q_FAIL, NULL}},
+    {"quectel", "downloading", {NULL}, {"? dl-done-mcu", Q_FAIL, NULL}},
     {"quectel", "downloaded", {Q_PLAN, "> AT+QIOTUPDATE=1", "< dl-done-mcu", NULL}, {Q_FAIL, NULL}},
     {"quectel", "updating", {Q_PLAN, "> AT+QIOTUPDATE=1", "< dl-done-mcu", "> AT+QIOTUPDATE=3", "< updating", NULL},
-     {"> AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", "< ota-fail", NULL}},
+     {"@ sota setup", "< ota-fail", NULL}},
     {"quectel", "module-downloaded", {NULL}, {"< ota-ok|ota-fail", NULL}},
     {"qualcomm", "downloading", {QC_FWUP("0"), NULL}, {"< fin|dl-failed", NULL}},
     /* back through a download with restart: the trial image then runs, and is accepted */
@@ -91,4 +92,25 @@ const struct flow_start *flow_start_for(const char *vendor, const char *flow)
         if (strcmp(flows[i].vendor, vendor) == 0 && strcmp(flows[i].flow, flow) == 0)
             return &flows[i];
     return NULL;
+}
+
+size_t route_command_lines(const char *vendor, const char *const *steps, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; steps[k] && k < ROUTE_MAX_STEPS; k++) {
+        const char *st = steps[k];
+        if (st[0] == '>' && st[1] == ' ' && n < max) {
+            out[n++] = st + 2;
+        } else if (st[0] == '@' && st[1] == ' ') {
+            char flow[64];
+            size_t fl = strcspn(st + 2, " ");
+            snprintf(flow, sizeof flow, "%.*s", (int)fl, st + 2);
+            const struct flow_start *fs = flow_start_for(vendor, flow);
+            for (size_t i = 0; fs && fs->setup[i] && n < max; i++)
+                out[n++] = fs->setup[i];
+            if (fs && fs->start && !strstr(st + 2 + fl, "setup") && n < max)
+                out[n++] = fs->start;
+        }
+    }
+    return n;
 }

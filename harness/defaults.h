@@ -38,9 +38,11 @@ struct flow_start {
 };
 
 /* How to bring the module into a state of its machine (grammar "machine") from the
- * initial state, and back. Steps: "> LINE" sends a command that must end OK, "< A|B" waits
- * for URC A or B, "~ MS" waits that many milliseconds, "= STATE" says the module is now in
- * that state (after a restart nothing announces). */
+ * initial state, and back. Steps: "> LINE" sends a command that must end OK, "@ FLOW"
+ * sends the setup and start lines of a flow (the capability file's, else the reference
+ * cloud's: flow_start_for), "@ FLOW setup" its setup lines only, "< A|B" waits for URC A or B (within the limit the grammar
+ * gives it), "? A|B" waits for it if it comes, "~ MS" waits that many milliseconds,
+ * "= STATE" says the module is now in that state (after a restart nothing announces). */
 #define ROUTE_MAX_STEPS 10
 struct state_route {
     const char *vendor, *state;
@@ -51,5 +53,8 @@ struct state_route {
 const struct ota_defaults *ota_defaults_for(const char *vendor);
 const struct state_route *state_route_for(const char *vendor, const char *state);
 const struct flow_start *flow_start_for(const char *vendor, const char *flow);
+/* The command lines route steps send ("> LINE", and "@ FLOW [setup]" with the reference
+ * cloud's flow starts), in order: how many went into out. */
+size_t route_command_lines(const char *vendor, const char *const *steps, const char **out, size_t max);
 
 #endif

@@ -134,6 +134,11 @@ bool sim_fault_applies(enum sim_fault f, const struct gram_vendor *v)
     switch (f) {
     case SF_SLOW_RESPONSE:
         return has_time_limit(fault_target_of(v)); /* no limit, nothing is too slow */
+    case SF_REJECT_VALID: {
+        /* a form the grammar lets refuse a valid line (may-refuse) breaks nothing so */
+        const struct gram_form *w = fault_target_of(v) ? gram_command_form(fault_target_of(v), GF_WRITE, NULL) : NULL;
+        return w && !w->may_refuse;
+    }
     case SF_MISSING_FINAL:
     case SF_DOUBLE_FINAL:
         return probe_form_of(fault_target_of(v)) != NULL;
