@@ -64,6 +64,7 @@ static void close_vendor(struct vendor_run *vr)
 {
     if (!vr->started)
         return;
+    cf_runner_free(&vr->r);
     hx_session_free(&vr->s);
     hx_close(vr->t);
     vr->t = NULL;

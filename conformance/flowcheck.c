@@ -257,9 +257,22 @@ void cf_flow_exchange(struct cf_flowcheck *fc, const struct hx_session *s, const
     }
 }
 
+/* At an end where more may still come: how long the flow waits for it. The grammar's
+ * 'settle' is how long a late event (a restart that applies the firmware) may take; the
+ * wait is at most 2 s of quiet, and the runner takes what comes later as the flow's
+ * (cf_flow_late_ms). */
 static uint64_t settle_ns(const struct gram_flow *f)
 {
-    return (f && f->settle_ms ? f->settle_ms : 2000) * MS;
+    uint64_t ms = f && f->settle_ms ? f->settle_ms : 2000;
+    return (ms < 2000 ? ms : 2000) * MS;
+}
+
+uint32_t cf_flow_late_ms(const struct cf_flowcheck *fc)
+{
+    const struct gram_flow *f = current(fc);
+    if (!f || !fc->events || at_flow_set_finished(&fc->set))
+        return 0;
+    return f->settle_ms ? f->settle_ms : 2000;
 }
 
 /* The "after X within T" limit that applies after the last event, ns (0: none); its

@@ -67,6 +67,9 @@ enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now);
 uint64_t cf_flow_wait(const struct cf_flowcheck *fc, uint64_t now);
 /* The end: data checks (when data was read) and, when want_ok, the outcome. */
 void cf_flow_finish(struct cf_flowcheck *fc, bool want_ok);
+/* After the flow ended where more may still come (a restart that applies the firmware):
+ * how long such a late event may take, ms (the grammar's settle); 0 when nothing can. */
+uint32_t cf_flow_late_ms(const struct cf_flowcheck *fc);
 /* Has the flow begun (an event of it came)? */
 bool cf_flow_started(const struct cf_flowcheck *fc);
 

@@ -168,6 +168,13 @@ static const struct gram_form *form_of(const struct cf_runner *r, const char *li
     return e.form;
 }
 
+/* Does something explain a restart at event e: a destructive command of this case, or a
+ * flow that ended where the restart applying its firmware may still come? */
+static bool restart_explained(const struct cf_ctx *cx, const struct hx_event *e)
+{
+    return cx->destructive_sent || e->t_first <= cx->r->restart_expected_until;
+}
+
 /* After a command got no answer: is the module still there? */
 static void probe(struct cf_ctx *cx)
 {
@@ -213,7 +220,7 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
     /* a restart among the answer's lines that no destructive command explains */
     for (size_t i = x->first_ev; i < x->end_ev; i++) {
         struct hx_finding rf;
-        if (hx_judge_restart(&r->s->ev[i], cx->destructive_sent, &rf))
+        if (hx_judge_restart(&r->s->ev[i], restart_explained(cx, &r->s->ev[i]), &rf))
             cf_add_finding(cx, rf.rule, rf.src, rf.expected, rf.seen);
     }
     for (unsigned i = 0; i < x->n_findings; i++) {
@@ -294,7 +301,7 @@ void cf_see_event(struct cf_ctx *cx, const struct hx_event *e)
 static void check_loose_event(struct cf_ctx *cx, const struct hx_event *e)
 {
     struct hx_finding f;
-    if (e->exchange == 0 && hx_judge_restart(e, cx->destructive_sent, &f))
+    if (e->exchange == 0 && hx_judge_restart(e, restart_explained(cx, e), &f))
         cf_add_finding(cx, f.rule, f.src, f.expected, f.seen);
     if (hx_judge_between(cx->r->s, e, cx->r->o.clean_output, &f))
         cf_add_finding(cx, f.rule, f.src, f.expected, f.seen);
@@ -648,6 +655,105 @@ void cf_resync(struct cf_ctx *cx)
         r->state = at_machine_reboot(r->v->machine, r->state);
 }
 
+/* ---- optional commands ----------------------------------------------------------------- */
+
+static bool listed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        if (strcasecmp(list[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The line that asks an optional command whether the module has it: its test form (V.250:
+ * AT+X=? gets an error when the module does not know the command), else its read form,
+ * else a bare form that only queries; NULL when the grammar gives none that is safe. */
+static const char *probe_line(const struct gram_command *cmd, char *line, size_t n)
+{
+    if (gram_command_form(cmd, GF_TEST, NULL))
+        snprintf(line, n, "AT%s=?", cmd->name);
+    else if (gram_command_form(cmd, GF_READ, NULL))
+        snprintf(line, n, "AT%s?", cmd->name);
+    else if (gram_command_form(cmd, GF_EXEC, NULL) && gram_form_class(gram_command_form(cmd, GF_EXEC, NULL)) == GC_QUERY)
+        snprintf(line, n, "AT%s", cmd->name);
+    else
+        return NULL;
+    return line;
+}
+
+static void mark_absent(struct cf_runner *r, ptrdiff_t i, const char *line, const char *answer)
+{
+    const struct gram_command *cmd = &r->v->commands[i];
+    r->implemented[i] = 2;
+    snprintf(r->absent_why[i], sizeof r->absent_why[i], "not implemented: %s answered %.60s (%s is optional: %s)", line,
+             answer, cmd->name, cmd->prereq ? "a prerequisite" : "not an OTA command");
+}
+
+static ptrdiff_t optional_index(const struct cf_runner *r, const struct gram_command *cmd)
+{
+    if (!cmd || !cmd->optional || cmd->basic || cmd->empty || !r->implemented)
+        return -1;
+    ptrdiff_t i = cmd - r->v->commands;
+    return i >= 0 && i < r->v->n_commands ? i : -1;
+}
+
+/* An optional command (a prerequisite, a 27.007 extra): asked once whether the module has
+ * it (probe_line); an error answer makes all its cases N/A "not implemented". The
+ * capability file's claimed list skips the question. */
+static bool command_implemented(struct cf_ctx *cx)
+{
+    struct cf_runner *r = cx->r;
+    ptrdiff_t i = optional_index(r, cx->c->cmd);
+    if (i < 0)
+        return true;
+    const struct gram_command *cmd = cx->c->cmd;
+    if (r->o.caps && listed((const char *const *)r->o.caps->claimed, cmd->name))
+        r->implemented[i] = 1;
+    char line[64];
+    if (!r->implemented[i] && probe_line(cmd, line, sizeof line)) {
+        struct hx_exchange x;
+        enum hx_status st = hx_exchange(r->s, line, cf_timeout_ns(NULL), &x);
+        cf_track(r);
+        if (st == HX_LOST) {
+            r->lost = true;
+            return true;
+        }
+        int out = st == HX_DONE && x.final_ev >= 0 && r->s->ev[x.final_ev].line ? r->s->ev[x.final_ev].line->outcome
+                                                                               : GO_NONE;
+        if (out == GO_ERROR)
+            mark_absent(r, i, line, r->s->ev[x.final_ev].text);
+        else if (out == GO_OK)
+            r->implemented[i] = 1;
+    }
+    if (r->implemented[i] == 2) {
+        cf_na(cx, "%s", r->absent_why[i]);
+        return false;
+    }
+    return true;
+}
+
+/* A valid line of an optional command the module has not shown it has was refused: the
+ * module does not implement it (N/A, and for the command's other cases too). True when
+ * that is what the refusal means. */
+static bool refused_as_absent(struct cf_ctx *cx, const struct hx_exchange *x)
+{
+    struct cf_runner *r = cx->r;
+    ptrdiff_t i = optional_index(r, cx->c->cmd);
+    if (i < 0 || r->implemented[i] == 1)
+        return false;
+    mark_absent(r, i, cx->c->line, x->final_ev >= 0 ? r->s->ev[x->final_ev].text : "nothing");
+    cf_na(cx, "%s", r->absent_why[i]);
+    return true;
+}
+
+/* An OK to a line of an optional command: the module has it. */
+static void shown_present(struct cf_runner *r, const struct gram_command *cmd)
+{
+    ptrdiff_t i = optional_index(r, cmd);
+    if (i >= 0)
+        r->implemented[i] = 1;
+}
+
 /* ---- cases of one line ----------------------------------------------------------------- */
 
 /* Does the form document reasons it refuses a valid line for (on-error lines)? */
@@ -674,6 +780,13 @@ static void play_line(struct cf_ctx *cx)
     if (st == HX_DONE) {
         int out = cf_outcome(cx, &x);
         const char *final = x.final_ev >= 0 ? r->s->ev[x.final_ev].text : "";
+        bool own_case = c->kind == CF_TEST_FORM || c->kind == CF_READ_FORM || c->kind == CF_EXEC_FORM || c->kind == CF_VALID;
+        if (own_case && out == GO_OK)
+            shown_present(r, c->cmd);
+        if (own_case && out == GO_ERROR && refused_as_absent(cx, &x)) {
+            cf_setting_restore(cx, &saved);
+            return;
+        }
         switch (c->kind) {
         case CF_TEST_FORM:
             if (out != GO_OK)
@@ -820,6 +933,8 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
     s->watched = s->n_ev;
     if (c->na)
         cf_na(cx, "%s", c->na);
+    else if (!r->lost && !r->dead && !command_implemented(cx))
+        ; /* N/A: not implemented */
     else if (r->lost)
         cf_error(cx, "the port is gone");
     else if (r->dead)
@@ -889,6 +1004,8 @@ int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_r
     if (o)
         r->o = *o;
     s->clean_output = r->o.clean_output;
+    r->implemented = calloc(r->v->n_commands ? r->v->n_commands : 1, 1);
+    r->absent_why = calloc(r->v->n_commands ? r->v->n_commands : 1, sizeof *r->absent_why);
     r->state = r->v->machine ? r->v->machine->initial : -1;
     r->overhead_ms = -1;
     bool alive = false;
@@ -932,4 +1049,12 @@ int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_r
         r->overhead_ms = lat[n / 2];
     r->tracked = s->n_ev;
     return s->lost ? -1 : 0;
+}
+
+void cf_runner_free(struct cf_runner *r)
+{
+    free(r->implemented);
+    free(r->absent_why);
+    r->implemented = NULL;
+    r->absent_why = NULL;
 }

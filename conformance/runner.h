@@ -61,6 +61,13 @@ struct cf_runner {
     char dead_why[200];
     char blocked[400];          /* why cases are N/A now: "blocked since <case>: ..." */
     unsigned restarts;          /* how many times the suite restarted the module */
+    /* optional commands (grammar 'optional', 'prereq'): what their test form showed, by
+     * index in the vendor's commands: 0 not asked yet, 1 implemented, 2 not (the answer) */
+    uint8_t *implemented;
+    char (*absent_why)[160];
+    /* a flow ended where a restart may still follow (a firmware applied): until then a
+     * restart between commands is explained */
+    uint64_t restart_expected_until;
     char manufacturer[128], model[128], revision[128];
     double overhead_ms;         /* round trip of AT, -1 unknown */
 };
@@ -68,6 +75,8 @@ struct cf_runner {
 /* Probes the module (AT, up to three times), turns echo on (so it is checked), reads its
  * identity and measures a round trip. Returns 0, or -1 when it does not answer. */
 int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_runner_opts *o);
+/* What the runner holds (after cf_runner_start, whatever it returned). */
+void cf_runner_free(struct cf_runner *r);
 /* Plays one case. */
 void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result *res);
 void cf_result_free(struct cf_result *res);

@@ -199,6 +199,15 @@ static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive
     }
 }
 
+/* A flow that ended where a restart may still come: a restart until then is its own. */
+static void cf_flow_late(struct cf_ctx *cx, const struct cf_flowcheck *fc)
+{
+    uint32_t late = cf_flow_late_ms(fc);
+    struct hx_session *s = cx->r->s;
+    if (late)
+        cx->r->restart_expected_until = hx_now(s->t) + (uint64_t)late * MS;
+}
+
 void cf_follow_started(struct cf_ctx *cx, const struct hx_exchange *x)
 {
     struct cf_flowcheck fc;
@@ -214,6 +223,7 @@ void cf_follow_started(struct cf_ctx *cx, const struct hx_exchange *x)
         if (fc.rule >= 0)
             cf_add_finding(cx, (enum hx_rule)fc.rule, fc.src, fc.expected, fc.seen);
     }
+    cf_flow_late(cx, &fc);
     cf_flow_free(&fc);
     cf_resync(cx);
 }
@@ -267,6 +277,7 @@ void cf_play_flow(struct cf_ctx *cx)
         cf_flow_finish(&fc, true);
     if (fc.rule >= 0)
         cf_add_finding(cx, (enum hx_rule)fc.rule, fc.src, fc.expected, fc.seen);
+    cf_flow_late(cx, &fc);
     cf_flow_free(&fc);
     cf_resync(cx);
     cf_back_home(cx);

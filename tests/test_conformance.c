@@ -107,6 +107,7 @@ static void play(const char *vendor, const char *fault, bool destructive, struct
         t->leaked |= leaks(res.transcript) || leaks(res.reason) || leaks(res.seen) || leaks(plan.cases[i].name);
         cf_result_free(&res);
     }
+    cf_runner_free(&r);
     hx_session_free(&s);
     hx_close(tr);
     cf_plan_free(&plan);

@@ -102,7 +102,7 @@ void conform_over(struct hx_transport *t, const char *vendor, const char *only, 
     struct at_index ix;
     struct cf_plan plan;
     struct hx_session s;
-    struct cf_runner r;
+    struct cf_runner r = {0};
     if (at_index_build(&ix, &v, &dp, 1) != 0 || cf_plan_build(&plan, &ix, NULL) != 0) {
         TU_CHECK(false, "%s: no plan", where);
         return;
@@ -111,6 +111,7 @@ void conform_over(struct hx_transport *t, const char *vendor, const char *only, 
     struct cf_runner_opts o = {.allow_destructive = false};
     if (hx_session_init(&s, t, v, NULL, NULL) != 0 || cf_runner_start(&r, &s, &o) != 0) {
         TU_CHECK(false, "%s: the module does not answer", where);
+        cf_runner_free(&r);
         goto out_plan;
     }
     unsigned pass = 0, fail = 0, other = 0, wanted = 0;
@@ -134,6 +135,7 @@ void conform_over(struct hx_transport *t, const char *vendor, const char *only, 
     TU_CHECK(pass >= 5, "%s: only %u of %zu cases (%s) PASS", where, pass, plan.n, only);
     if (fail_rule)
         TU_CHECK(wanted > 0, "%s: no case FAILs on %s", where, fail_rule);
+    cf_runner_free(&r);
     hx_session_free(&s);
 out_plan:
     cf_plan_free(&plan);
