@@ -38,6 +38,15 @@ static const struct gram_vendor *vendor_of(const struct cf_flowcheck *fc)
     return fc->ix->slots[0].v;
 }
 
+/* Does the vendor's grammar have a line that announces a restart (RDY)? */
+static bool vendor_announces_restarts(const struct gram_vendor *v)
+{
+    for (uint16_t i = 0; i < v->n_urcs; i++)
+        if (v->urcs[i].flags & GLF_BOOT)
+            return true;
+    return false;
+}
+
 /* When no event need come while the image downloads: how long that may take when the
  * capability file does not say (inferred). */
 #define DEFAULT_DOWNLOAD_MS 60000u
@@ -166,7 +175,7 @@ bool cf_flow_event(struct cf_flowcheck *fc, const struct hx_event *e)
         if (ours) {
             char msg[300];
             at_verror_format(&r.err, fc->d, msg, sizeof msg);
-            fail(fc, HR_RESPONSE_SYNTAX, gram_src_line(urc, NULL), urc->tpl.text, "\"%.120s\": %s", e->text, msg);
+            fail(fc, HR_RESPONSE_SYNTAX, at_verror_src(&r.err), urc->tpl.text, "\"%.120s\": %s", e->text, msg);
             return true;
         }
         return false;
@@ -259,12 +268,12 @@ void cf_flow_exchange(struct cf_flowcheck *fc, const struct hx_session *s, const
 
 /* At an end where more may still come: how long the flow waits for it. The grammar's
  * 'settle' is how long a late event (a restart that applies the firmware) may take; the
- * wait is at most 2 s of quiet, and the runner takes what comes later as the flow's
+ * wait is at most 1 s of quiet, and the runner takes what comes later as the flow's
  * (cf_flow_late_ms). */
 static uint64_t settle_ns(const struct gram_flow *f)
 {
-    uint64_t ms = f && f->settle_ms ? f->settle_ms : 2000;
-    return (ms < 2000 ? ms : 2000) * MS;
+    uint64_t ms = f && f->settle_ms ? f->settle_ms : 1000;
+    return (ms < 1000 ? ms : 1000) * MS;
 }
 
 uint32_t cf_flow_late_ms(const struct cf_flowcheck *fc)
@@ -308,6 +317,9 @@ enum cf_flow_state cf_flow_tick(struct cf_flowcheck *fc, uint64_t now)
      * restart after COMPLETE), or before any event when the command promises none: done
      * after the settle time */
     if (fc->events && at_flow_set_finished(&fc->set))
+        return CF_FLOW_DONE;
+    /* only a restart may come, and this vendor announces none: nothing to wait for */
+    if (fc->events && !vendor_announces_restarts(vendor_of(fc)) && at_flow_set_only_restart_next(&fc->set))
         return CF_FLOW_DONE;
     if (can_end && quiet >= settle_ns(f))
         return CF_FLOW_DONE;

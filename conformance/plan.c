@@ -271,6 +271,10 @@ static void on_gen(void *ctx, const struct gram_gen_case *g)
     c->what = dupf("%s", g->what[0] ? g->what : (g->valid ? "valid" : "invalid"));
     if (g->valid)
         c->ok_states = valid_states(pl, g->line);
+    /* a line the machine takes only in some states: that it is taken there rests on the
+     * machine too */
+    if (g->valid && c->ok_states && gram_src_binding(c->src) && !gram_src_binding(gram_src_machine(pl->v)))
+        c->src = gram_src_machine(pl->v);
     char suite[128], name[400], sl[100], path[160];
     suite_of(pl, cmd, suite, sizeof suite);
     short_line(pl->ix, g->line, sl, sizeof sl);

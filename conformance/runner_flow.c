@@ -68,6 +68,10 @@ static bool drive_quectel_sota(struct cf_ctx *cx, struct cf_flowcheck *fc, const
     const char *n = r->line->name;
     char line[256];
     if (strcmp(n, "plan") == 0) {
+        /* the MCU reports the plan's target version once updated (a host does the update) */
+        if (!field_text(e, r, "componentNo", esc, cx->plan_component, sizeof cx->plan_component) ||
+            !field_text(e, r, "targetVersion", esc, cx->plan_target, sizeof cx->plan_target))
+            cx->plan_component[0] = cx->plan_target[0] = '\0';
         return send_ok(cx, fc, "AT+QIOTUPDATE=1");
     } else if (strcmp(n, "dl-done-mcu") == 0) {
         char a[32], l[32], total[32];
@@ -84,8 +88,9 @@ static bool drive_quectel_sota(struct cf_ctx *cx, struct cf_flowcheck *fc, const
         return send_ok(cx, fc, start + len < all ? "AT+QIOTUPDATE=2" : "AT+QIOTUPDATE=3");
     } else if (strcmp(n, "updating") == 0) {
         const struct ota_defaults *d = ota_defaults_for(cx->r->v->id);
-        snprintf(line, sizeof line, "AT+QIOTMCUVER=\"%s\",\"%s\"", d ? d->mcu_component : "MCU",
-                 d ? d->mcu_target : "2_0_0");
+        const char *comp = cx->plan_component[0] ? cx->plan_component : d ? d->mcu_component : "MCU";
+        const char *target = cx->plan_target[0] ? cx->plan_target : d ? d->mcu_target : "2_0_0";
+        snprintf(line, sizeof line, "AT+QIOTMCUVER=\"%s\",\"%s\"", comp, target);
         return send_ok(cx, fc, line);
     }
     return true;

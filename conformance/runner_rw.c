@@ -54,9 +54,13 @@ static bool same_val(const struct named_vals *a, int i, const struct named_vals 
     return strcmp(a->text[i], b->text[j]) == 0;
 }
 
-/* The values of the first information line of an exchange that is one of the form's. */
+static int find_val(const struct named_vals *nv, const char *name);
+static bool same_val(const struct named_vals *a, int i, const struct named_vals *b, int j);
+
+/* The values of the first information line of an exchange that is one of the form's; of a
+ * read that lists several (one line per MCU), the line whose first field is key's. */
 static bool read_values(struct cf_ctx *cx, const struct hx_exchange *x, const struct gram_form *rf,
-                        struct named_vals *out)
+                        struct named_vals *out, const struct named_vals *key)
 {
     memset(out, 0, sizeof *out);
     const struct hx_session *s = cx->r->s;
@@ -70,11 +74,20 @@ static bool read_values(struct cf_ctx *cx, const struct hx_exchange *x, const st
         at_classify_line(cx->r->ix, &fl, (const uint8_t *)e->text, e->len, &r);
         if (r.cls != AT_CLS_INFO || !r.valid || !r.line)
             continue;
+        struct named_vals line;
+        memset(&line, 0, sizeof line);
         for (uint16_t k = 0; k < r.line->tpl.n_fields && k < r.n_fields; k++)
-            put_val(out, r.line->tpl.fields[k].name, (const uint8_t *)e->text, &r.fields[k], cx->r->v->escapes);
-        return out->n > 0;
+            put_val(&line, r.line->tpl.fields[k].name, (const uint8_t *)e->text, &r.fields[k], cx->r->v->escapes);
+        int want = key && line.n ? find_val(key, line.name[0]) : -1;
+        if (!line.n || (want >= 0 && !same_val(key, want, &line, 0) && (r.line->flags & GLF_REPEAT))) {
+            if (!out->n)
+                *out = line; /* the first, unless a later one is the key's */
+            continue;
+        }
+        *out = line;
+        return true;
     }
-    return false;
+    return out->n > 0;
 }
 
 static bool wants_quotes(const struct gram_type *t)
@@ -123,7 +136,7 @@ static struct gram_src rw_line_src(const struct cf_ctx *cx, const char *line)
 
 /* The values a read shows now; false (out empty) when it is refused or shows none. */
 static bool read_now(struct cf_ctx *cx, const struct gram_command *cmd, const struct gram_form *rf,
-                     struct named_vals *out, bool main)
+                     struct named_vals *out, bool main, const struct named_vals *key)
 {
     memset(out, 0, sizeof *out); /* a refused read leaves no values behind (it did: issue 9 item 6) */
     char line[128];
@@ -131,7 +144,7 @@ static bool read_now(struct cf_ctx *cx, const struct gram_command *cmd, const st
     struct hx_exchange x;
     if (cf_exchange(cx, line, &x, main) != HX_DONE || cf_outcome(cx, &x) != GO_OK)
         return false;
-    return read_values(cx, &x, rf, out);
+    return read_values(cx, &x, rf, out, key);
 }
 
 void cf_setting_save(struct cf_ctx *cx, const struct gram_command *cmd, struct cf_setting *s)
@@ -140,7 +153,7 @@ void cf_setting_save(struct cf_ctx *cx, const struct gram_command *cmd, struct c
     const struct gram_form *rf = gram_command_form(cmd, GF_READ, NULL);
     const struct gram_form *w = gram_command_form(cmd, GF_WRITE, NULL);
     struct named_vals nv;
-    if (!rf || !w || !read_now(cx, cmd, rf, &nv, false))
+    if (!rf || !w || !read_now(cx, cmd, rf, &nv, false, NULL))
         return;
     s->have = write_line(cmd, w, &nv, s->line, sizeof s->line);
 }
@@ -206,7 +219,7 @@ void cf_play_read_write(struct cf_ctx *cx)
     const struct gram_form *rf = gram_command_form(cmd, GF_READ, NULL);
     const struct gram_form *w = cx->c->form;
     struct named_vals orig, want, got;
-    bool have_orig = read_now(cx, cmd, rf, &orig, false);
+    bool have_orig = read_now(cx, cmd, rf, &orig, false, NULL);
     if (cx->error)
         return;
     /* a valid value other than the current one */
@@ -252,7 +265,7 @@ void cf_play_read_write(struct cf_ctx *cx)
                 x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "");
         return;
     }
-    if (!read_now(cx, cmd, rf, &got, false)) {
+    if (!read_now(cx, cmd, rf, &got, false, &want)) {
         if (!cx->error)
             cf_fail(cx, HR_READ_REFLECTS_WRITE, cx->c->src, "the read shows the value written", "the read shows no value");
         return;
@@ -275,7 +288,7 @@ void cf_play_read_write(struct cf_ctx *cx)
                 x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "");
         return;
     }
-    if (read_now(cx, cmd, rf, &got, false))
+    if (read_now(cx, cmd, rf, &got, false, &orig))
         compare(cx, "(restored)", &orig, &got);
 }
 

@@ -27,6 +27,8 @@ struct cf_ctx {
     bool route_flow_on, route_flow_reported;
     /* a destructive command was sent in this case: a restart may follow */
     bool destructive_sent;
+    /* the plan a flow offered (Quectel 10700): the component and the version it brings */
+    char plan_component[80], plan_target[80];
     /* the case's command */
     bool have_main;
     double latency_ms, first_byte_ms, limit_ms;

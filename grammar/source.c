@@ -107,6 +107,14 @@ struct gram_src gram_src_line(const struct gram_line *l, const struct gram_form 
     return gram_src_vendor(l->vendor);
 }
 
+struct gram_src gram_src_field(const struct gram_line *l, const struct gram_form *owner, enum gram_aspect a)
+{
+    const char *why = inferred_by_default(a);
+    if (why)
+        return gram_src_inferred(why);
+    return gram_src_line(l, owner);
+}
+
 struct gram_src gram_src_flow(const struct gram_flow *f, const struct gram_vendor *v)
 {
     return f->src.kind ? f->src : gram_src_vendor(v);

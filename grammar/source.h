@@ -40,6 +40,9 @@ struct gram_src gram_src_param(const struct gram_form *f, int param, enum gram_a
 struct gram_src gram_src_rule(const struct gram_form *f, const struct gram_line *l, const struct gram_rule *r);
 /* A response line, URC or final (owner: the form of an info line, or NULL). */
 struct gram_src gram_src_line(const struct gram_line *l, const struct gram_form *owner);
+/* One aspect of a field of such a line: a shortest length, quoting, escapes and the
+ * character set of what a module writes are inferred, as for a parameter. */
+struct gram_src gram_src_field(const struct gram_line *l, const struct gram_form *owner, enum gram_aspect a);
 /* The vendor's state machine: which states accept which commands. */
 struct gram_src gram_src_machine(const struct gram_vendor *v);
 /* A flow's order of events, one of its checks, its limits. */

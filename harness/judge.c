@@ -50,7 +50,7 @@ bool hx_judge_between(const struct hx_session *s, const struct hx_event *e, bool
         char msg[200];
         at_verror_format(&e->err, &s->d, msg, sizeof msg);
         snprintf(seen, sizeof seen, "\"%.80s\": %s", e->text, msg);
-        return set(f, HR_RESPONSE_SYNTAX, e->line ? gram_src_line(e->line, NULL) : rule_src,
+        return set(f, HR_RESPONSE_SYNTAX, e->line ? at_verror_src(&e->err) : rule_src,
                    e->line ? e->line->tpl.text : "a valid line", seen);
     }
     bool noise = e->cls == AT_CLS_UNKNOWN || e->cls == AT_CLS_GARBAGE || e->cls == AT_CLS_OVERFLOW;

@@ -47,6 +47,19 @@ static struct gram_src line_src(const struct hx_session *s, const struct gram_li
     return gram_src_line(l, l->kind == GL_INFO ? s->fl.form : NULL);
 }
 
+/* The source of what a response line breaks: the aspect of the field (a backslash the
+ * module wrote back as the host sent it is no documented breach), else the line's. */
+static struct gram_src response_src(const struct hx_session *s, const struct at_result *r)
+{
+    if (r->err.code != AT_OK && r->err.line) {
+        struct at_verror e = r->err;
+        if (!e.form)
+            e.form = s->fl.form;
+        return at_verror_src(&e);
+    }
+    return line_src(s, r->line);
+}
+
 /* The source of the data's length: the line that announced it. */
 static struct gram_src payload_src(const struct hx_session *s)
 {
@@ -402,7 +415,7 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         } else if (!r.valid && r.cls != AT_CLS_ECHO && !e->leak) {
             char msg[300];
             at_verror_format(&r.err, &s->d, msg, sizeof msg);
-            finding(x, HR_RESPONSE_SYNTAX, line_src(s, r.line), idx, r.line ? r.line->tpl.text : "a valid line",
+            finding(x, HR_RESPONSE_SYNTAX, response_src(s, &r), idx, r.line ? r.line->tpl.text : "a valid line",
                     "\"%.80s\": %s", e->text, msg);
         }
     }

@@ -116,6 +116,20 @@ bool at_flow_finished(const struct at_flow_run *r)
     return r->ended;
 }
 
+bool at_flow_only_restart_next(const struct at_flow_run *r)
+{
+    const struct gram_flow *f = r->f;
+    uint64_t nx = 0;
+    for (int p = 0; p <= f->n_pos; p++)
+        if (r->live >> p & 1)
+            nx |= f->follow[p];
+    nx &= positions_on(f, r->d);
+    for (int p = 1; p <= f->n_pos; p++)
+        if ((nx >> p & 1) && f->atoms[f->pos_atom[p]].kind != GA_REBOOT)
+            return false;
+    return true;
+}
+
 char *at_flow_expected(const struct at_flow_run *r, char *buf, size_t n)
 {
     const struct gram_flow *f = r->f;

@@ -43,6 +43,8 @@ enum at_flow_verdict at_flow_step(struct at_flow_run *r, int atom, const struct 
 bool at_flow_can_end(const struct at_flow_run *r);
 /* Has it reached a point after which no event can come? */
 bool at_flow_finished(const struct at_flow_run *r);
+/* Is a restart all that can come next (an end where the firmware may be applied)? */
+bool at_flow_only_restart_next(const struct at_flow_run *r);
 /* Names of the events that may come next, comma separated, into buf. */
 char *at_flow_expected(const struct at_flow_run *r, char *buf, size_t n);
 

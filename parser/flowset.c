@@ -89,6 +89,14 @@ bool at_flow_set_finished(const struct at_flow_set *s)
     return false;
 }
 
+bool at_flow_set_only_restart_next(const struct at_flow_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (at_flow_can_end(&s->runs[i]) && at_flow_only_restart_next(&s->runs[i]))
+            return true;
+    return false;
+}
+
 bool at_flow_set_started(const struct at_flow_set *s)
 {
     for (int i = 0; i < s->n; i++)

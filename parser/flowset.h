@@ -38,6 +38,8 @@ enum at_flowset_result at_flow_set_event(struct at_flow_set *s, const struct gra
 bool at_flow_set_can_end(const struct at_flow_set *s);
 /* Has some alternative reached a point after which nothing can come, being able to end? */
 bool at_flow_set_finished(const struct at_flow_set *s);
+/* Can some alternative end here, with a restart all that may still come? */
+bool at_flow_set_only_restart_next(const struct at_flow_set *s);
 /* Has any flow seen an event? */
 bool at_flow_set_started(const struct at_flow_set *s);
 /* The outcome of the alternative that can end (GO_OK, GO_ERROR, GO_NONE). */

@@ -262,8 +262,8 @@ struct gram_src at_verror_src(const struct at_verror *e)
     default:
         break;
     }
-    if (!f)
-        return e->line ? gram_src_line(e->line, NULL) : gram_src_inferred("no grammar line");
+    if (!f && !e->line)
+        return gram_src_inferred("no grammar line");
     enum gram_aspect a;
     switch (e->code) {
     case AT_E_COUNT:
@@ -292,5 +292,7 @@ struct gram_src at_verror_src(const struct at_verror *e)
         a = GASP_VALUES; /* a number out of range, not a number, an enumeration, a mask */
         break;
     }
+    if (e->line) /* a response line: the aspect of one of its fields */
+        return gram_src_field(e->line, e->line->kind == GL_INFO ? f : NULL, a);
     return gram_src_param(f, a == GASP_SYNTAX && p < 0 ? -1 : p, a);
 }
