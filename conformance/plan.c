@@ -271,6 +271,12 @@ static void on_gen(void *ctx, const struct gram_gen_case *g)
     c->what = dupf("%s", g->what[0] ? g->what : (g->valid ? "valid" : "invalid"));
     if (g->valid)
         c->ok_states = valid_states(pl, g->line);
+    else if (g->form && pl->v->machine) {
+        /* an invalid line: the states where its form's valid line is taken */
+        char base[GEN_LINE_MAX];
+        if (gram_gen_base_line(pl->ix, 0, g->form, base, sizeof base))
+            c->ok_states = valid_states(pl, base);
+    }
     /* a line the machine takes only in some states: that it is taken there rests on the
      * machine too */
     if (g->valid && c->ok_states && gram_src_binding(c->src) && !gram_src_binding(gram_src_machine(pl->v)))

@@ -254,11 +254,18 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
         if (!silence_ok)
             probe(cx);
         break;
-    case HX_REBOOTED:
-        if (cx->destructive_sent && !cf_has_finding(cx, HR_REBOOT))
+    case HX_REBOOTED: {
+        /* a restart a flow's end announced took the answer: nothing wrong; one the command
+         * itself sets off should come after its final result */
+        bool late = false;
+        for (size_t i = x->first_ev; i < x->end_ev; i++)
+            if (r->s->ev[i].reboot && r->s->ev[i].t_first <= r->restart_expected_until)
+                late = true;
+        if (!late && f && gram_form_class(f) == GC_DESTRUCTIVE && !cf_has_finding(cx, HR_REBOOT))
             cf_add_finding(cx, HR_FINAL_RESULT, CF_RULE_SRC, "a final result before the restart",
                            "the module restarted without answering");
         break;
+    }
     case HX_LOST:
         r->lost = true;
         char shown[200];
@@ -454,6 +461,9 @@ bool cf_run_steps(struct cf_ctx *cx, const char *const *steps, const char *purpo
         if (st[0] == '>') {
             struct hx_exchange x;
             enum hx_status hs = cf_exchange(cx, st + 2, &x, false);
+            const struct gram_machine *m = cx->r->v->machine;
+            if (hs == HX_REBOOTED && back && m && cx->r->state == m->initial)
+                return true; /* a restart brought it home */
             if (hs != HX_DONE || cf_outcome(cx, &x) != GO_OK) {
                 const char *got = hs == HX_DONE && x.final_ev >= 0 ? cx->r->s->ev[x.final_ev].text : "no final result";
                 char shown[300];
@@ -772,6 +782,15 @@ static void play_line(struct cf_ctx *cx)
     uint32_t need = c->refuse_state >= 0 ? 1u << c->refuse_state : c->ok_states;
     if (c->kind != CF_INVALID && !cf_reach(cx, need))
         return;
+    /* an invalid line goes where its valid form is taken, so that a refusal is for what is
+     * wrong with it, not for the state; where that state cannot be reached, in the state the
+     * module is in */
+    if (c->kind == CF_INVALID && need && !cf_reach(cx, need)) {
+        if (cx->error)
+            return;
+        cx->na = false;
+        cx->why[0] = '\0';
+    }
     struct cf_setting saved = {0};
     if (c->kind == CF_VALID && c->form && gram_form_class(c->form) == GC_CONFIG)
         cf_setting_save(cx, c->cmd, &saved);
@@ -783,7 +802,8 @@ static void play_line(struct cf_ctx *cx)
         bool own_case = c->kind == CF_TEST_FORM || c->kind == CF_READ_FORM || c->kind == CF_EXEC_FORM || c->kind == CF_VALID;
         if (own_case && out == GO_OK)
             shown_present(r, c->cmd);
-        if (own_case && out == GO_ERROR && refused_as_absent(cx, &x)) {
+        bool expects_ok = own_case || (c->kind == CF_EXAMPLE && c->ex_outcome == GO_OK);
+        if (expects_ok && out == GO_ERROR && refused_as_absent(cx, &x)) {
             cf_setting_restore(cx, &saved);
             return;
         }

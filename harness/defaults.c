@@ -55,6 +55,7 @@ static const struct flow_start flows[] = {
 #define QC_FWUP(flag) "> AT+OTAFWUP=http,\"http://192.168.1.10:8080\",\"ota.bin\"," flag
 
 static const struct state_route routes[] = {
+    {"simcom", "on", {"> AT+CAPFOTA=1", NULL}, {"> AT+CAPFOTA=0", NULL}},
     {"quectel", "plan", {Q_PLAN, NULL}, {"> AT+QIOTUPDATE=0", NULL}},
     {"quectel", "submitted", {Q_PLAN, "> AT+QIOTUPDATE=1", NULL}, {"< dl-done-mcu", Q_FAIL, NULL}},
     {"quectel", "dlstart", {NULL}, {"? dl-done-mcu", Q_FAIL, NULL}},

@@ -762,6 +762,29 @@ static void rule_cases(struct gen *g)
                 emit(g, vals, n, false, expect, i, rule, w);
             }
         }
+        /* absent(a), absent(b)...: also all of them given, as a host writing the fields the
+         * other case of the command needs would */
+        uint64_t forbidden = 0;
+        for (uint8_t k = 0; k < rule->n_cons; k++)
+            if (rule->cons[k].kind == GCONS_ABSENT)
+                forbidden |= rule->cons[k].fields;
+        if (__builtin_popcountll(forbidden) > 1) {
+            const char *vals[GRAM_MAX_PARAMS];
+            int n = -1;
+            for (int m = f->n_params; m >= 0 && n < 0; m--)
+                if (count_ok(f, m))
+                    n = m;
+            bool ok = n > 0;
+            for (int j = 0; ok && j < n; j++) {
+                vals[j] = g->valid[j].n ? g->valid[j].v[0].text : NULL;
+                if ((forbidden >> j & 1) && !vals[j])
+                    ok = false;
+            }
+            if (ok && make_conds_hold(g, rule, vals, &n, store) && count_ok(f, n)) {
+                snprintf(w, sizeof w, "%s; all of them given", rule->text);
+                emit(g, vals, n, false, "rule-forbids", __builtin_ctzll(forbidden), rule, w);
+            }
+        }
     }
 }
 

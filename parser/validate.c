@@ -118,6 +118,8 @@ enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const stru
         if (at_check_value(&p->type, &sl->d, v->escapes, line, val, e) != AT_OK) {
             e->what = p;
             e->index = (int16_t)i;
+            e->form = f; /* checking the value cleared them: what the error is of */
+            e->cmd = f->cmd;
             return e->code;
         }
     }
@@ -126,6 +128,8 @@ enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const stru
                        v->escapes, line, len, state, e) != AT_OK) {
         if (e->code == AT_E_STATE)
             e->off = c->off;
+        e->form = f;
+        e->cmd = f->cmd;
         return e->code;
     }
     return AT_OK;
