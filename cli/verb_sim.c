@@ -31,7 +31,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: otacheck sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N]\n"
-            "                    [--latency US] [--grammar FILE] [--write-log FILE]\n"
+            "                    [--latency US] [--standard-urcs N] [--grammar FILE] [--write-log FILE]\n"
             "       otacheck sim --list-faults [--vendor ID]\n"
             "  Runs the reference module of one vendor on stdin/stdout in real time: commands end\n"
             "  with CR, output is written as it falls due. Ends at the end of input.\n"
@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "  --seed N            the OTA image's bytes (default 1)\n"
             "  --latency US        microseconds before each final result (default 2000; 0 answers\n"
             "                      at once, for fuzzing and throughput benchmarks)\n"
+            "  --standard-urcs N   a standard unsolicited line (+CEREG, +CSQ, SMS DONE...) after every\n"
+            "                      N-th final result, as cellular modules send them\n"
             "  --write-log FILE    append '<monotonic ns before write> <bytes>' per write(2)\n");
 }
 
@@ -196,7 +198,7 @@ static int run_module(struct sim *s, struct sim_io *io)
 
 int verb_sim(int argc, char **argv)
 {
-    enum { OPT_FAULT = 1, OPT_SCALE, OPT_SEED, OPT_LIST, OPT_LOG, OPT_LATENCY };
+    enum { OPT_FAULT = 1, OPT_SCALE, OPT_SEED, OPT_LIST, OPT_LOG, OPT_LATENCY, OPT_URCS };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"fault", required_argument, NULL, OPT_FAULT},
@@ -205,6 +207,7 @@ int verb_sim(int argc, char **argv)
         {"list-faults", no_argument, NULL, OPT_LIST},
         {"write-log", required_argument, NULL, OPT_LOG},
         {"latency", required_argument, NULL, OPT_LATENCY},
+        {"standard-urcs", required_argument, NULL, OPT_URCS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -256,6 +259,16 @@ int verb_sim(int argc, char **argv)
             } else {
                 so.latency_set = true;
                 so.latency_ns = us * 1000ull;
+            }
+            break;
+        }
+        case OPT_URCS: {
+            unsigned long every = strtoul(optarg, &end, 10);
+            if (*end || !*optarg || optarg[0] == '-' || every > 1000) {
+                fprintf(stderr, "otacheck sim: --standard-urcs needs N from 0 to 1000\n");
+                rc = EXIT_USAGE;
+            } else {
+                so.urcs_every = (unsigned)every;
             }
             break;
         }

@@ -253,11 +253,24 @@ static const char *cme_text(const struct sim *s, int code)
     return "unknown";
 }
 
+/* The standard traffic of a cellular module, one line after every urcs_every-th final. */
+static void standard_urc(struct sim *s)
+{
+    static const char *const lines[] = {
+        "+CEREG: 1", "+CGEV: ME PDN ACT 1", "SMS DONE", "+CTZV: +32,0", "+CSQ: 21,99",
+        "+CMTI: \"SM\",3", "+CREG: 0,1", "PB DONE", "+NITZ: 2024/08/23,06:52:50+32,0",
+    };
+    if (!s->o.urcs_every || ++s->finals % s->o.urcs_every)
+        return;
+    sim_emit_line(s, SIM_MS, lines[(s->finals / s->o.urcs_every) % (sizeof lines / sizeof lines[0])]);
+}
+
 void sim_ok(struct sim *s, uint64_t delay)
 {
     if (s->mid_line)
         return; /* the line's last command answers for the whole line */
     sim_emit_line(s, delay, "OK");
+    standard_urc(s);
 }
 
 void sim_error(struct sim *s, uint64_t delay, int cme_code)
@@ -275,6 +288,7 @@ void sim_error(struct sim *s, uint64_t delay, int cme_code)
     } else {
         sim_emit_line(s, delay, "ERROR");
     }
+    standard_urc(s);
 }
 
 uint64_t sim_reply_delay(const struct sim *s)

@@ -71,6 +71,8 @@ struct sim_options {
     uint64_t seed;       /* the OTA image's bytes */
     bool latency_set;    /* latency_ns replaces the default 2 ms before each final result */
     uint64_t latency_ns; /* (0: answer at once; `otacheck sim --latency`, for throughput) */
+    unsigned urcs_every; /* >0: a standard unsolicited line (+CEREG, +CSQ, SMS DONE...) after
+                            every N-th final result, as cellular modules send them */
 };
 
 struct sim_vendor;
@@ -143,6 +145,7 @@ struct sim {
     struct at_line_ctx lc;
     struct gram_dialect d;
     bool fault_fired[SF__COUNT];  /* a fault that strikes once has struck */
+    unsigned finals;              /* final results sent (for urcs_every) */
 };
 
 int sim_init(struct sim *s, const struct gram_vendor *v, const struct sim_options *o);

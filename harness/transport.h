@@ -1,7 +1,8 @@
 /* harness/transport.h — how the harness reaches a module (DESIGN.md layer 3, targets):
  *
- *   sim:<vendor>[,fault=a+b][,time-scale=F]   the reference module in-process, on a virtual
- *                                              clock (the default target)
+ *   sim:<vendor>[,fault=a+b][,time-scale=F][,urcs=N]   the reference module in-process, on
+ *                                              a virtual clock (the default target); urcs=N
+ *                                              adds a standard URC after every N-th final
  *   exec:<command>                            a program on a pseudo-terminal
  *   pty:<path>                                an existing pty or tty, through termios
  *   serial:<device>[,baud=N][,flow=none|rtscts|xonxoff]   through libserialport

@@ -102,8 +102,17 @@ int hx_open_sim(const char *arg, const struct gram_set *gs, struct hx_transport 
             o.time_scale = atof(opt + 11);
         } else if (strncmp(opt, "seed=", 5) == 0) {
             o.seed = strtoull(opt + 5, NULL, 10);
+        } else if (strncmp(opt, "urcs=", 5) == 0) {
+            char *end;
+            unsigned long every = strtoul(opt + 5, &end, 10);
+            if (*end || !opt[5] || every > 1000) {
+                snprintf(err, n, "sim:%s: urcs= needs N (a standard URC after every N-th final result), not '%s'",
+                         vendor, opt + 5);
+                return -1;
+            }
+            o.urcs_every = (unsigned)every;
         } else {
-            snprintf(err, n, "sim:%s: unknown option '%s' (fault=, time-scale=, seed=)", vendor, opt);
+            snprintf(err, n, "sim:%s: unknown option '%s' (fault=, time-scale=, seed=, urcs=)", vendor, opt);
             return -1;
         }
         p += len;

@@ -28,6 +28,7 @@ struct tally {
     char first_fail[600];   /* the first FAIL, else the first WARN */
     char first_error[400];
     bool leaked;            /* a credential of the reference cloud in a result */
+    char verdicts[512];     /* one letter per case, in plan order: P F N E W */
 };
 
 static void note_rule(struct tally *t, const char *rule)
@@ -58,8 +59,18 @@ static bool leaks(const char *text)
     return false;
 }
 
+static void play_opts(const char *vendor, const char *opts, bool destructive, struct tally *t);
+
 /* Plays every case of a vendor against sim:<vendor>[,fault=...]. */
 static void play(const char *vendor, const char *fault, bool destructive, struct tally *t)
+{
+    char opts[128];
+    snprintf(opts, sizeof opts, "fault=%s", fault ? fault : "");
+    play_opts(vendor, fault ? opts : NULL, destructive, t);
+}
+
+/* ... against sim:<vendor>[,<opts>] ("fault=a", "urcs=4"). */
+static void play_opts(const char *vendor, const char *opts, bool destructive, struct tally *t)
 {
     memset(t, 0, sizeof *t);
     const struct gram_vendor *v = tu_vendor(vendor);
@@ -71,7 +82,7 @@ static void play(const char *vendor, const char *fault, bool destructive, struct
     struct cf_plan plan;
     CU_ASSERT_FATAL(cf_plan_build(&plan, &ix, NULL) == 0);
     char spec[128], err[256];
-    snprintf(spec, sizeof spec, "sim:%s%s%s", vendor, fault ? ",fault=" : "", fault ? fault : "");
+    snprintf(spec, sizeof spec, "sim:%s%s%s", vendor, opts ? "," : "", opts ? opts : "");
     struct hx_transport *tr;
     TU_CHECK(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0, "%s: %s", spec, err);
     struct hx_session s;
@@ -82,6 +93,8 @@ static void play(const char *vendor, const char *fault, bool destructive, struct
     for (size_t i = 0; i < plan.n; i++) {
         struct cf_result res;
         cf_run_case(&r, &plan.cases[i], &res);
+        if (i + 1 < sizeof t->verdicts)
+            t->verdicts[i] = "PFNEW"[res.verdict];
         t->total++;
         switch (res.verdict) {
         case RP_PASS: t->pass++; break;
@@ -205,6 +218,31 @@ static void every_rule_proven(void)
         }
         TU_CHECK(reported, "rule %s: its fault %s makes no case FAIL or WARN on it, on any vendor", ri->name, ri->fault);
     }
+}
+
+/* ---- standard traffic ------------------------------------------------------------------- */
+
+/* The reference module with a standard URC (+CEREG, +CSQ, SMS DONE, +CMTI...) after every
+ * 4th final result, as cellular modules send them: every case has the verdict it has
+ * without, faultless and with the faults that prove the rules of the lines between and
+ * inside exchanges. */
+static void standard_traffic(void)
+{
+    static const char *const faults[] = {NULL, "garbage", "malformed-response", "double-final", "wrong-echo"};
+    for (size_t k = 0; k < sizeof vendors / sizeof vendors[0]; k++)
+        for (size_t f = 0; f < sizeof faults / sizeof faults[0]; f++) {
+            if (faults[f] && !sim_fault_applies((enum sim_fault)sim_fault_by_name(faults[f]), tu_vendor(vendors[k])))
+                continue;
+            char plain[96], with[96];
+            snprintf(plain, sizeof plain, "fault=%s", faults[f] ? faults[f] : "");
+            snprintf(with, sizeof with, "%s%surcs=4", faults[f] ? plain : "", faults[f] ? "," : "");
+            struct tally a, b;
+            play_opts(vendors[k], faults[f] ? plain : NULL, true, &a);
+            play_opts(vendors[k], with, true, &b);
+            TU_CHECK(strcmp(a.verdicts, b.verdicts) == 0,
+                     "%s%s%s: standard URCs changed verdicts:\n  without %s\n  with    %s (first: %s)", vendors[k],
+                     faults[f] ? " fault=" : "", faults[f] ? faults[f] : "", a.verdicts, b.verdicts, b.first_fail);
+        }
 }
 
 /* ---- the plan ------------------------------------------------------------------------- */
@@ -408,6 +446,8 @@ int main(int argc, char **argv)
     }
     tu_add(s, "every fault applies somewhere", every_fault_somewhere);
     tu_add(s, "every rule has a fault that proves it", every_rule_proven);
+    s = tu_suite("standard traffic");
+    tu_add(s, "standard URCs change no verdict", standard_traffic);
     s = tu_suite("plan");
     tu_add(s, "unique cases of every kind", unique_cases);
     tu_add(s, "destructive cases gated", destructive_gated);
