@@ -172,6 +172,8 @@ void gram_lint_vendor(const struct gram_vendor *v, const struct gram_dialect *d,
     bool used[GRAM_MAX_KNOBS + 1] = {false};
     if (v->colon_space_knob)
         used[v->colon_space_knob] = true;
+    if (v->trailing_space_knob)
+        used[v->trailing_space_knob] = true;
     for (uint16_t i = 0; i < v->n_commands; i++) {
         const struct gram_command *c = &v->commands[i];
         for (uint16_t j = 0; j < c->n_forms; j++) {

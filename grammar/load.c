@@ -504,6 +504,8 @@ static void st_dialect(struct gload *L, struct glex *lx)
     v->n_knobs++;
     if (strcmp(name, "colon-space") == 0)
         v->colon_space_knob = v->n_knobs;
+    if (strcmp(name, "trailing-space") == 0)
+        v->trailing_space_knob = v->n_knobs;
     L->knob_i = v->n_knobs - 1;
     L->cap_choices = 0;
     L->cur = GC_KNOB;

@@ -540,6 +540,8 @@ struct gram_vendor {
     struct gram_knob knobs[GRAM_MAX_KNOBS];
     uint8_t n_knobs;
     uint8_t colon_space_knob;  /* knob number (1-based) of "colon-space", 0 if none */
+    uint8_t trailing_space_knob; /* of "trailing-space" (choice "allowed": blanks before the
+                                    line end are not part of the line), 0 if none */
 
     struct gram_codes *codes;
     uint16_t n_codes;

@@ -326,6 +326,14 @@ void at_classify_line(const struct at_index *ix, const struct at_inflight *fl,
         r->valid = true;
         return;
     }
+    /* blanks before the line's end, where the dialect allows them (field practice) */
+    while (ix->trim_blanks && n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (fl && fl->echo_pending && fl->echo && n == fl->echo_len && memcmp(s, fl->echo, n) == 0) {
+        r->cls = AT_CLS_ECHO;
+        r->valid = true;
+        return;
+    }
     /* the key: the text before the first ':' (keys are short: look no further than the
      * longest one) */
     size_t lim = n < (size_t)ix->max_key + 1 ? n : (size_t)ix->max_key + 1;

@@ -103,8 +103,15 @@ int at_index_build(struct at_index *ix, const struct gram_vendor *const *vendors
     }
     ix->n_slots = (uint8_t)n;
     /* the line contexts point at the dialects inside the index itself */
-    for (size_t s = 0; s < n; s++)
+    for (size_t s = 0; s < n; s++) {
         at_line_ctx_init(&ix->slots[s].lc, ix->slots[s].v, &ix->slots[s].d);
+        const struct gram_vendor *v = ix->slots[s].v;
+        if (v->trailing_space_knob) {
+            int ch = gram_knob_choice(&v->knobs[v->trailing_space_knob - 1], "allowed");
+            if (ch >= 0 && (ix->slots[s].d.active[v->trailing_space_knob] >> ch & 1))
+                ix->trim_blanks = true;
+        }
+    }
 
     struct tmp_cand *tc = malloc(sizeof *tc * (total_lines ? total_lines : 1));
     struct tmp_cand *sc = malloc(sizeof *sc * (total_lines ? total_lines : 1));

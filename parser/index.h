@@ -67,6 +67,8 @@ struct at_index {
     uint32_t cmd_mask;
     const struct at_ix_cmd *empty_cmd; /* the bare "AT" */
     uint16_t max_key;          /* the longest line key: a longer one cannot match */
+    bool trim_blanks;          /* a vendor's knob trailing-space allows blanks before a
+                                  line's end: they are no part of the line */
 };
 
 /* dialects may be NULL (every vendor's defaults) or hold NULLs. Returns 0 or -1 (too many

@@ -136,13 +136,16 @@ enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const stru
 }
 
 /* Picks the form of kind k; for write forms, the first variant whose count fits and whose
- * values pass, else the error of the first that fits. */
+ * values pass, else the error of the one that fits and gets furthest (the first of those)
+ * — unless a variant whose first value
+ * (its tag) takes the line's has another count: then the count is what is wrong (a
+ * "productinfo" line with two values, where another variant takes two). */
 static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd *ce,
                                enum gram_form_kind k, int state, const uint8_t *line, size_t len,
                                bool check, struct at_cmd *c, struct at_verror *e)
 {
     const struct gram_command *cmd = ce->cmd;
-    const struct gram_form *first_kind = NULL, *first_fit = NULL;
+    const struct gram_form *first_kind = NULL, *first_fit = NULL, *count_tagged = NULL;
     struct at_verror first_err;
     for (uint16_t i = 0; i < cmd->n_forms; i++) {
         const struct gram_form *f = &cmd->forms[i];
@@ -150,17 +153,25 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
             continue;
         if (!first_kind)
             first_kind = f;
-        if (c->n_args >= 64 || !(f->counts >> c->n_args & 1))
+        if (c->n_args >= 64 || !(f->counts >> c->n_args & 1)) {
+            struct at_verror tag;
+            at_verror_reset(&tag);
+            if (check && !count_tagged && c->n_args && f->n_params &&
+                c->args[0].kind != AT_V_ABSENT &&
+                at_check_value(&f->params[0].type, &ix->slots[ce->slot].d, ix->slots[ce->slot].v->escapes, line,
+                               &c->args[0], &tag) == AT_OK)
+                count_tagged = f;
             continue;
+        }
         /* checked in place: checking only fills in the numbers of the values */
         at_verror_reset(e);
         if (!check || at_validate_args(ix, ce->slot, f, state, line, len, c, e) == AT_OK) {
             c->form = f;
             return AT_OK;
         }
-        if (!first_fit) {
+        if (!first_fit || e->off > first_err.off) {
             first_fit = f;
-            first_err = *e; /* the first variant that fits says what is wrong */
+            first_err = *e; /* the variant that fits and gets furthest says what is wrong */
         }
     }
     at_verror_reset(e);
@@ -173,6 +184,11 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
         e->form = first_kind;
         e->got = c->n_args;
         return err_at(e, AT_E_COUNT, c->n_args ? c->args[c->n_args - 1].off : c->off + c->len);
+    }
+    if (count_tagged && first_err.index == 0 && first_err.code == AT_E_ENUM) {
+        e->form = count_tagged;
+        e->got = c->n_args;
+        return err_at(e, AT_E_COUNT, c->args[c->n_args - 1].off);
     }
     *e = first_err;
     c->form = first_fit;
