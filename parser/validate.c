@@ -135,6 +135,25 @@ enum at_err at_validate_args(const struct at_index *ix, uint8_t slot, const stru
     return AT_OK;
 }
 
+/* Does the line's first value fit the variant's first parameter, when that is an enumerated
+ * tag and another variant of the same kind exists? (Always true otherwise.) */
+static bool tag_fits(const struct at_index *ix, uint8_t slot, const struct gram_command *cmd, const struct gram_form *f,
+                     const uint8_t *line, struct at_cmd *c)
+{
+    if (!f->variant || !f->n_params || f->params[0].type.kind != GT_ENUM || !c->n_args ||
+        c->args[0].kind == AT_V_ABSENT)
+        return true;
+    unsigned same = 0;
+    for (uint16_t i = 0; i < cmd->n_forms; i++)
+        same += cmd->forms[i].kind == f->kind;
+    if (same < 2)
+        return true;
+    struct at_verror e;
+    at_verror_reset(&e);
+    struct at_value v = c->args[0];
+    return at_check_value(&f->params[0].type, &ix->slots[slot].d, ix->slots[slot].v->escapes, line, &v, &e) == AT_OK;
+}
+
 /* Picks the form of kind k; for write forms, the first variant whose count fits and whose
  * values pass, else the error of the one that fits and gets furthest (the first of those)
  * — unless a variant whose first value
@@ -163,6 +182,10 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
                 count_tagged = f;
             continue;
         }
+        /* identifying only: a variant whose first value is an enumerated tag the line's
+         * does not match is not the one (AT+QIOTCFG="productinfo"... / ="tsl"...) */
+        if (!check && !tag_fits(ix, ce->slot, cmd, f, line, c))
+            continue;
         /* checked in place: checking only fills in the numbers of the values */
         at_verror_reset(e);
         if (!check || at_validate_args(ix, ce->slot, f, state, line, len, c, e) == AT_OK) {
