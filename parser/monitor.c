@@ -63,11 +63,39 @@ static void take_echo(struct at_monitor *m, struct at_event *ev)
     m->fl.echo_pending = false;
 }
 
+/* A line no final or URC reads, with no command in flight: the first response line of any
+ * form of the grammar that reads it, valid. */
+static bool loose_info(struct at_monitor *m, struct at_event *ev)
+{
+    for (uint8_t sl = 0; sl < m->ix->n_slots; sl++) {
+        const struct gram_vendor *v = m->ix->slots[sl].v;
+        for (uint16_t c = 0; c < v->n_commands; c++)
+            for (uint16_t f = 0; f < v->commands[c].n_forms; f++) {
+                const struct gram_form *form = &v->commands[c].forms[f];
+                if (!form->n_infos)
+                    continue;
+                struct at_inflight fl = {0};
+                fl.form = form;
+                fl.slot = sl;
+                struct at_result r;
+                at_classify(m->ix, &fl, &ev->tok, &r);
+                if (r.cls == AT_CLS_INFO && r.valid && r.line && r.line->tpl.lead_len) {
+                    ev->res = r;
+                    ev->loose_form = form;
+                    return true;
+                }
+            }
+    }
+    return false;
+}
+
 static void handle(struct at_monitor *m, struct at_event *ev)
 {
     struct at_result *r = &ev->res;
     ev->cmd_err = AT_OK;
     ev->cmd_form = NULL;
+    ev->foreign_command = ev->foreign_info = false;
+    ev->loose_form = NULL;
     bool done = false;
     if (ev->tok.kind == AT_TOK_LINE && looks_like_command(ev->tok.data, ev->tok.len)) {
         /* Most likely the echo of a command we did not see sent. Unless no command of the
@@ -78,23 +106,38 @@ static void handle(struct at_monitor *m, struct at_event *ev)
                           : at_identify_command(m->ix, ev->tok.data, ev->tok.len, &m->cl, &ev->cmd_verr);
         bool unreadable = ev->cmd_err == AT_E_UNKNOWN_COMMAND || ev->cmd_err == AT_E_BAD_NAME ||
                           ev->cmd_err == AT_E_NO_AT || ev->cmd_err == AT_E_SEPARATOR;
-        if (!unreadable) {
+        if (!unreadable && !(m->loose_infos && ev->cmd_err != AT_OK && loose_info(m, ev))) {
             take_echo(m, ev);
+            m->in_foreign = false;
+            done = true;
+        } else if (!unreadable) {
+            ev->cmd_err = AT_OK; /* no command: a response line of a form (its usage text) */
             done = true;
         } else {
             at_classify(m->ix, &m->fl, &ev->tok, r);
-            if (r->cls == AT_CLS_UNKNOWN) {
+            if ((r->cls == AT_CLS_UNKNOWN || r->cls == AT_CLS_FOREIGN) && m->loose_infos && loose_info(m, ev)) {
+                ev->cmd_err = AT_OK; /* a response that starts with AT, its command not shown */
+            } else if (r->cls == AT_CLS_UNKNOWN) {
+                ev->foreign_command = ev->cmd_err == AT_E_UNKNOWN_COMMAND;
                 take_echo(m, ev); /* an unknown command, echoed */
+                m->in_foreign = ev->foreign_command;
             } else {
                 ev->cmd_err = AT_OK;
             }
             done = true;
         }
     }
-    if (!done)
+    if (!done) {
         at_classify(m->ix, &m->fl, &ev->tok, r);
+        bool unmatched = r->cls == AT_CLS_UNKNOWN || r->cls == AT_CLS_FOREIGN;
+        if (unmatched && m->in_foreign)
+            ev->foreign_info = true; /* the answer of a command no grammar has */
+        else if (unmatched && m->loose_infos && !m->fl.form && ev->tok.kind == AT_TOK_LINE)
+            loose_info(m, ev);
+    }
     if (r->cls == AT_CLS_FINAL) {
         m->fl.form = NULL;
+        m->in_foreign = false;
     } else if (r->valid && r->payload_len) {
         at_framer_expect_payload(&m->fr, r->payload_len);
     }

@@ -25,6 +25,10 @@ struct at_event {
     enum at_err cmd_err;
     struct at_verror cmd_verr;
     const struct gram_form *cmd_form;
+    bool foreign_command;     /* an echo of a command no grammar has (AT+CPIN?, AT+CNMP=2) */
+    bool foreign_info;        /* a line of such a command's answer (before its final) */
+    const struct gram_form *loose_form; /* with loose_infos: the form whose response line this
+                                           is, though no command of it is in flight */
 };
 
 struct at_monitor_stats {
@@ -38,6 +42,10 @@ struct at_monitor_stats {
 struct at_monitor {
     const struct at_index *ix;
     bool check_echo;          /* validate echoed command lines fully (values, rules) */
+    bool loose_infos;         /* a line no URC or final reads, with no command in flight, may
+                                 be a response of any form (a capture that does not show the
+                                 commands, a firmware's strings) */
+    bool in_foreign;          /* a command no grammar has is in flight */
     struct at_framer fr;
     struct at_inflight fl;
     char split_marker[64];
