@@ -11,9 +11,12 @@ static void usage(FILE *out)
             "\n"
             "  conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
             "          [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html] [--list]\n"
+            "          [--strict] [--dialect [VENDOR:]KNOB=CHOICE]... [--pace-us N] [--quiet]\n"
             "  grammar lint|list|dump|dict|corpus|examples [--vendor ID|all] [--grammar FILE]...\n"
             "                                     [--dialect [VENDOR:]KNOB=CHOICE]...\n"
-            "  parse FILE [--vendor ID|all] [--chunk N] [--quiet]   (read a capture of module output)\n"
+            "  parse FILE [--vendor ID|all] [--quiet] [--classes] [--stream|--document|--strings]\n"
+            "                                     (read a capture of module output)\n"
+            "  rules [--markdown]                 (the rules, their proving faults and sources)\n"
             "  bench parse FILE [--chunk N] [--vendor ID|all] [--check-echo] [--framer-only]\n"
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
@@ -55,6 +58,8 @@ int main(int argc, char **argv)
         return verb_sim(argc - 1, argv + 1);
     if (strcmp(verb, "fuzz") == 0)
         return verb_fuzz(argc - 1, argv + 1);
+    if (strcmp(verb, "rules") == 0)
+        return verb_rules(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;

@@ -401,17 +401,22 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
 }
 
 /* After lines that started something (a flow, a destructive command): waits until it has
- * come to rest — its flows at their end, then short_quiet of silence; while something may
- * still come (a flow not at its end, or anything after a destructive command: a restart to
- * apply a firmware comes after its flow), flow_quiet of silence. Events are judged as they
- * come. */
-static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, uint64_t short_quiet)
+ * come to rest — its flows at their end (or where they may end), then short_quiet of
+ * silence; while something must still come (a flow that cannot end where it is, or
+ * anything after a destructive command: a restart to apply a firmware comes after its
+ * flow), flow_quiet of silence. Events are judged as they come. */
+static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, uint64_t short_quiet, bool patient)
 {
     struct hx_session *s = &tg->s;
     uint64_t end = hx_now(s->t) + tg->flow_quiet_ns * 20 + 1000 * MS;
     for (;;) {
         judge_events(tg, out);
-        bool open = tg->armed || (tg->flows.n && !at_flow_set_finished(&tg->flows));
+        /* a flow that may end where it is (nothing promised yet: no plan from a cloud) is
+         * waited for only when patient (lines run alone: a reproducer, a minimisation, so
+         * that what they started is theirs); among cases, what it sends later is judged with
+         * the cases that follow */
+        bool open = tg->armed || (tg->flows.n && !at_flow_set_finished(&tg->flows) &&
+                                  (patient || !at_flow_set_can_end(&tg->flows)));
         uint64_t quiet = open ? tg->flow_quiet_ns : short_quiet;
         uint64_t now = hx_now(s->t);
         if (now >= end)
@@ -448,7 +453,7 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
     if (!out->dead && !out->lost) {
         /* what the lines started (a flow's events), or anything late, is judged too */
         uint64_t quiet = alone ? tg->end_quiet_ns : 0;
-        enum settled st = flow_started ? come_to_rest(tg, out, quiet) : settle(tg, quiet, quiet + 1000 * MS);
+        enum settled st = flow_started ? come_to_rest(tg, out, quiet, alone) : settle(tg, quiet, quiet + 1000 * MS);
         if (st == SETTLED_LOST)
             out->lost = true;
         judge_events(tg, out);

@@ -103,6 +103,7 @@ void hx_session_free(struct hx_session *s)
         free(s->ev[i].text);
     free(s->ev);
     free(s->pay);
+    free(s->clear_seen);
     at_index_free(&s->ix);
     memset(s, 0, sizeof *s);
 }
@@ -156,41 +157,108 @@ static bool has_secret(const struct hx_session *s, const uint8_t *p, size_t n)
 /* Whether bytes [o, o + sl) of a response line (p, n bytes) stand inside a value the host
  * itself sent in the clear: an MCU version that holds the product secret, read back or
  * quoted in an event, repeats the host's text, not the credential. The values are those
- * of the parameters that are not secret, in the lines the module accepted as valid (read
- * as it reads them, backspaces applied). */
+ * of the parameters that are not secret, in the valid lines sent in this session
+ * (s->clear, remember_clear). */
 static bool inside_clear_value(const struct hx_session *s, const uint8_t *p, size_t n, size_t o,
                                size_t sl)
 {
-    for (size_t j = 0; j < s->n_ev; j++) {
-        const struct hx_event *e = &s->ev[j];
-        if (!e->sent || e->len < sl)
+    unsigned nc = s->n_clear < HX_MAX_CLEAR ? s->n_clear : HX_MAX_CLEAR;
+    for (unsigned j = 0; j < nc; j++) {
+        const char *val = s->clear[j];
+        size_t vl = strlen(val);
+        if (vl < sl)
             continue;
-        uint8_t *read = malloc(e->len);
-        if (!read)
-            return false;
-        size_t rl = at_edit_line((const uint8_t *)e->text, e->len, read);
-        struct at_cmdline cl;
-        struct at_verror err;
-        bool inside = false;
-        if (at_validate_command(&s->ix, -1, read, rl, &cl, &err) == AT_OK)
-            for (uint8_t k = 0; k < cl.n && !inside; k++) {
-                const struct at_cmd *c = &cl.cmds[k];
-                for (uint16_t i = 0; i < c->n_args && !inside; i++) {
-                    const struct at_value *v = &c->args[i];
-                    const uint8_t *val = read + at_value_cstart(v);
-                    size_t vl = at_value_clen(v);
-                    if (v->kind == AT_V_ABSENT || vl < sl || (i < c->form->n_params && c->form->params[i].secret))
-                        continue;
-                    /* where the value would have to start in the line to hold the place */
-                    for (size_t q = o + sl >= vl ? o + sl - vl : 0; q <= o && q + vl <= n && !inside; q++)
-                        inside = memcmp(p + q, val, vl) == 0;
-                }
-            }
-        free(read);
-        if (inside)
-            return true;
+        /* where the value would have to start in the line to hold the place */
+        for (size_t q = o + sl >= vl ? o + sl - vl : 0; q <= o && q + vl <= n; q++)
+            if (memcmp(p + q, val, vl) == 0)
+                return true;
     }
     return false;
+}
+
+/* The three bits of a value in s->clear_seen. */
+static void clear_bits(const uint8_t *val, size_t vl, uint32_t bit[3])
+{
+    struct at_name_hash nh;
+    at_name_hash_init(&nh);
+    for (size_t i = 0; i < vl; i++)
+        at_name_hash_byte(&nh, val[i]);
+    uint64_t h = at_name_hash_end(&nh);
+    for (int k = 0; k < 3; k++)
+        bit[k] = (uint32_t)(h >> (21 * k)) % HX_CLEAR_BITS;
+}
+
+/* Has this text been sent in the clear (maybe: a Bloom filter errs only towards yes)? */
+static bool seen_clear(const struct hx_session *s, const uint8_t *val, size_t vl)
+{
+    if (!s->clear_seen || vl < HX_MIN_SECRET)
+        return false;
+    uint32_t bit[3];
+    clear_bits(val, vl, bit);
+    for (int k = 0; k < 3; k++)
+        if (!(s->clear_seen[bit[k] / 64] >> (bit[k] % 64) & 1))
+            return false;
+    return true;
+}
+
+static void add_clear(struct hx_session *s, const char *val, size_t vl)
+{
+    if (vl < HX_MIN_SECRET)
+        return;
+    if (!s->clear_seen)
+        s->clear_seen = calloc(HX_CLEAR_BITS / 64, sizeof *s->clear_seen);
+    if (s->clear_seen) {
+        uint32_t bit[3];
+        clear_bits((const uint8_t *)val, vl, bit);
+        for (int k = 0; k < 3; k++)
+            s->clear_seen[bit[k] / 64] |= 1ull << (bit[k] % 64);
+    }
+    if (vl >= sizeof s->clear[0])
+        return;
+    unsigned nc = s->n_clear < HX_MAX_CLEAR ? s->n_clear : HX_MAX_CLEAR;
+    for (unsigned j = 0; j < nc; j++)
+        if (strlen(s->clear[j]) == vl && memcmp(s->clear[j], val, vl) == 0)
+            return;
+    char *slot = s->clear[s->n_clear++ % HX_MAX_CLEAR];
+    memcpy(slot, val, vl);
+    slot[vl] = '\0';
+}
+
+/* The values sent in the clear in a line (as the module reads it), kept in the ring
+ * s->clear: of a valid line, those of the parameters that are not secret; of a line the
+ * grammar cannot read (which the module may still have taken), every piece between
+ * separators, quotes removed — whatever it held was not sent as a credential. */
+static void remember_clear(struct hx_session *s, const uint8_t *read, size_t rl)
+{
+    struct at_cmdline cl;
+    struct at_verror err;
+    if (at_validate_command(&s->ix, -1, read, rl, &cl, &err) != AT_OK) {
+        size_t start = 0;
+        bool quoted = false;
+        for (size_t i = 0; i <= rl; i++) {
+            if (i < rl && read[i] == '"')
+                quoted = !quoted;
+            if (i == rl || (!quoted && (read[i] == ',' || read[i] == ';' || read[i] == '='))) {
+                size_t a = start, b = i;
+                while (a < b && (read[a] == ' ' || read[a] == '"'))
+                    a++;
+                while (b > a && (read[b - 1] == ' ' || read[b - 1] == '"'))
+                    b--;
+                add_clear(s, (const char *)read + a, b - a);
+                start = i + 1;
+            }
+        }
+        return;
+    }
+    for (uint8_t k = 0; k < cl.n; k++) {
+        const struct at_cmd *c = &cl.cmds[k];
+        for (uint16_t i = 0; i < c->n_args; i++) {
+            const struct at_value *v = &c->args[i];
+            if (v->kind == AT_V_ABSENT || (i < c->form->n_params && c->form->params[i].secret))
+                continue;
+            add_clear(s, (const char *)read + at_value_cstart(v), at_value_clen(v));
+        }
+    }
 }
 
 /* A test form's list as the grammar writes it: digits, ranges, commas, parentheses. */
@@ -227,6 +295,22 @@ static size_t chosen_bytes(const struct hx_session *s, const struct at_result *r
     return k;
 }
 
+/* Whether a field of the line that holds bytes [o, o + sl) (or the credential's text
+ * itself) is a text the host sent in the clear at some time in the session. */
+static bool field_sent_clear(const struct hx_session *s, const struct at_result *r, const uint8_t *p,
+                             size_t o, size_t sl)
+{
+    if (seen_clear(s, p + o, sl))
+        return true;
+    for (uint16_t f = 0; f < r->n_fields && f < r->line->tpl.n_fields; f++) {
+        const struct at_value *v = &r->fields[f];
+        size_t a = at_value_cstart(v), b = a + at_value_clen(v);
+        if (v->kind != AT_V_ABSENT && a <= o && o + sl <= b && seen_clear(s, p + a, b - a))
+            return true;
+    }
+    return false;
+}
+
 /* Does a known line carry a credential where the grammar does not put one? Each place the
  * credential's text stands is a leak when HX_MIN_SECRET bytes or more of it (as short as
  * a credential that counts) are in values the module chose (chosen_bytes), unless it
@@ -236,10 +320,19 @@ static size_t chosen_bytes(const struct hx_session *s, const struct at_result *r
 static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
                          const struct at_token *tok)
 {
-    if (!r->valid || !r->line)
-        return true;
     const uint8_t *p = tok->data;
     size_t n = tok->len;
+    if (!r->valid || !r->line) {
+        /* a line nobody can read: any credential in it, unless its text was also sent in
+         * the clear */
+        for (unsigned i = 0; i < hx_secret_count(s); i++) {
+            size_t sl = strlen(s->secrets[i]);
+            if (sl >= HX_MIN_SECRET && memmem(p, n, s->secrets[i], sl) &&
+                !seen_clear(s, (const uint8_t *)s->secrets[i], sl))
+                return true;
+        }
+        return false;
+    }
     for (unsigned i = 0; i < hx_secret_count(s); i++) {
         const char *sec = s->secrets[i];
         size_t sl = strlen(sec);
@@ -250,7 +343,8 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
             if (!hit)
                 break;
             o = (size_t)(hit - p);
-            if (chosen_bytes(s, r, p, o, sl) >= HX_MIN_SECRET && !inside_clear_value(s, p, n, o, sl))
+            if (chosen_bytes(s, r, p, o, sl) >= HX_MIN_SECRET && !inside_clear_value(s, p, n, o, sl) &&
+                !field_sent_clear(s, r, p, o, sl))
                 return true;
         }
     }
@@ -287,7 +381,9 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
      * another, such as ATI's) */
     for (unsigned k = 0; (r.cls == AT_CLS_UNKNOWN || r.cls == AT_CLS_FOREIGN ||
                           (r.cls == AT_CLS_INFO && (!r.valid || free_text(&r)))) &&
-                         s->x && k + 1 < s->n_line_forms; k++) {
+                         s->x && k < s->n_line_forms; k++) {
+        if (s->line_forms[k] == s->fl.form)
+            continue; /* the form in flight: read already */
         struct at_inflight other = s->fl;
         other.form = s->line_forms[k];
         other.echo_pending = false;
@@ -339,8 +435,10 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
                    (r.cls == AT_CLS_FOREIGN && s->clean_output);
     if (r.cls == AT_CLS_FOREIGN)
         s->n_foreign++;
-    bool looks_echo = x && unknown && s->fl.echo_pending && tok->len >= 2 && (tok->data[0] | 0x20) == 'a' &&
-                      (tok->data[1] | 0x20) == 't';
+    /* (only where an echo is known to come: while it is in doubt, a line that starts with
+     * AT may be the answer of a module that does not echo) */
+    bool looks_echo = x && unknown && s->fl.echo_pending && x->echo_expected && tok->len >= 2 &&
+                      (tok->data[0] | 0x20) == 'a' && (tok->data[1] | 0x20) == 't';
     if (tok->kind == AT_TOK_LINE && has_secret(s, tok->data, tok->len) && r.cls != AT_CLS_ECHO &&
         !looks_echo && leaks_secret(s, &r, tok)) {
         e->leak = true;
@@ -410,7 +508,20 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             } else if (!e->leak) {
                 char shown[200];
                 hx_printable(tok->data, tok->len < 60 ? tok->len : 60, shown, sizeof shown);
-                finding(x, HR_CLEAN_OUTPUT, RULE_SRC, idx, "lines the grammar knows", "%s \"%s\"", at_class_name(r.cls), shown);
+                if (r.cls == AT_CLS_UNKNOWN && s->line_identified && x->form)
+                    /* a line of text in the answer of a command the grammar reads: not one
+                     * of the lines its document gives */
+                    finding(x, HR_RESPONSE_SYNTAX, gram_src_form(x->form), idx, "the lines its document gives",
+                            "a line no form of it gives: \"%s\"", shown);
+                else if (r.cls == AT_CLS_UNKNOWN)
+                    /* the answer of a line the grammar cannot read: no document gives it */
+                    finding(x, HR_CLEAN_OUTPUT,
+                            gram_src_inferred("a line of text in the answer to a command line no grammar reads: no "
+                                              "document says what that answer holds"),
+                            idx, "lines the grammar knows", "%s \"%s\"", at_class_name(r.cls), shown);
+                else
+                    finding(x, HR_CLEAN_OUTPUT, RULE_SRC, idx, "lines the grammar knows", "%s \"%s\"",
+                            at_class_name(r.cls), shown);
             }
         } else if (!r.valid && r.cls != AT_CLS_ECHO && !e->leak) {
             char msg[300];
@@ -467,12 +578,28 @@ static const struct gram_form *form_of(struct hx_session *s, const char *line)
 {
     struct at_cmdline cl;
     struct at_verror e;
+    const unsigned cap = sizeof s->line_forms / sizeof s->line_forms[0];
     s->n_line_forms = 0;
-    if (at_identify_command(&s->ix, (const uint8_t *)line, strlen(line), &cl, &e) == AT_OK && cl.n) {
-        for (uint8_t k = 0; k < cl.n && s->n_line_forms < sizeof s->line_forms / sizeof s->line_forms[0]; k++)
-            s->line_forms[s->n_line_forms++] = cl.cmds[k].form;
+    /* which commands a module that ignores control bytes (V.250 5.2.2 leaves it open:
+     * parser/verror.c) reads in the line: their answers are read as theirs, whatever the
+     * verdict on the line */
+    size_t n = strlen(line), k = 0;
+    uint8_t *plain = malloc(n + 1);
+    if (!plain)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if ((uint8_t)line[i] >= 0x20 && (uint8_t)line[i] != 0x7f)
+            plain[k++] = (uint8_t)line[i];
+    s->line_identified = at_identify_command(&s->ix, plain, k, &cl, &e) == AT_OK && cl.n;
+    free(plain);
+    /* the commands before one the grammar cannot read may have run and answered (V.250
+     * 5.6): their forms too */
+    for (uint8_t j = 0; j < cl.n && s->n_line_forms < cap; j++)
+        s->line_forms[s->n_line_forms++] = cl.cmds[j].form;
+    if (s->line_identified)
         return cl.cmds[cl.n - 1].form;
-    }
+    if (e.form && s->n_line_forms < cap)
+        s->line_forms[s->n_line_forms++] = e.form;
     return e.form;
 }
 
@@ -501,6 +628,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     while (pump(s, 0) > 0)
         ;
     at_secret_values(&s->ix, (const uint8_t *)as_read, strlen(as_read), remember_secret, s);
+    remember_clear(s, (const uint8_t *)as_read, strlen(as_read));
     s->x = x;
     x->first_ev = s->n_ev;
     struct hx_event *se = new_event(s);

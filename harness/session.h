@@ -61,6 +61,8 @@ enum hx_status {
 #define HX_MAX_SECRETS 8
 /* A credential shorter than this cannot be told from text: it is not looked for. */
 #define HX_MIN_SECRET 3
+#define HX_MAX_CLEAR 128
+#define HX_CLEAR_BITS (1u << 20)
 
 struct hx_exchange {
     uint32_t id;
@@ -99,6 +101,8 @@ struct hx_session {
     /* the forms of every command of the line in flight (AT+A;+B): each may answer */
     const struct gram_form *line_forms[8];
     unsigned n_line_forms;
+    bool line_identified;    /* the grammar reads every command of that line (else the
+                                forms are those of the commands before the one it cannot) */
     char echo_text[1024];
     char split_marker[64];   /* the framer's split marker lives here */
     bool echo_on;            /* the module echoes commands */
@@ -126,6 +130,15 @@ struct hx_session {
      * n_secrets counts every one) */
     char secrets[HX_MAX_SECRETS][256];
     unsigned n_secrets;
+    /* values of parameters that are not secret, sent in valid lines: the last HX_MAX_CLEAR
+     * of them, kept for the whole session (a module keeps an MCU version the host set long
+     * ago, and may print it with the text of a credential sent since) */
+    char clear[HX_MAX_CLEAR][256];
+    unsigned n_clear;
+    /* and every such value of the session, as a Bloom filter of HX_CLEAR_BITS bits (made on
+     * the first value): a field that holds one of them repeats the host's text however long
+     * ago it was sent */
+    uint64_t *clear_seen;
 };
 
 /* How many entries of s->secrets hold a credential. */

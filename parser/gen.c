@@ -31,6 +31,7 @@ struct cand {
 struct cands {
     struct cand v[MAX_CANDS];
     int n;
+    bool secret; /* the parameter holds a credential */
 };
 
 struct gen {
@@ -89,12 +90,17 @@ static bool quoted(const struct gram_type *t)
     return t->quoting != GQ_BARE;
 }
 
-/* A string body of n bytes that suits the charset. */
-static void body(char *out, size_t n, uint8_t charset, char fill)
+/* A string body of n bytes that suits the charset. A credential's ("k0l1m2...", letters
+ * and digits by turns) shares no three bytes with the text of other values ("abcd...", no
+ * digits), so that a module printing one is told from one printing the other. */
+static void body(char *out, size_t n, uint8_t charset, bool secret)
 {
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++)
-        out[i] = charset == GCS_HEX ? hex[i % 16] : charset == GCS_DIGITS ? (char)('0' + i % 10) : (char)(fill + (char)(i % 26));
+        out[i] = charset == GCS_HEX      ? hex[i % 16]
+                 : charset == GCS_DIGITS ? (char)('0' + i % 10)
+                 : secret                ? (i % 2 ? (char)('0' + (i / 2) % 10) : (char)('k' + (i / 2) % 16))
+                                         : (char)('a' + i % 26);
     out[n] = '\0';
 }
 
@@ -104,7 +110,7 @@ static void string_cand(struct cands *cs, const struct gram_type *t, size_t n, c
     char b[TEXT_MAX];
     if (n + 3 >= sizeof b)
         return;
-    body(b, n, t->charset, 'a');
+    body(b, n, t->charset, cs->secret);
     if (quoted(t))
         add(cs, expect, what, "\"%s\"", b);
     else
@@ -116,6 +122,7 @@ static void valid_cands(const struct gram_vendor *v, const struct gram_param *p,
 {
     const struct gram_type *t = &p->type;
     cs->n = 0;
+    cs->secret = p->secret;
     char w[96];
     switch (t->kind) {
     case GT_INT:
@@ -173,7 +180,7 @@ static void valid_cands(const struct gram_vendor *v, const struct gram_param *p,
         if (t->quoting == GQ_OPTIONAL) {
             snprintf(w, sizeof w, "%s without quotes", p->name);
             char b[64];
-            body(b, lo > 4 ? lo : 4, t->charset, 'a');
+            body(b, lo > 4 ? lo : 4, t->charset, cs->secret);
             before = cs->n;
             add(cs, NULL, w, "%s", b);
             last_aspect(cs, before, GASP_QUOTING);
@@ -213,6 +220,7 @@ static void invalid_cands(const struct gram_vendor *v, const struct gram_param *
 {
     const struct gram_type *t = &p->type;
     cs->n = 0;
+    cs->secret = p->secret;
     char w[96];
     switch (t->kind) {
     case GT_INT:
@@ -273,7 +281,7 @@ static void invalid_cands(const struct gram_vendor *v, const struct gram_param *
         }
         if (t->quoting == GQ_QUOTED) {
             char b[64];
-            body(b, t->min_len > 3 ? t->min_len : 3, t->charset, 'a');
+            body(b, t->min_len > 3 ? t->min_len : 3, t->charset, cs->secret);
             snprintf(w, sizeof w, "%s without its quotes", p->name);
             add(cs, "expected-quote", w, "%s", b);
         }
@@ -289,7 +297,7 @@ static void invalid_cands(const struct gram_vendor *v, const struct gram_param *
             char b[TEXT_MAX];
             size_t n = t->min_len ? t->min_len : 4;
             if (n + 3 < sizeof b) {
-                body(b, n, t->charset, 'a');
+                body(b, n, t->charset, cs->secret);
                 b[0] = 'z';
                 snprintf(w, sizeof w, "%s: a character outside the set", p->name);
                 if (quoted(t))
@@ -954,7 +962,7 @@ static void sample_field(const struct gram_param *p, const struct at_line_ctx *c
         size_t n = which ? (t->max_len && t->max_len < 200 ? t->max_len : 8) : (t->min_len ? t->min_len : 1);
         if (n >= sizeof b)
             n = sizeof b - 1;
-        body(b, n, t->charset, 'a');
+        body(b, n, t->charset, p->secret);
         snprintf(out, cap, t->quoting == GQ_BARE ? "%s" : "\"%s\"", b);
         break;
     }

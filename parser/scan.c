@@ -207,8 +207,14 @@ enum at_err at_check_value(const struct gram_type *t, const struct gram_dialect 
             enum at_err ie = at_scan_int(line + v->off, v->len, &end, &v->i);
             if (ie != AT_OK)
                 return fail(e, ie, v->off, t, 0, 0);
-            if (end != v->len) /* "1 x": a number, then something that does not belong */
-                return fail(e, AT_E_SEPARATOR, v->off + (uint32_t)end + (line[v->off + end] == ' '), t, 0, 0);
+            if (end != v->len) { /* "1 x": a number, then something that does not belong */
+                uint32_t at = v->off + (uint32_t)end + (line[v->off + end] == ' ');
+                /* "0 1": only digits and spaces after the number */
+                bool digits = line[v->off + end] == ' ';
+                for (size_t k = end; k < v->len && digits; k++)
+                    digits = line[v->off + k] == ' ' || (line[v->off + k] >= '0' && line[v->off + k] <= '9');
+                return fail(e, digits ? AT_E_INNER_SPACE : AT_E_SEPARATOR, at, t, 0, 0);
+            }
             v->is_int = true;
         }
         if (t->kind == GT_INT) {

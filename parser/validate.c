@@ -218,6 +218,16 @@ static enum at_err choose_form(const struct at_index *ix, const struct at_ix_cmd
     return e->code;
 }
 
+/* "= ?" at p (the '='): spaces, then '?' and the end of the command. */
+static bool spaced_test(const uint8_t *s, size_t n, size_t p)
+{
+    size_t q = skip_spaces(s, n, p + 1);
+    if (q == p + 1 || q >= n || s[q] != '?')
+        return false;
+    size_t r = skip_spaces(s, n, q + 1);
+    return r == n || s[r] == ';';
+}
+
 static enum at_err parse_command(const struct at_index *ix, int state, const uint8_t *s,
                                  size_t n, bool check, struct at_cmdline *out, struct at_verror *e)
 {
@@ -282,6 +292,10 @@ static enum at_err parse_command(const struct at_index *ix, int state, const uin
             } else if (p < n && s[p] == '?') {
                 k = GF_READ;
                 p += 1;
+            } else if (p < n && s[p] == '=' && spaced_test(s, n, p)) {
+                /* "= ?": V.250 5.2.1 ignores the space (the test form), a module may not */
+                e->cmd = ce->cmd;
+                return err_at(e, AT_E_INNER_SPACE, (uint32_t)(p + 1));
             } else if (p < n && s[p] == '=') {
                 k = GF_WRITE;
                 p += 1;

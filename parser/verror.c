@@ -16,6 +16,7 @@ static const char *const names[AT_E__COUNT] = {
     [AT_E_COUNT] = "param-count",
     [AT_E_EMPTY_VALUE] = "empty-value",
     [AT_E_SEPARATOR] = "separator",
+    [AT_E_INNER_SPACE] = "inner-space",
     [AT_E_LINE_TOO_LONG] = "line-too-long",
     [AT_E_CONTROL] = "control-byte",
     [AT_E_STATE] = "wrong-state",
@@ -163,6 +164,7 @@ char *at_verror_format(const struct at_verror *e, const struct gram_dialect *d, 
                who ? who : "?");
         break;
     case AT_E_SEPARATOR: APPEND("expected ',', ';' or the end of the line"); break;
+    case AT_E_INNER_SPACE: APPEND("a space inside a number or inside '=?' (V.250 5.2.1 has a DCE ignore spaces)"); break;
     case AT_E_LINE_TOO_LONG:
         APPEND("the line is %" PRId64 " bytes; the module takes at most %u", e->got, e->limit);
         break;
@@ -235,6 +237,10 @@ struct gram_src at_verror_src(const struct at_verror *e)
 {
     const struct gram_form *f = e->form;
     int p = e->index;
+    if (e->code == AT_E_INNER_SPACE || e->sub == AT_E_INNER_SPACE)
+        return gram_src_inferred("V.250 5.2.1: a DCE ignores spaces in a command line, so \"0 1\" may be read as "
+                                 "\"01\" and \"= ?\" as \"=?\"; whether a module refuses it or reads it so is its "
+                                 "choice");
     switch (e->code) {
     case AT_OK:
     case AT_E_NO_AT:
@@ -249,6 +255,7 @@ struct gram_src at_verror_src(const struct at_verror *e)
         return gram_src_inferred("no document gives the longest command line a module must refuse");
     case AT_E_CONTROL:
         return gram_src_inferred("V.250 5.2.2: a DCE ignores control characters in a command line");
+
     case AT_E_STATE:
         if (e->rule && f)
             return gram_src_rule(f, NULL, e->rule);

@@ -20,6 +20,9 @@ enum at_err {
     AT_E_COUNT,          /* wrong number of parameters */
     AT_E_EMPTY_VALUE,    /* an omitted value where the grammar needs one */
     AT_E_SEPARATOR,      /* expected ',' ';' or the end */
+    AT_E_INNER_SPACE,    /* a space inside a number ("0 1") or inside "=?" ("= ?"): V.250
+                            5.2.1 has the DCE ignore it, modules differ; refused here, and
+                            either answer of the module is its choice (inferred) */
     AT_E_LINE_TOO_LONG,
     AT_E_CONTROL,        /* a control byte in the line */
     AT_E_STATE,          /* not accepted in the current state */

@@ -17,6 +17,7 @@ packages=(
   libinih-dev          # inih: the capability file (INI)
   ser2net              # the tcp: target's test: a real ser2net exporting a pty
   libxml2-utils        # xmllint: tests/test_reports checks that junit.xml is well-formed XML
+  valgrind             # memcheck: tests/memcheck.sh (reads of uninitialised memory ASan misses)
   python3              # the independent module of tests/indep/ (standard library only)
   clang-14             # the fuzz targets: -fsanitize=fuzzer (libFuzzer), source coverage
   libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes (clang only recommends it)

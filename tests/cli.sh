@@ -30,6 +30,18 @@ lacks() {
 check "no verb is a usage error" 2 "$ot"
 check "unknown verb" 2 "$ot" frobnicate
 check "help" 0 "$ot" help
+check "rules: the one table" 0 "$ot" rules
+has "rules in precedence order" " 1 liveness"
+has "rules name their proving fault" "hash-mismatch"
+check "rules --markdown" 0 "$ot" rules --markdown
+readme=$(cd "$(dirname "$0")/.." && pwd)/README.md
+if ! sed -n '/^<!-- otacheck rules --markdown -->$/,/^<!-- end of otacheck rules -->$/p' "$readme" | sed '1d;$d' |
+    cmp -s - "$tmp/out"; then
+  echo "FAIL the README's rules table is not what 'otacheck rules --markdown' prints"; fails=$((fails+1))
+else
+  echo "ok   the README's rules table is otacheck's"
+fi
+check "rules: a stray argument is a usage error" 2 "$ot" rules extra
 check "grammar lint of the embedded grammars" 0 "$ot" grammar lint
 has "lint summary" "lint:"
 check "unknown vendor" 2 "$ot" grammar list --vendor nosuch

@@ -13,6 +13,7 @@
 #include "conformance/case.h"
 #include "conformance/caps.h"
 #include "conformance/runner.h"
+#include "grammar/source.h"
 #include "harness/defaults.h"
 #include "harness/session.h"
 #include "harness/sim.h"
@@ -81,7 +82,7 @@ static void play_opts(const char *vendor, const char *opts, bool destructive, st
     CU_ASSERT_FATAL(at_index_build(&ix, &v, &dp, 1) == 0);
     struct cf_plan plan;
     CU_ASSERT_FATAL(cf_plan_build(&plan, &ix, NULL) == 0);
-    char spec[128], err[256];
+    char spec[128], err[256] = "";
     snprintf(spec, sizeof spec, "sim:%s%s%s", vendor, opts ? "," : "", opts ? opts : "");
     struct hx_transport *tr;
     TU_CHECK(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0, "%s: %s", spec, err);
@@ -233,7 +234,7 @@ static void standard_traffic(void)
         for (size_t f = 0; f < sizeof faults / sizeof faults[0]; f++) {
             if (faults[f] && !sim_fault_applies((enum sim_fault)sim_fault_by_name(faults[f]), tu_vendor(vendors[k])))
                 continue;
-            char plain[96], with[96];
+            char plain[96], with[128];
             snprintf(plain, sizeof plain, "fault=%s", faults[f] ? faults[f] : "");
             snprintf(with, sizeof with, "%s%surcs=4", faults[f] ? plain : "", faults[f] ? "," : "");
             struct tally a, b;
@@ -311,7 +312,7 @@ static const char *write_temp(const char *text)
 static void caps_file(void)
 {
     struct cf_caps c;
-    char err[400];
+    char err[400] = "";
     TU_CHECK(cf_caps_load(&c, tu_src("conformance/caps.example.ini"), err, sizeof err) == 0, "example: %s", err);
     TU_CHECK(c.vendor && strcmp(c.vendor, "quectel") == 0, "vendor");
     TU_CHECK(c.allow_destructive == 0 && c.plan_staged == 1, "allow-destructive %d plan-staged %d", c.allow_destructive,
@@ -323,6 +324,14 @@ static void caps_file(void)
              "${product_secret} is replaced by the credential: %s", f && f->setup[0] ? f->setup[0] : "");
     TU_CHECK(c.not_supported[0] && strcmp(c.not_supported[0], "+QIOTMCUVER") == 0 && !c.not_supported[1],
              "not-supported list");
+    TU_CHECK(c.reset && strcmp(c.reset, "AT+CFUN=1,1") == 0 && c.reset_ms == 20000, "reset %s, %u ms",
+             c.reset ? c.reset : "-", c.reset_ms);
+    TU_CHECK(c.claimed[0] && strcmp(c.claimed[0], "+QIOTCFG") == 0 && c.claimed[1] &&
+                 strcmp(c.claimed[1], "+QIOTREG") == 0 && !c.claimed[2],
+             "claimed list");
+    TU_CHECK(c.clean_output == 0 && c.provisioned == 1 && c.image_size == 1048576 && c.link_speed == 20000,
+             "clean-output %d provisioned %d image-size %lu link-speed %lu", c.clean_output, c.provisioned,
+             c.image_size, c.link_speed);
     cf_caps_free(&c);
 
     const char *p = write_temp("[module]\nvendor = simcom\n\n[module]\nvendr = x\n");
@@ -347,7 +356,7 @@ static void caps_file(void)
  * transcript of the last line goes to last. */
 static bool leak_found(const char *fault, const char *const *lines, char *last, size_t cap)
 {
-    char spec[64], err[256];
+    char spec[64], err[256] = "";
     snprintf(spec, sizeof spec, "sim:quectel%s%s", fault ? ",fault=" : "", fault ? fault : "");
     struct hx_transport *tr;
     CU_ASSERT_FATAL(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0);
@@ -398,7 +407,7 @@ static bool scripted_leak(const char *cmd, const char *line)
              "exec:head -c %zu >/dev/null; printf '%%s\\r\\r\\nOK\\r\\n' '%s'; head -c %zu >/dev/null; "
              "printf '%%s\\r\\r\\n%%s\\r\\nOK\\r\\n' '%s' '%s'; exec sleep 5",
              strlen(cfg) + 1, cfg, strlen(cmd) + 1, cmd, line);
-    char err[256];
+    char err[256] = "";
     struct hx_transport *tr;
     CU_ASSERT_FATAL(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0);
     struct hx_session s;
@@ -417,6 +426,49 @@ static bool scripted_leak(const char *cmd, const char *line)
     return leak;
 }
 
+/* The host set an MCU version to the very text it later sends as the product secret, two
+ * hundred values ago (more than the session keeps whole): the module reading that version
+ * back repeats the host's text, no leak. The same answer with no such version ever sent
+ * is one. (A scripted module: it answers every line with OK, then the read with the line.) */
+static bool long_ago_leak(bool set_first)
+{
+    char spec[1024];
+    snprintf(spec, sizeof spec,
+             "exec:%s for i in $(seq 200); do head -c 36 >/dev/null; printf '\\r\\nOK\\r\\n'; done; "
+             "head -c 42 >/dev/null; printf '\\r\\nOK\\r\\n'; head -c 15 >/dev/null; "
+             "printf '\\r\\n+QIOTMCUVER: \"MCU1\",\"Zq8wPass\"\\r\\nOK\\r\\n'; exec sleep 5",
+             set_first ? "head -c 32 >/dev/null; printf '\\r\\nOK\\r\\n';" : "");
+    char err[256] = "";
+    struct hx_transport *tr;
+    CU_ASSERT_FATAL(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0);
+    struct hx_session s;
+    CU_ASSERT_FATAL(hx_session_init(&s, tr, tu_vendor("quectel"), NULL, NULL) == 0);
+    s.echo_on = false; /* the script does not echo */
+    struct hx_exchange x;
+    if (set_first)
+        hx_exchange(&s, "AT+QIOTMCUVER=\"MCU1\",\"Zq8wPass\"", 2000ull * 1000000, &x); /* 31 bytes + CR */
+    for (int i = 0; i < 200; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "AT+QIOTMCUVER=\"MCU2\",\"V%03d-%07d\"", i, i * 7919); /* 35 + CR */
+        hx_exchange(&s, line, 2000ull * 1000000, &x);
+    }
+    hx_exchange(&s, "AT+QIOTCFG=\"productinfo\",\"pk1\",\"Zq8wPass\"", 2000ull * 1000000, &x); /* 40 + CR */
+    hx_exchange(&s, "AT+QIOTMCUVER?", 2000ull * 1000000, &x);                                  /* 14 + CR */
+    TU_CHECK(x.status == HX_DONE, "the scripted read: status %d", x.status);
+    bool leak = false;
+    for (unsigned k = 0; k < x.n_findings; k++)
+        leak |= x.findings[k].rule == HR_NO_SECRET_LEAK;
+    hx_session_free(&s);
+    hx_close(tr);
+    return leak;
+}
+
+static void credential_sent_long_ago(void)
+{
+    TU_CHECK(!long_ago_leak(true), "an MCU version sent 200 values ago is taken for a leak");
+    TU_CHECK(long_ago_leak(false), "the credential read back with no such version sent is not a leak");
+}
+
 /* A valid response line that holds the credential where the module chose the value is a
  * leak, wherever in the value it stands; the same line without it is not. */
 static void credential_in_valid_line(void)
@@ -426,6 +478,81 @@ static void credential_in_valid_line(void)
     TU_CHECK(scripted_leak("AT+QIOTMCUVER?", "+QIOTMCUVER: \"MCU1\",\"X-Zq8wPass\""), "inside a value the host never sent");
     TU_CHECK(scripted_leak("AT+QIOTREG=?", "+QIOTREG: (Zq8wPass)"), "inside a test form's list");
     TU_CHECK(!scripted_leak("AT+QIOTREG=?", "+QIOTREG: (0,1,2)"), "a test form's list of numbers");
+}
+
+/* ---- what a module says to lines the grammar cannot read ------------------------------ */
+
+/* A scripted module (exec:) that answers each of cmds with the reply beside it (the echo
+ * included); the findings of the last exchange, and whether any exchange had one of rule. */
+static unsigned scripted(const char *const *cmds, const char *const *replies, struct hx_exchange *last,
+                         enum hx_rule rule, bool *any)
+{
+    char spec[4096] = "exec:";
+    size_t o = strlen(spec);
+    for (size_t i = 0; cmds[i]; i++)
+        o += (size_t)snprintf(spec + o, sizeof spec - o, "head -c %zu >/dev/null; printf '%%s' '%s'; ",
+                              strlen(cmds[i]) + 1, replies[i]);
+    snprintf(spec + o, sizeof spec - o, "exec sleep 5");
+    char err[256] = "";
+    struct hx_transport *tr;
+    CU_ASSERT_FATAL(hx_open(spec, tu_grammar(), &tr, err, sizeof err) == 0);
+    struct hx_session s;
+    CU_ASSERT_FATAL(hx_session_init(&s, tr, tu_vendor("quectel"), NULL, NULL) == 0);
+    *any = false;
+    for (size_t i = 0; cmds[i]; i++) {
+        hx_exchange(&s, cmds[i], 2000ull * 1000000, last);
+        for (unsigned k = 0; k < last->n_findings; k++)
+            *any |= last->findings[k].rule == rule;
+    }
+    hx_session_free(&s);
+    hx_close(tr);
+    return last->n_findings;
+}
+
+/* A line of text in the answer to a line no grammar reads: no document says what that
+ * answer holds (a WARN at most); in the answer to a command the grammar reads, a line its
+ * document does not give is a breach of that document. (ATI=, is not such a line: I may
+ * have run before the error, and its identity lines are read as I's.) */
+static void text_in_answers(void)
+{
+    struct hx_exchange x;
+    bool any;
+    static const char *const unreadable[] = {"AT+XYZZY=,", NULL};
+    static const char *const unreadable_reply[] = {"AT+XYZZY=,\r\r\nusage: no such thing\r\nERROR\r\n", NULL};
+    scripted(unreadable, unreadable_reply, &x, HR_CLEAN_OUTPUT, &any);
+    TU_CHECK(any, "a line of text in the answer to AT+XYZZY=, is not noted");
+    for (unsigned k = 0; k < x.n_findings; k++)
+        TU_CHECK(!gram_src_binding(x.findings[k].src), "AT+XYZZY=,: finding %s is binding (%s)",
+                 hx_rule_name(x.findings[k].rule), x.findings[k].seen);
+    static const char *const readable[] = {"AT+QIOTMCUVER?", NULL};
+    static const char *const readable_reply[] = {"AT+QIOTMCUVER?\r\r\nsome text of its own\r\nOK\r\n", NULL};
+    scripted(readable, readable_reply, &x, HR_RESPONSE_SYNTAX, &any);
+    TU_CHECK(any, "a line no form gives, in the answer to AT+QIOTMCUVER?, is not a response-syntax finding");
+    for (unsigned k = 0; k < x.n_findings; k++)
+        if (x.findings[k].rule == HR_RESPONSE_SYNTAX)
+            TU_CHECK(gram_src_binding(x.findings[k].src), "its source is not a document: %s",
+                     x.findings[k].src.cite ? x.findings[k].src.cite : "(none)");
+}
+
+/* V.250 5.6: the commands before the one in error may have run. "ATE0=0" (E0, then an
+ * error) may have turned the echo off: the next command without echo is no finding; with
+ * the echo on the whole time and no ATE in the line, a missing echo is one. (The session
+ * keeps the forms of the commands before the error: harness/session.c form_of.) */
+static void echo_after_error(void)
+{
+    struct hx_exchange x;
+    bool any;
+    static const char *const cmds[] = {"ATE0=0", "AT+QIOTMCUVER?", NULL};
+    static const char *const off[] = {"ATE0=0\r\r\nERROR\r\n", "\r\nOK\r\n", NULL};
+    scripted(cmds, off, &x, HR_ECHO, &any);
+    TU_CHECK(!any, "a missing echo after ATE0=0 (which may have run) is a finding");
+    static const char *const cmds2[] = {"AT E0=,", "AT+QIOTMCUVER?", NULL};
+    scripted(cmds2, (const char *const[]){"AT E0=,\r\r\nERROR\r\n", "\r\nOK\r\n", NULL}, &x, HR_ECHO, &any);
+    TU_CHECK(!any, "a missing echo after 'AT E0=,' (spaces ignored) is a finding");
+    static const char *const cmds3[] = {"AT+QIOTMCUVER=,", "AT+QIOTMCUVER?", NULL};
+    scripted(cmds3, (const char *const[]){"AT+QIOTMCUVER=,\r\r\nERROR\r\n", "\r\nOK\r\n", NULL}, &x, HR_ECHO,
+             &any);
+    TU_CHECK(any, "a missing echo after a line with no E command is not found");
 }
 
 int main(int argc, char **argv)
@@ -456,5 +583,9 @@ int main(int argc, char **argv)
     s = tu_suite("credentials");
     tu_add(s, "a credential the host sent in the clear", credential_sent_in_clear);
     tu_add(s, "a credential in a valid line", credential_in_valid_line);
+    tu_add(s, "a credential the host sent in the clear long ago", credential_sent_long_ago);
+    s = tu_suite("answers");
+    tu_add(s, "text in the answer to an unreadable line", text_in_answers);
+    tu_add(s, "the echo after a line in error", echo_after_error);
     return tu_run(argc, argv);
 }

@@ -274,7 +274,7 @@ static void run_final(const struct vec *v)
 {
     struct gram_dialect d;
     gram_dialect_default(&d, v->v);
-    char err[256];
+    char err[256] = "";
     for (int i = 0; i < v->n_dialect; i++)
         TU_CHECK(gram_dialect_set(&d, v->dialect[i], err, sizeof err) == 0, "%s: %s", v->name, err);
     const struct gram_dialect *dp = &d;

@@ -79,7 +79,7 @@ static void test_exec_module_fault(void)
 static void test_pty_module(void)
 {
     struct tp_module m;
-    char err[256];
+    char err[256] = "";
     if (tp_module_start(&m, OTACHECK_BIN, "fibocom", err, sizeof err) != 0) {
         TU_CHECK(false, "pty module: %s", err);
         return;
@@ -120,7 +120,7 @@ static void test_serial_errors(void)
         return;
     /* without the shim, libserialport does not know a pty: the message says what to use */
     struct tp_module m;
-    char err[256], spec[128];
+    char err[256] = "", spec[128];
     if (tp_module_start(&m, OTACHECK_BIN, "quectel", err, sizeof err) != 0) {
         TU_CHECK(false, "pty module: %s", err);
         return;
@@ -135,7 +135,7 @@ static void serial_conversation(const char *vendor, const char *options)
 {
     TU_CHECK(shim_loaded(), "the serial shim is not preloaded");
     struct tp_module m;
-    char err[256], spec[256];
+    char err[256] = "", spec[256];
     if (tp_module_start(&m, OTACHECK_BIN, vendor, err, sizeof err) != 0) {
         TU_CHECK(false, "pty module: %s", err);
         return;
@@ -170,7 +170,7 @@ static void test_serial_xonxoff(void)
 static void test_serial_lost(void)
 {
     struct tp_module m;
-    char err[256], spec[256];
+    char err[256] = "", spec[256];
     if (tp_module_start(&m, OTACHECK_BIN, "fibocom", err, sizeof err) != 0) {
         TU_CHECK(false, "pty module: %s", err);
         return;
@@ -251,7 +251,7 @@ static void test_serial_through_shim(void)
 static void test_tcp_ser2net(void)
 {
     struct tp_module m;
-    char err[512];
+    char err[512] = "";
     if (tp_module_start(&m, OTACHECK_BIN, "qualcomm", err, sizeof err) != 0) {
         TU_CHECK(false, "pty module: %s", err);
         return;
