@@ -119,7 +119,8 @@ void df_target_close(struct df_target *tg)
     tg->open = false;
 }
 
-enum settled { SETTLED_QUIET, SETTLED_TIME_UP, SETTLED_LOST };
+/* SETTLED_OPEN: quiet, with flows that may still go on (left to the cases that follow) */
+enum settled { SETTLED_QUIET, SETTLED_OPEN, SETTLED_TIME_UP, SETTLED_LOST };
 
 /* Waits until nothing new has come for quiet_ns (at most max_ns in all); events are judged
  * later. */
@@ -181,7 +182,7 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     }
     tg->open = true;
     tg->restartable = strncmp(tg->spec, "sim:", 4) == 0 || strncmp(tg->spec, "exec:", 5) == 0;
-    tg->armed = false;
+    tg->armed = tg->armed_alone = false;
     at_flow_set_clear(&tg->flows);
     bool alive = false;
     for (int i = 0; i < 3 && !alive && !tg->s.lost; i++)
@@ -212,6 +213,13 @@ int df_target_restart(struct df_target *tg, char *err, size_t errlen)
 }
 
 /* ---- judging ------------------------------------------------------------------------------ */
+
+/* Arms: a destructive command ran (alone: it started no flow that says what follows). */
+static void arm(struct df_target *tg, bool alone)
+{
+    tg->armed = true;
+    tg->armed_alone |= alone;
+}
 
 /* A restart is explained by a flow that has one in its course, or by a destructive command
  * the module accepted, until what it started has come to rest (a quiet line). */
@@ -344,15 +352,21 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
             add(out, HR_REJECTS_INVALID, at_verror_src(&ve), wrong, idx, "an error result: the grammar rejects the line",
                 "OK to a line that breaks the grammar (%s at byte %u: %.120s)", at_err_name(verdict), ve.off, msg);
         }
-        /* V.250: the commands before the one that failed have run — a destructive one
-         * among them too */
-        bool may_have_run = ok || il.n > 1;
-        for (uint8_t k = 0; k < il.n && may_have_run; k++) {
+        /* V.250 5.6: the commands before the one that failed have run — a destructive one
+         * among them too; the last one did not (it failed, or one before it did), nor any
+         * from the first the grammar refuses */
+        uint8_t ran = il.n;
+        if (!ok) {
+            ran = il.n ? (uint8_t)(il.n - 1) : 0;
+            if (verdict != AT_OK && vl.n < ran)
+                ran = vl.n;
+        }
+        for (uint8_t k = 0; k < ran; k++) {
             const struct gram_form *cf = il.cmds[k].form;
             if (!cf)
                 continue;
             if (gram_form_class(cf) == GC_DESTRUCTIVE) {
-                tg->armed = true;
+                arm(tg, !(ok && cf->n_starts));
                 *flow_started = true; /* whatever it started: let it come to rest */
             }
             if (ok && cf->n_starts) {
@@ -368,14 +382,14 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
         if (!silence_ok)
             suspicious = true;
         if (destructive) {
-            tg->armed = true; /* it may have run, and restarted the module */
+            arm(tg, true); /* it may have run, and restarted the module */
             *flow_started = true;
         }
         break;
     case HX_REBOOTED:
         for (uint8_t k = 0; k < il.n; k++)
             if (il.cmds[k].form && gram_form_class(il.cmds[k].form) == GC_DESTRUCTIVE)
-                tg->armed = true; /* the line itself restarts the module */
+                arm(tg, true); /* the line itself restarts the module */
         judge_events(tg, out);
         if (settle(tg, 200 * MS, 10000 * MS) == SETTLED_LOST) { /* let it come up */
             out->lost = true;
@@ -401,23 +415,45 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
 }
 
 /* After lines that started something (a flow, a destructive command): waits until it has
- * come to rest — its flows at their end (or where they may end), then short_quiet of
- * silence; while something must still come (a flow that cannot end where it is, or
- * anything after a destructive command: a restart to apply a firmware comes after its
- * flow), flow_quiet of silence. Events are judged as they come. */
+ * come to rest, for no more than the documents promise. Among cases: flow_quiet of silence
+ * while something must still come (a flow that cannot end where it is, a destructive
+ * command that started no flow, a destructive command's flow unless it ended in failure
+ * (a restart to apply what it brought may follow); nothing more (short_quiet)
+ * once its flows are at their end, or may end where they are and were not started by a
+ * destructive command (SETTLED_OPEN: they stay to explain what comes later). Patient
+ * (alone): flow_quiet after anything. Events are judged as they come. */
 static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, uint64_t short_quiet, bool patient)
 {
     struct hx_session *s = &tg->s;
     uint64_t end = hx_now(s->t) + tg->flow_quiet_ns * 20 + 1000 * MS;
     for (;;) {
         judge_events(tg, out);
-        /* a flow that may end where it is (nothing promised yet: no plan from a cloud) is
-         * waited for only when patient (lines run alone: a reproducer, a minimisation, so
-         * that what they started is theirs); among cases, what it sends later is judged with
-         * the cases that follow */
-        bool open = tg->armed || (tg->flows.n && !at_flow_set_finished(&tg->flows) &&
-                                  (patient || !at_flow_set_can_end(&tg->flows)));
-        uint64_t quiet = open ? tg->flow_quiet_ns : short_quiet;
+        bool finished = !tg->flows.n || at_flow_set_finished(&tg->flows);
+        bool can_end = finished || at_flow_set_can_end(&tg->flows);
+        bool open;
+        uint64_t quiet;
+        if (patient) {
+            /* lines run alone (a reproducer, a minimisation): what they started is theirs */
+            open = tg->armed || !finished;
+            quiet = open ? tg->flow_quiet_ns : short_quiet;
+        } else if (tg->armed_alone || (tg->armed && !tg->flows.n) || !can_end) {
+            /* something must still come: a flow that cannot end where it is, or whatever
+             * a destructive command that started no flow does (a restart) */
+            open = true;
+            quiet = tg->flow_quiet_ns;
+        } else if (tg->armed && !(finished && at_flow_set_outcome(&tg->flows) == GO_ERROR)) {
+            /* a destructive command's flow that may go on, or that ended well: a restart to
+             * apply what it brought may follow, seconds later; not after one that failed */
+            open = true;
+            quiet = tg->flow_quiet_ns;
+        } else {
+            /* a flow at its end (a failed download brings nothing to apply), or one that
+             * may end where it is (nothing promised yet:
+             * no plan from a cloud): what it sends later is judged with the cases that
+             * follow */
+            open = false;
+            quiet = short_quiet;
+        }
         uint64_t now = hx_now(s->t);
         if (now >= end)
             return SETTLED_TIME_UP;
@@ -426,7 +462,7 @@ static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, u
         if (i == -2)
             return SETTLED_LOST;
         if (i == -1)
-            return wait == quiet ? SETTLED_QUIET : SETTLED_TIME_UP;
+            return wait != quiet ? SETTLED_TIME_UP : !open && !finished ? SETTLED_OPEN : SETTLED_QUIET;
     }
 }
 
@@ -457,8 +493,10 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
         if (st == SETTLED_LOST)
             out->lost = true;
         judge_events(tg, out);
+        if (st == SETTLED_OPEN)
+            tg->armed = tg->armed_alone = false; /* the flows left open explain what they bring */
         if (st == SETTLED_QUIET && flow_started) {
-            tg->armed = false;
+            tg->armed = tg->armed_alone = false;
             at_flow_set_clear(&tg->flows);
         }
         restore_echo(tg);

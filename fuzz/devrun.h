@@ -70,6 +70,8 @@ struct df_target {
     bool restartable;        /* sim: and exec: */
     bool armed;              /* a destructive command ran: a restart may follow, until what
                                 it started has come to rest */
+    bool armed_alone;        /* ... and one of them started no flow: only silence tells
+                              * when it is over (a flow that started says what comes) */
     struct at_flow_set flows;
     size_t judged;           /* log events already looked at */
     char identity[512];      /* what ATI and AT+CGMR answered at the start */

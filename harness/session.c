@@ -1,6 +1,7 @@
 /* harness/session.c — see session.h. */
 #include "harness/session.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,28 @@ size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
 static bool is_echo_command(const struct gram_form *f)
 {
     return f && f->cmd->basic && strcmp(f->cmd->name, "E") == 0;
+}
+
+/* Whether a command line the grammar cannot read to its end may hold an E command that a
+ * module reads in it: an E outside quotes and outside an extended command's name
+ * ("AT+CMEE;E0=," is +CMEE and E0 to a module that finds its error only at '=').
+ * Modules part such lines where they like, so what follows may have run. */
+static bool may_hold_echo_command(const char *line)
+{
+    bool quoted = false;
+    for (size_t i = 2; line[0] && line[1] && line[i]; i++) {
+        char c = line[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '+')
+            while (line[i + 1] && (isalnum((unsigned char)line[i + 1]) || strchr("!%-./:_", line[i + 1])))
+                i++;
+        else if (c == 'e' || c == 'E')
+            return true;
+    }
+    return false;
 }
 
 /* An information line with no text of its own to match (ATI's lines): it fits anything. */
@@ -748,6 +771,11 @@ done:
         }
     } else if (sets_echo && (x->status == HX_DONE || x->status == HX_TIMEOUT)) {
         /* an error (or no final): the ATE before the command that failed may have run */
+        s->echo_unknown = true;
+    } else if (!s->line_identified && (x->status == HX_DONE || x->status == HX_TIMEOUT) &&
+               may_hold_echo_command(as_read)) {
+        /* the grammar stops reading the line at some command, the module maybe later: an E
+         * after that one may have run ("AT+CMEE;E" is E0 after +CMEE) */
         s->echo_unknown = true;
     }
     free(as_read);

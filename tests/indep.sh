@@ -87,6 +87,38 @@ for v in $vendors; do
   done
 done
 [[ -f "$tmp/defect-fails" ]] && fails=$((fails + $(wc -l <"$tmp/defect-fails")))
+
+# the device fuzzer against the same module: nothing in 2000 cases (non-destructive, fixed
+# seed), and one planted defect per vendor found, its reproducer named by the rule broken
+fuzz_defect() {
+  case "$1" in
+    airm2m) echo period-59 ;; fibocom) echo slow-gtota-test ;; qualcomm) echo unknown-ok ;;
+    quectel) echo slow-otareq-test ;; simcom) echo capfota-2 ;;
+  esac
+}
+for v in $vendors; do
+  out="$tmp/fuzz-$v"
+  timeout 300 "$ot" fuzz --vendor "$v" --target "exec:$py tests/indep/module.py --vendor $v" --cases 2000 --seed 1 \
+    --out "$out" --quiet >"$out.out" 2>&1
+  frc=$?
+  if [[ $frc -ne 0 ]]; then
+    fail "$v fuzz: exit $frc, expected 0 (nothing found)"
+    sed 's/^/    /' "$out.out" | head -10
+  else
+    echo "ok   $v fuzz: $(tail -1 "$out.out")"
+  fi
+  d=$(fuzz_defect "$v")
+  rule=$("$py" tests/indep/module.py --list-defects --vendor "$v" | awk -F'\t' -v d="$d" '$2 == d {print $3}')
+  out="$tmp/fuzz-$v-$d"
+  timeout 300 "$ot" fuzz --vendor "$v" --target "exec:$py tests/indep/module.py --vendor $v --defect $d" \
+    --duration 60 --max-findings 1 --seed 1 --out "$out" --quiet >"$out.out" 2>&1
+  frc=$?
+  if [[ $frc -ne 1 ]] || ! ls "$out" 2>/dev/null | grep -q "^001-$rule-"; then
+    fail "$v fuzz defect $d: exit $frc, no reproducer for $rule: $(ls "$out" 2>/dev/null | tr '\n' ' ')"
+  else
+    echo "ok   $v fuzz defect $d: found, $(ls "$out")"
+  fi
+done
 if [[ $fails -ne 0 ]]; then
   echo "$fails failed"
   exit 1
