@@ -397,6 +397,17 @@ static void credential_sent_in_clear(void)
     TU_CHECK(!leak_found(NULL, echoed, t, sizeof t), "the faultless module is said to leak: %s", t);
 }
 
+/* Whether the exchange has a no-secret-leak finding; the scripted session is closed. */
+static bool leak_then_close(struct hx_session *s, struct hx_transport *tr, const struct hx_exchange *x)
+{
+    bool leak = false;
+    for (unsigned k = 0; k < x->n_findings; k++)
+        leak |= x->findings[k].rule == HR_NO_SECRET_LEAK;
+    hx_session_free(s);
+    hx_close(tr);
+    return leak;
+}
+
 /* A scripted module (exec:, a shell one-liner) that takes the credential with
  * AT+QIOTCFG, then answers cmd with line: whether the session calls that answer a leak. */
 static bool scripted_leak(const char *cmd, const char *line)
@@ -418,12 +429,7 @@ static bool scripted_leak(const char *cmd, const char *line)
              x.status, x.n_findings);
     hx_exchange(&s, cmd, 2000ull * 1000000, &x);
     TU_CHECK(x.status == HX_DONE, "%s: status %d", line, x.status);
-    bool leak = false;
-    for (unsigned k = 0; k < x.n_findings; k++)
-        leak |= x.findings[k].rule == HR_NO_SECRET_LEAK;
-    hx_session_free(&s);
-    hx_close(tr);
-    return leak;
+    return leak_then_close(&s, tr, &x);
 }
 
 /* The host set an MCU version to the very text it later sends as the product secret, two
@@ -455,12 +461,7 @@ static bool long_ago_leak(bool set_first)
     hx_exchange(&s, "AT+QIOTCFG=\"productinfo\",\"pk1\",\"Zq8wPass\"", 2000ull * 1000000, &x); /* 40 + CR */
     hx_exchange(&s, "AT+QIOTMCUVER?", 2000ull * 1000000, &x);                                  /* 14 + CR */
     TU_CHECK(x.status == HX_DONE, "the scripted read: status %d", x.status);
-    bool leak = false;
-    for (unsigned k = 0; k < x.n_findings; k++)
-        leak |= x.findings[k].rule == HR_NO_SECRET_LEAK;
-    hx_session_free(&s);
-    hx_close(tr);
-    return leak;
+    return leak_then_close(&s, tr, &x);
 }
 
 static void credential_sent_long_ago(void)
