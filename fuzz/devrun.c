@@ -365,11 +365,12 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
             const struct gram_form *cf = il.cmds[k].form;
             if (!cf)
                 continue;
+            /* each that ran was accepted: execution stops at the first error */
             if (gram_form_class(cf) == GC_DESTRUCTIVE) {
-                arm(tg, !(ok && cf->n_starts));
+                arm(tg, !cf->n_starts);
                 *flow_started = true; /* whatever it started: let it come to rest */
             }
-            if (ok && cf->n_starts) {
+            if (cf->n_starts) {
                 if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
                     at_flow_set_clear(&tg->flows);
                 at_flow_set_start_form(&tg->flows, cf, &tg->d);
@@ -441,9 +442,10 @@ static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, u
              * a destructive command that started no flow does (a restart) */
             open = true;
             quiet = tg->flow_quiet_ns;
-        } else if (tg->armed && !(finished && at_flow_set_outcome(&tg->flows) == GO_ERROR)) {
+        } else if (tg->armed && !at_flow_set_failed(&tg->flows)) {
             /* a destructive command's flow that may go on, or that ended well: a restart to
-             * apply what it brought may follow, seconds later; not after one that failed */
+             * apply what it brought may follow, seconds later; not after one that failed
+             * (more failure lines may come: the flow stays open to explain them) */
             open = true;
             quiet = tg->flow_quiet_ns;
         } else {

@@ -105,6 +105,14 @@ bool at_flow_set_started(const struct at_flow_set *s)
     return false;
 }
 
+bool at_flow_set_failed(const struct at_flow_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (!at_flow_can_end(&s->runs[i]) || s->runs[i].outcome != GO_ERROR)
+            return false;
+    return s->n > 0;
+}
+
 int at_flow_set_outcome(const struct at_flow_set *s)
 {
     for (int i = 0; i < s->n; i++)

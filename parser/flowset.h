@@ -42,6 +42,9 @@ bool at_flow_set_finished(const struct at_flow_set *s);
 bool at_flow_set_only_restart_next(const struct at_flow_set *s);
 /* Has any flow seen an event? */
 bool at_flow_set_started(const struct at_flow_set *s);
+/* Has every alternative failed (can end, its last event a failure)? Nothing it brought
+ * is left to apply: a restart does not follow, though more failure lines may. */
+bool at_flow_set_failed(const struct at_flow_set *s);
 /* The outcome of the alternative that can end (GO_OK, GO_ERROR, GO_NONE). */
 int at_flow_set_outcome(const struct at_flow_set *s);
 /* "fota: plan | sota: plan": what may come next, into buf. */
