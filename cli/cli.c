@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conformance/caps.h"
 #include "grammar/load.h"
 
 void cli_env_init(struct cli_env *env)
@@ -102,6 +103,21 @@ int cli_dialect(struct cli_env *env, const struct gram_vendor *v, struct gram_di
         char err[256];
         if (gram_dialect_set(d, spec, err, sizeof err) != 0) {
             fprintf(stderr, "otacheck: --dialect %s: %s\n", env->dialect_specs[i], err);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_PASS;
+}
+
+int cli_caps_dialect(const struct cf_caps *caps, const char *verb, const struct gram_vendor *v,
+                     struct gram_dialect *d)
+{
+    if (!caps || (caps->vendor && strcmp(caps->vendor, v->id) != 0))
+        return EXIT_PASS;
+    for (size_t k = 0; caps->dialect[k]; k++) {
+        char err[256];
+        if (gram_dialect_set(d, caps->dialect[k], err, sizeof err) != 0) {
+            fprintf(stderr, "otacheck %s: %s: [dialect] %s\n", verb, caps->path ? caps->path : "caps", err);
             return EXIT_USAGE;
         }
     }

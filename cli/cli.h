@@ -48,6 +48,11 @@ int cli_load(struct cli_env *env);
 size_t cli_vendors(struct cli_env *env, const struct gram_vendor **out, size_t max);
 /* The dialect of v with the --dialect choices that concern it. EXIT_PASS or EXIT_USAGE. */
 int cli_dialect(struct cli_env *env, const struct gram_vendor *v, struct gram_dialect *d);
+/* Then the capability file's [dialect] choices for v (when the file is about v, or names
+ * no vendor); verb names the command in the error. EXIT_PASS or EXIT_USAGE. */
+struct cf_caps;
+int cli_caps_dialect(const struct cf_caps *caps, const char *verb, const struct gram_vendor *v,
+                     struct gram_dialect *d);
 
 /* Verbs. argv[0] is the verb's name. */
 int verb_grammar(int argc, char **argv);

@@ -178,12 +178,8 @@ int verb_conform(int argc, char **argv)
         o->vendors[i] = vs[i];
         if (cli_dialect(&env, vs[i], &o->dialects[i]) != EXIT_PASS)
             goto out;
-        if (caps_file && (!caps.vendor || strcmp(caps.vendor, vs[i]->id) == 0))
-            for (size_t k = 0; caps.dialect[k]; k++)
-                if (gram_dialect_set(&o->dialects[i], caps.dialect[k], err, sizeof err) != 0) {
-                    fprintf(stderr, "otacheck conform: %s: [dialect] %s\n", caps_file, err);
-                    goto out;
-                }
+        if (cli_caps_dialect(caps_file ? &caps : NULL, "conform", vs[i], &o->dialects[i]) != EXIT_PASS)
+            goto out;
     }
     o->n_vendors = (unsigned)nv;
     o->target = target;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "conformance/caps.h"
 #include "fuzz/devfuzz.h"
 #include "fuzz/repro.h"
 
@@ -17,12 +18,16 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: otacheck fuzz --vendor ID --target SPEC [--duration S | --cases N] [--seed N] [--out DIR]\n"
-            "                     [--allow-destructive] [--max-runs N] [--max-findings N] [--case-log FILE]\n"
+            "                     [--caps FILE] [--allow-destructive] [--max-runs N] [--max-findings N] [--case-log FILE]\n"
             "                     [--flow-quiet MS] [--quiet] [--grammar FILE] [--dialect [VENDOR:]KNOB=CHOICE]...\n"
             "       otacheck fuzz --replay FILE --target SPEC [--vendor ID]\n"
             "  --target SPEC       sim:<vendor>[,fault=a+b], exec:<command>, pty:<path>,\n"
             "                      serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
             "  --vendor ID         the module's vendor (default: the vendor of sim:<vendor>)\n"
+            "  --caps FILE         the module's capability file (conformance/caps.example.ini): its\n"
+            "                      [ota] lines start the flows the cases go into, its [credentials]\n"
+            "                      are never shown; vendor, target, allow-destructive and [dialect]\n"
+            "                      apply where the command line says nothing\n"
             "  --duration S        stop after S seconds; --cases N: after N cases (default: until\n"
             "                      interrupted; both: whichever comes first)\n"
             "  --seed N            the cases (default 1): the same seed gives the same cases\n"
@@ -73,7 +78,7 @@ static const char *sim_vendor(const char *target, char *buf, size_t n)
 int verb_fuzz(int argc, char **argv)
 {
     enum { O_TARGET = 1, O_DURATION, O_CASES, O_SEED, O_OUT, O_REPLAY, O_DESTRUCTIVE, O_RUNS,
-           O_FINDINGS, O_CASELOG, O_FLOWQUIET, O_QUIET, O_HELP };
+           O_FINDINGS, O_CASELOG, O_FLOWQUIET, O_QUIET, O_CAPS, O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"target", required_argument, NULL, O_TARGET},
@@ -88,6 +93,7 @@ int verb_fuzz(int argc, char **argv)
         {"case-log", required_argument, NULL, O_CASELOG},
         {"flow-quiet", required_argument, NULL, O_FLOWQUIET},
         {"quiet", no_argument, NULL, O_QUIET},
+        {"caps", required_argument, NULL, O_CAPS},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -98,7 +104,7 @@ int verb_fuzz(int argc, char **argv)
     o.seed = 1;
     o.out_dir = "otacheck-fuzz";
     o.max_runs = 100;
-    const char *replay = NULL, *case_log = NULL;
+    const char *replay = NULL, *case_log = NULL, *caps_file = NULL;
     bool quiet = false, bad = false;
     uint64_t u;
     int opt, rc = EXIT_USAGE;
@@ -155,6 +161,7 @@ int verb_fuzz(int argc, char **argv)
             o.flow_quiet_ns = u * 1000000ull;
             break;
         case O_QUIET: quiet = true; break;
+        case O_CAPS: caps_file = optarg; break;
         case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: bad = true; break;
         }
@@ -163,19 +170,36 @@ int verb_fuzz(int argc, char **argv)
         fprintf(stderr, "otacheck fuzz: unexpected argument '%s'\n", argv[optind]);
         bad = true;
     }
+    char err[600], simv[64];
+    struct cf_caps caps;
+    cf_caps_init(&caps);
+    if (!bad && caps_file) {
+        if (cf_caps_load(&caps, caps_file, err, sizeof err) != 0) {
+            fprintf(stderr, "otacheck fuzz: %s\n", err);
+            cf_caps_free(&caps);
+            cli_env_free(&env);
+            return EXIT_USAGE;
+        }
+        /* the command line wins over the capability file */
+        if (!o.target)
+            o.target = caps.target;
+        if (caps.allow_destructive == 1)
+            o.allow_destructive = true;
+        o.caps = &caps;
+    }
     if (!bad && !o.target) {
         fprintf(stderr, "otacheck fuzz: --target SPEC is required (sim:<vendor>, exec:, pty:, serial:, tcp:)\n");
         bad = true;
     }
     if (bad) {
         usage(stderr);
+        cf_caps_free(&caps);
         cli_env_free(&env);
         return EXIT_USAGE;
     }
     FILE *log = NULL;
     struct fz_repro rep;
     fz_repro_init(&rep);
-    char err[600], simv[64];
     if (cli_load(&env) != EXIT_PASS)
         goto out;
     /* which vendor: --vendor, else the reproducer's "#vendor", else sim:<vendor>; a host
@@ -185,7 +209,11 @@ int verb_fuzz(int argc, char **argv)
         fprintf(stderr, "otacheck fuzz: --replay %s\n", err);
         goto out;
     }
-    const char *vid = env.vendor ? env.vendor : replay && rep.vendor[0] ? rep.vendor : simv[0] ? simv : NULL;
+    const char *vid = env.vendor         ? env.vendor
+                      : replay && rep.vendor[0] ? rep.vendor
+                      : caps.vendor             ? caps.vendor
+                      : simv[0]                 ? simv
+                                                : NULL;
     if (!vid && replay)
         vid = "quectel";
     if (!vid) {
@@ -201,12 +229,17 @@ int verb_fuzz(int argc, char **argv)
         fprintf(stderr, "\n");
         goto out;
     }
+    if (caps.vendor && strcmp(caps.vendor, o.v->id) != 0) {
+        fprintf(stderr, "otacheck fuzz: %s is the capability file of a %s module, not %s\n", caps_file, caps.vendor,
+                o.v->id);
+        goto out;
+    }
     if (simv[0] && strcmp(simv, o.v->id) != 0) {
         fprintf(stderr, "otacheck fuzz: --target %s is a %s module, not %s\n", o.target, simv, o.v->id);
         goto out;
     }
     struct gram_dialect d;
-    if (cli_dialect(&env, o.v, &d) != EXIT_PASS)
+    if (cli_dialect(&env, o.v, &d) != EXIT_PASS || cli_caps_dialect(o.caps, "fuzz", o.v, &d) != EXIT_PASS)
         goto out;
     o.gs = &env.set;
     o.d = &d;
@@ -267,6 +300,7 @@ out:
     if (log)
         fclose(log);
     fz_repro_free(&rep);
+    cf_caps_free(&caps);
     cli_env_free(&env);
     return rc;
 }

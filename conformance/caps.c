@@ -264,17 +264,17 @@ int cf_caps_load(struct cf_caps *c, const char *path, char *err, size_t errlen)
         struct cf_flow_caps *f = &c->flow[i];
         for (unsigned k = 0; f->setup[k]; k++) {
             char *x = expand(c, f->setup[k], &l);
+            if (!x)
+                return -1; /* the line stays, to be freed with the rest */
             free(f->setup[k]);
             f->setup[k] = x;
-            if (!x)
-                return -1;
         }
         if (f->start) {
             char *x = expand(c, f->start, &l);
-            free(f->start);
-            f->start = x;
             if (!x)
                 return -1;
+            free(f->start);
+            f->start = x;
         }
     }
     return 0;
@@ -312,4 +312,23 @@ const struct cf_flow_caps *cf_caps_flow(const struct cf_caps *c, const char *flo
         if (strcmp(c->flow[i].flow, flow) == 0)
             return &c->flow[i];
     return NULL;
+}
+
+bool cf_flow_start(const struct cf_caps *c, const char *vendor, const char *flow, struct flow_start *out)
+{
+    const struct cf_flow_caps *fc = cf_caps_flow(c, flow);
+    const struct flow_start *fs = flow_start_for(vendor, flow);
+    memset(out, 0, sizeof *out);
+    out->vendor = vendor;
+    out->flow = fs ? fs->flow : fc ? fc->flow : flow;
+    out->driver = fs ? fs->driver : NULL;
+    if (fc && (fc->setup[0] || fc->start)) {
+        /* a real module's cloud: none of the reference cloud's lines */
+        for (size_t i = 0; i < FLOW_SETUP_MAX && fc->setup[i]; i++)
+            out->setup[i] = fc->setup[i];
+        out->start = fc->start;
+    } else if (fs) {
+        *out = *fs;
+    }
+    return out->start != NULL;
 }

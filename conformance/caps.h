@@ -19,9 +19,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "harness/defaults.h"
+
 #define CAPS_MAX_LIST 32
 #define CAPS_MAX_FLOWS 8
-#define CAPS_MAX_SETUP 4
+#define CAPS_MAX_SETUP FLOW_SETUP_MAX
 
 struct cf_flow_caps {
     char *flow;
@@ -59,5 +61,10 @@ void cf_caps_init(struct cf_caps *c);
 void cf_caps_free(struct cf_caps *c);
 /* The start of a flow the file gives, or NULL. */
 const struct cf_flow_caps *cf_caps_flow(const struct cf_caps *c, const char *flow);
+/* How flow `flow` of the vendor is started: the file's lines when it gives any for the
+ * flow (its setup and start, c may be NULL), else the reference cloud's
+ * (harness/defaults.h); the driver is always the reference cloud's. The pointers are c's
+ * or the table's. false: neither gives a start line (out->start NULL, setup may be set). */
+bool cf_flow_start(const struct cf_caps *c, const char *vendor, const char *flow, struct flow_start *out);
 
 #endif

@@ -238,22 +238,22 @@ void cf_play_flow(struct cf_ctx *cx)
     struct cf_runner *r = cx->r;
     const struct gram_flow *flow = cx->c->flow;
     const struct cf_caps *caps = r->o.caps;
-    const struct cf_flow_caps *fcap = cf_caps_flow(caps, flow->name);
-    const struct flow_start *fs = flow_start_for(r->v->id, flow->name);
+    struct flow_start fs;
+    bool has_start = cf_flow_start(caps, r->v->id, flow->name, &fs);
     if (caps && caps->plan_staged == 0) {
         cf_na(cx, "no upgrade is staged for the module (capability file: plan-staged = no)");
         return;
     }
-    const char *start = fcap && fcap->start ? fcap->start : fs ? fs->start : NULL;
-    if (!start) {
+    const char *start = fs.start;
+    if (!has_start) {
         cf_na(cx, "no way to start flow %s is known (capability file: [ota] %s.start)", flow->name, flow->name);
         return;
     }
     cf_back_home(cx);
     if (cx->error)
         return;
-    const char *const *setup = fcap && fcap->setup[0] ? (const char *const *)fcap->setup : fs ? fs->setup : NULL;
-    for (size_t i = 0; setup && setup[i]; i++) {
+    const char *const *setup = fs.setup;
+    for (size_t i = 0; setup[i]; i++) {
         struct hx_exchange x;
         enum hx_status st = cf_exchange(cx, setup[i], &x, false);
         if (st != HX_DONE || cf_outcome(cx, &x) != GO_OK) {
@@ -277,7 +277,7 @@ void cf_play_flow(struct cf_ctx *cx)
     struct cf_flowcheck fc;
     cf_flow_begin(&fc, r->ix, r->d, x.form, flow, start, cf_download_ms(r), x.t_final);
     r->s->watched = x.first_ev;
-    follow(cx, &fc, driver_by_name(fs ? fs->driver : "watch")); /* the host's part is the vendor's */
+    follow(cx, &fc, driver_by_name(fs.driver ? fs.driver : "watch")); /* the host's part is the vendor's */
     if (fc.rule < 0 && !cx->error)
         cf_flow_finish(&fc, true);
     if (fc.rule >= 0)
@@ -298,6 +298,7 @@ void cf_play_flow(struct cf_ctx *cx)
                 break;
             }
     bool changed = rev[0] && strcmp(rev, r->revision) != 0;
+    bool fcap = cf_caps_flow(caps, flow->name) != NULL;
     if (!cx->n_findings)
         snprintf(cx->note, sizeof cx->note, "%s%.120s%s%s%.60s%s", fcap ? "" : "started with the reference cloud's values "
                  "(no capability file): ", fcap ? "" : shown, fcap ? "" : "; ", changed ? "the module now reports revision " : "",

@@ -1,5 +1,5 @@
-/* conformance/steps.h — what the parts of the runner share (runner.c, runner_flow.c,
- * runner_rw.c): the context of the case being played, and the steps every case is made
+/* conformance/steps.h — what the parts of the runner share (runner.c, runner_route.c,
+ * runner_flow.c, runner_rw.c): the context of the case being played, and the steps every case is made
  * of — an exchange checked on every count, waiting for an event, reaching a state and
  * coming back from it. Not for use outside conformance/. */
 #ifndef OTACHECK_CONFORMANCE_STEPS_H
@@ -59,6 +59,11 @@ const struct hx_event *cf_documented_refusal(const struct cf_ctx *cx, const stru
 void cf_see_event(struct cf_ctx *cx, const struct hx_event *e);
 /* Applies the log's new events to the machine state. */
 void cf_track(struct cf_runner *r);
+/* The name of state st of the vendor's machine ("-" when none). */
+const char *cf_state_name(const struct cf_runner *r, int st);
+/* The form a command line names (its last command), or NULL. */
+const struct gram_form *cf_form_of(const struct cf_runner *r, const char *line);
+/* runner_route.c */
 /* Waits for one of the URCs named "a|b" (ns); true when it came. */
 bool cf_wait_urc(struct cf_ctx *cx, const char *names, uint64_t timeout_ns);
 /* Runs route steps ("> LINE", "< A|B", "~ MS"); false (and ERROR) when one fails. back:

@@ -458,7 +458,7 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
         goto out;
     /* destructive commands: always on the in-process reference module, elsewhere as told */
     bool destructive = o->allow_destructive || strncmp(o->target, "sim:", 4) == 0;
-    if (df_gen_init(&r->gen, &r->ix, o->v, o->seed, destructive) != 0) {
+    if (df_gen_init(&r->gen, &r->ix, o->v, o->seed, destructive, o->caps) != 0) {
         snprintf(err, errlen, "the grammar of %s gives no command line to start from", o->v->id);
         rc = -1;
         goto out;
@@ -545,7 +545,7 @@ int df_replay(const struct df_options *o, const struct fz_lines *lines, FILE *ou
     int rc = setup(r, o, &sum, err, errlen);
     if (rc != 0)
         goto out;
-    df_config_creds(&r->ix, o->v, &r->gen.creds);
+    df_config_creds(&r->ix, o->v, o->caps, &r->gen.creds);
     struct fz_lines filled;
     fz_lines_init(&filled);
     for (size_t i = 0; i < lines->n; i++) {

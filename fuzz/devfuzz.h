@@ -26,6 +26,7 @@ struct df_options {
     const struct gram_vendor *v;
     const struct gram_dialect *d;
     const char *target;
+    const struct cf_caps *caps;  /* the module's capability file, or NULL */
     uint64_t seed;
     uint64_t max_cases;          /* 0: no limit */
     double duration_s;           /* 0: no limit */

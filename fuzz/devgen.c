@@ -57,18 +57,24 @@ static void add_base(struct df_gen *g, const char *const *lines, size_t n)
     g->base_len[g->n_bases++] = o;
 }
 
-/* Collects the bases of v: each flow's setup and start, and each state route's commands
- * ("> LINE" steps; waits are the module's business). */
-static void collect_bases(struct df_gen *g)
+/* Collects the bases of v: each flow's setup and start (the capability file's, else the
+ * reference cloud's), and each state route's commands ("> LINE" steps; waits are the
+ * module's business). */
+static void collect_bases(struct df_gen *g, const struct cf_caps *caps)
 {
     const struct gram_vendor *v = g->v;
-    for (uint16_t i = 0; i < v->n_flows; i++) {
-        const struct flow_start *fs = flow_start_for(v->id, v->flows[i].name);
-        if (!fs || !fs->start)
+    struct flow_start starts[DF_MAX_BASES];
+    size_t n_starts = 0;
+    for (uint16_t i = 0; i < v->n_flows && n_starts < DF_MAX_BASES; i++) {
+        struct flow_start *fs = &starts[n_starts];
+        bool has_start = cf_flow_start(caps, v->id, v->flows[i].name, fs);
+        if (fs->setup[0] || has_start)
+            n_starts++; /* a route's "@ FLOW setup" takes these too */
+        if (!has_start)
             continue;
-        const char *lines[8];
+        const char *lines[FLOW_SETUP_MAX + 1];
         size_t n = 0;
-        for (size_t k = 0; k < 4 && fs->setup[k] && n < 7; k++)
+        for (size_t k = 0; k < FLOW_SETUP_MAX && fs->setup[k]; k++)
             lines[n++] = fs->setup[k];
         lines[n++] = fs->start;
         add_base(g, lines, n);
@@ -79,7 +85,7 @@ static void collect_bases(struct df_gen *g)
             if (!r)
                 continue;
             const char *lines[2 * ROUTE_MAX_STEPS];
-            size_t n = route_command_lines(v->id, r->to, lines, sizeof lines / sizeof lines[0]);
+            size_t n = route_command_lines(v->id, r->to, starts, n_starts, lines, sizeof lines / sizeof lines[0]);
             add_base(g, lines, n);
         }
 }
@@ -89,11 +95,14 @@ static void add_cred(void *ctx, const char *value)
     fz_creds_add(ctx, value);
 }
 
-/* The values of secret parameters in the bases, and the reference cloud's credentials. */
-static void collect_creds(const struct at_index *ix, const struct gram_vendor *v, char *const *base,
-                          size_t n_bases, struct fz_creds *out)
+/* The values of secret parameters in the bases, the capability file's credentials and the
+ * reference cloud's. */
+static void collect_creds(const struct at_index *ix, const struct gram_vendor *v, const struct cf_caps *caps,
+                          char *const *base, size_t n_bases, struct fz_creds *out)
 {
     memset(out, 0, sizeof *out);
+    for (size_t i = 0; caps && caps->secrets[i]; i++)
+        fz_creds_add(out, caps->secrets[i]);
     for (size_t b = 0; b < n_bases; b++)
         for (const char *p = base[b]; *p;) {
             size_t n = strcspn(p, "\n");
@@ -109,20 +118,21 @@ static void collect_creds(const struct at_index *ix, const struct gram_vendor *v
         fz_creds_add(out, d->product_secret);
 }
 
-void df_config_creds(const struct at_index *ix, const struct gram_vendor *v, struct fz_creds *out)
+void df_config_creds(const struct at_index *ix, const struct gram_vendor *v, const struct cf_caps *caps,
+                     struct fz_creds *out)
 {
     struct df_gen g;
     memset(&g, 0, sizeof g);
     g.ix = ix;
     g.v = v;
-    collect_bases(&g);
-    collect_creds(ix, v, g.base, g.n_bases, out);
+    collect_bases(&g, caps);
+    collect_creds(ix, v, caps, g.base, g.n_bases, out);
     for (size_t i = 0; i < g.n_bases; i++)
         free(g.base[i]);
 }
 
 int df_gen_init(struct df_gen *g, const struct at_index *ix, const struct gram_vendor *v, uint64_t seed,
-                bool allow_destructive)
+                bool allow_destructive, const struct cf_caps *caps)
 {
     memset(g, 0, sizeof *g);
     g->ix = ix;
@@ -131,8 +141,8 @@ int df_gen_init(struct df_gen *g, const struct at_index *ix, const struct gram_v
     g->allow_destructive = allow_destructive;
     if (fz_pool_build(&g->pool, ix, 0) != 0)
         return -1;
-    collect_bases(g);
-    collect_creds(ix, v, g->base, g->n_bases, &g->creds);
+    collect_bases(g, caps);
+    collect_creds(ix, v, caps, g->base, g->n_bases, &g->creds);
     return 0;
 }
 

@@ -8,8 +8,9 @@
  *   - a line of the generator's pool (parser/gen.c: every valid boundary case and invalid
  *     class of each form), mutated 0–2 times by the grammar-aware mutator (fuzz/mutate.h);
  *   - a few such lines in a row (state left by one meets the next);
- *   - a "base" — the commands that start one of the vendor's OTA flows or bring its state
- *     machine to a state (harness/defaults.h) — mutated as a sequence (fz_mutate_seq);
+ *   - a "base" — the commands that start one of the vendor's OTA flows (the capability
+ *     file's, else the reference cloud's: harness/defaults.h) or bring its state machine
+ *     to a state — mutated as a sequence (fz_mutate_seq);
  *   - a base as it is, then a few mutated lines: fuzzing inside a deep state.
  *
  * Lines are kept to what the reproducer format can carry (fuzz/repro.h): at most
@@ -21,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conformance/caps.h"
 #include "fuzz/mutate.h"
 #include "fuzz/repro.h"
 #include "grammar/model.h"
@@ -42,8 +44,9 @@ struct df_gen {
 };
 
 /* Returns 0, or -1 (out of memory, or the grammar gives no line at all). */
+/* caps: the module's capability file (its flow starts and credentials), or NULL. */
 int df_gen_init(struct df_gen *g, const struct at_index *ix, const struct gram_vendor *v, uint64_t seed,
-                bool allow_destructive);
+                bool allow_destructive, const struct cf_caps *caps);
 void df_gen_free(struct df_gen *g);
 /* Case number n into out (cleared first). */
 void df_gen_case(const struct df_gen *g, uint64_t n, struct fz_lines *out);
@@ -53,6 +56,7 @@ void df_gen_case(const struct df_gen *g, uint64_t n, struct fz_lines *out);
 bool df_line_destructive(const struct at_index *ix, const char *line);
 /* The configuration's credentials for a vendor: what replay fills ${cred:N} in with. The
  * same list the generator builds (df_gen.creds). */
-void df_config_creds(const struct at_index *ix, const struct gram_vendor *v, struct fz_creds *out);
+void df_config_creds(const struct at_index *ix, const struct gram_vendor *v, const struct cf_caps *caps,
+                     struct fz_creds *out);
 
 #endif

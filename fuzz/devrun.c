@@ -120,7 +120,10 @@ void df_target_close(struct df_target *tg)
 }
 
 /* SETTLED_OPEN: quiet, with flows that may still go on (left to the cases that follow) */
-enum settled { SETTLED_QUIET, SETTLED_OPEN, SETTLED_TIME_UP, SETTLED_LOST };
+/* QUIET: nothing more came; OPEN: the flows may end where they are and stay open to
+ * explain what comes later; RESTART_DUE: a flow ended well and only its restart may still
+ * come (the flows and the arming stay, for flow_quiet) */
+enum settled { SETTLED_QUIET, SETTLED_OPEN, SETTLED_RESTART_DUE, SETTLED_TIME_UP, SETTLED_LOST };
 
 /* Waits until nothing new has come for quiet_ns (at most max_ns in all); events are judged
  * later. */
@@ -164,6 +167,49 @@ static void restore_echo(struct df_target *tg)
         hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
 }
 
+/* Arms: a destructive command ran (alone: it started no flow that says what follows). */
+static void arm(struct df_target *tg, bool alone)
+{
+    tg->armed = true;
+    tg->armed_alone |= alone;
+    tg->restart_by = 0; /* what this one starts is waited for */
+}
+
+static void disarm(struct df_target *tg)
+{
+    /* a restart may have come unannounced (not every module says so): its echo is back
+     * to the module's default, which the next exchange shows */
+    if (tg->armed)
+        tg->s.echo_unknown = true;
+    tg->armed = tg->armed_alone = false;
+    tg->restart_by = 0;
+}
+
+static void flows_clear(struct df_target *tg)
+{
+    at_flow_set_clear(&tg->flows);
+    tg->failed_aside = false;
+}
+
+/* Is the URC a failure event of a flow of the set (whatever its place)? */
+static bool failure_event(const struct at_flow_set *fs, const struct gram_line *urc)
+{
+    for (int i = 0; i < fs->n; i++) {
+        const struct gram_flow *f = fs->runs[i].f;
+        int a = at_flow_atom_of_urc(f, urc);
+        if (a >= 0 && f->outcome && f->outcome[a] == GO_ERROR)
+            return true;
+    }
+    return false;
+}
+
+/* Have the flows failed: every alternative ended in failure, or a failure event came out
+ * of their order? Nothing they brought is left to apply. */
+static bool flows_failed(const struct df_target *tg)
+{
+    return tg->flows.n && (tg->failed_aside || at_flow_set_failed(&tg->flows));
+}
+
 int df_target_open(struct df_target *tg, char *err, size_t errlen)
 {
     tg->open = false;
@@ -182,8 +228,9 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     }
     tg->open = true;
     tg->restartable = strncmp(tg->spec, "sim:", 4) == 0 || strncmp(tg->spec, "exec:", 5) == 0;
-    tg->armed = tg->armed_alone = false;
-    at_flow_set_clear(&tg->flows);
+    tg->armed = tg->armed_alone = false; /* a new session: nothing is pending */
+    tg->restart_by = 0;
+    flows_clear(tg);
     bool alive = false;
     for (int i = 0; i < 3 && !alive && !tg->s.lost; i++)
         alive = hx_probe(&tg->s);
@@ -196,7 +243,8 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen)
     struct hx_exchange x;
     hx_exchange(&tg->s, tg->v->echo ? "ATE1" : "ATE0", 2000 * MS, &x);
     tg->s.echo_on = tg->v->echo;
-    fz_identity_learn(&tg->s, tg->identity, sizeof tg->identity);
+    if (!fz_identity_learn(&tg->s, tg->identity, sizeof tg->identity))
+        settle(tg, 300 * MS, 5000 * MS); /* a late answer is not the first case's */
     /* the wait for an answer that may not come: twenty round trips, 300 ms to 1 s (an
      * answer later than that would be taken for the next line's) */
     uint64_t rtt = x.status == HX_DONE ? (x.t_final - x.t_sent) * 20 : 1000 * MS;
@@ -214,12 +262,6 @@ int df_target_restart(struct df_target *tg, char *err, size_t errlen)
 
 /* ---- judging ------------------------------------------------------------------------------ */
 
-/* Arms: a destructive command ran (alone: it started no flow that says what follows). */
-static void arm(struct df_target *tg, bool alone)
-{
-    tg->armed = true;
-    tg->armed_alone |= alone;
-}
 
 /* A restart is explained by a flow that has one in its course, or by a destructive command
  * the module accepted, until what it started has come to rest (a quiet line). */
@@ -229,10 +271,14 @@ static void judge_reboot(struct df_target *tg, const struct hx_event *e, struct 
     enum at_flowset_result fr = at_flow_set_event(&tg->flows, e->line, NULL, problem, sizeof problem);
     bool explained = fr == AT_FS_ACCEPTED || tg->armed;
     if (fr != AT_FS_ACCEPTED)
-        at_flow_set_clear(&tg->flows);
+        flows_clear(tg);
     if (!explained)
         add(out, HR_REBOOT, DF_RULE_SRC, "between commands", -1, "no restart: no destructive command was accepted",
             "the module restarted (\"%.80s\")", e->text);
+    if (tg->restart_by) {
+        disarm(tg); /* the restart that was due came: what comes next needs a cause of its own */
+        flows_clear(tg);
+    }
 }
 
 /* Every event since the last look: restarts, flow events, and what no exchange took. */
@@ -249,7 +295,9 @@ static void judge_events(struct df_target *tg, struct df_outcome *out)
         }
         if (e->cls == AT_CLS_URC && e->line) {
             char problem[256];
-            at_flow_set_event(&tg->flows, e->line, NULL, problem, sizeof problem);
+            if (at_flow_set_event(&tg->flows, e->line, NULL, problem, sizeof problem) == AT_FS_ORDER &&
+                failure_event(&tg->flows, e->line))
+                tg->failed_aside = true;
         }
         struct hx_finding hf;
         if (!hx_judge_between(s, e, false, &hf))
@@ -355,6 +403,8 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
         /* V.250 5.6: the commands before the one that failed have run — a destructive one
          * among them too; the last one did not (it failed, or one before it did), nor any
          * from the first the grammar refuses */
+        /* a flow waiting only for its restart does not speak for a flow started now */
+        bool was_due = tg->restart_by != 0;
         uint8_t ran = il.n;
         if (!ok) {
             ran = il.n ? (uint8_t)(il.n - 1) : 0;
@@ -371,9 +421,13 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
                 *flow_started = true; /* whatever it started: let it come to rest */
             }
             if (cf->n_starts) {
-                if (tg->flows.n >= AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows))
-                    at_flow_set_clear(&tg->flows);
+                if (tg->flows.n + cf->n_starts > AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows) || was_due) {
+                    flows_clear(tg);
+                    tg->restart_by = 0; /* still armed: the new flow's end decides */
+                    was_due = false;
+                }
                 at_flow_set_start_form(&tg->flows, cf, &tg->d);
+                tg->failed_aside = false;
                 *flow_started = true;
             }
         }
@@ -418,11 +472,12 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
 /* After lines that started something (a flow, a destructive command): waits until it has
  * come to rest, for no more than the documents promise. Among cases: flow_quiet of silence
  * while something must still come (a flow that cannot end where it is, a destructive
- * command that started no flow, a destructive command's flow unless it ended in failure
- * (a restart to apply what it brought may follow); nothing more (short_quiet)
- * once its flows are at their end, or may end where they are and were not started by a
- * destructive command (SETTLED_OPEN: they stay to explain what comes later). Patient
- * (alone): flow_quiet after anything. Events are judged as they come. */
+ * command that started no flow, a destructive command's flow that may still go on);
+ * nothing more (short_quiet) once its flows have failed (nothing to apply), are at their
+ * end or may end where they are (SETTLED_OPEN: they stay to explain what comes later), or
+ * ended well with only a restart to apply it still to come (SETTLED_RESTART_DUE: the
+ * arming stays for flow_quiet, and a restart then is still explained). Patient (alone):
+ * flow_quiet after anything. Events are judged as they come. */
 static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, uint64_t short_quiet, bool patient)
 {
     struct hx_session *s = &tg->s;
@@ -430,8 +485,8 @@ static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, u
     for (;;) {
         judge_events(tg, out);
         bool finished = !tg->flows.n || at_flow_set_finished(&tg->flows);
-        bool can_end = finished || at_flow_set_can_end(&tg->flows);
-        bool open;
+        bool can_end = finished || at_flow_set_can_end(&tg->flows) || tg->failed_aside;
+        bool open, restart_due = false;
         uint64_t quiet;
         if (patient) {
             /* lines run alone (a reproducer, a minimisation): what they started is theirs */
@@ -442,7 +497,14 @@ static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, u
              * a destructive command that started no flow does (a restart) */
             open = true;
             quiet = tg->flow_quiet_ns;
-        } else if (tg->armed && !at_flow_set_failed(&tg->flows)) {
+        } else if (tg->armed && can_end && at_flow_set_outcome(&tg->flows) == GO_OK &&
+                   at_flow_set_only_restart_next(&tg->flows)) {
+            /* it ended well, and only a restart to apply it may still come: the cases
+             * go on, and a restart within flow_quiet is still explained (RESTART_DUE) */
+            open = false;
+            restart_due = true;
+            quiet = short_quiet;
+        } else if (tg->armed && !flows_failed(tg)) {
             /* a destructive command's flow that may go on, or that ended well: a restart to
              * apply what it brought may follow, seconds later; not after one that failed
              * (more failure lines may come: the flow stays open to explain them) */
@@ -463,8 +525,15 @@ static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, u
         long i = hx_next_event(s, wait);
         if (i == -2)
             return SETTLED_LOST;
-        if (i == -1)
-            return wait != quiet ? SETTLED_TIME_UP : !open && !finished ? SETTLED_OPEN : SETTLED_QUIET;
+        if (i == -1) {
+            if (wait != quiet)
+                return SETTLED_TIME_UP;
+            if (open)
+                return SETTLED_QUIET;
+            if (restart_due)
+                return SETTLED_RESTART_DUE;
+            return finished ? SETTLED_QUIET : SETTLED_OPEN;
+        }
     }
 }
 
@@ -478,6 +547,10 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
     hx_log_clear(&tg->s);
     hx_forget_secrets(&tg->s); /* a leak is a credential of this run coming back */
     tg->judged = 0;
+    if (tg->restart_by && hx_now(tg->s.t) >= tg->restart_by) {
+        disarm(tg); /* the time the restart a flow allowed may take is over */
+        flows_clear(tg);
+    }
     bool flow_started = false;
     for (size_t i = 0; i < lines->n; i++) {
         if (tg->s.lost) {
@@ -496,10 +569,12 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
             out->lost = true;
         judge_events(tg, out);
         if (st == SETTLED_OPEN)
-            tg->armed = tg->armed_alone = false; /* the flows left open explain what they bring */
+            disarm(tg); /* the flows left open explain what they bring */
+        if (st == SETTLED_RESTART_DUE)
+            tg->restart_by = hx_now(tg->s.t) + tg->flow_quiet_ns;
         if (st == SETTLED_QUIET && flow_started) {
-            tg->armed = tg->armed_alone = false;
-            at_flow_set_clear(&tg->flows);
+            disarm(tg);
+            flows_clear(tg);
         }
         restore_echo(tg);
     }

@@ -72,7 +72,11 @@ struct df_target {
                                 it started has come to rest */
     bool armed_alone;        /* ... and one of them started no flow: only silence tells
                               * when it is over (a flow that started says what comes) */
+    uint64_t restart_by;     /* armed by a flow that ended well and whose restart may still
+                                come: until then (hx_now), 0 none */
     struct at_flow_set flows;
+    bool failed_aside;       /* a failure event of the flows came, out of their order: the
+                                module said it failed all the same */
     size_t judged;           /* log events already looked at */
     char identity[512];      /* what ATI and AT+CGMR answered at the start */
 };

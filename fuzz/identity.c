@@ -8,22 +8,26 @@
 
 #define MS 1000000ull
 
-void fz_identity_learn(struct hx_session *s, char *out, size_t cap)
+bool fz_identity_learn(struct hx_session *s, char *out, size_t cap)
 {
     static const char *const ask[] = {"ATI", "AT+CGMR"};
     size_t o = 0;
+    bool answered = true;
     if (cap)
         out[0] = '\0';
     for (size_t a = 0; a < sizeof ask / sizeof ask[0]; a++) {
         struct hx_exchange x;
-        if (hx_exchange(s, ask[a], 2000 * MS, &x) != HX_DONE)
+        if (hx_exchange(s, ask[a], 2000 * MS, &x) != HX_DONE) {
+            answered = false;
             continue;
+        }
         for (size_t i = x.first_ev; i < x.end_ev; i++) {
             const struct hx_event *e = &s->ev[i];
             if (e->cls == AT_CLS_INFO && o + e->len + 2 < cap)
                 o += (size_t)snprintf(out + o, cap - o, "%s\n", e->text);
         }
     }
+    return answered;
 }
 
 bool fz_leak_explained(const struct hx_session *s, const char *identity, const char *text)

@@ -11,8 +11,9 @@
 #include "harness/session.h"
 
 /* Asks the module ATI and AT+CGMR and keeps their information lines in out, one per line
- * ("" when it answers neither). The exchanges go into the session's log like any other. */
-void fz_identity_learn(struct hx_session *s, char *out, size_t cap);
+ * ("" when it answers neither). The exchanges go into the session's log like any other.
+ * false: one of them got no final result in time (its answer may still come). */
+bool fz_identity_learn(struct hx_session *s, char *out, size_t cap);
 
 /* Whether every credential sent (of 3 bytes or more) that stands in text is part of the
  * identity or a word of the grammar; false when text holds none. */

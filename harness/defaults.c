@@ -95,7 +95,8 @@ const struct flow_start *flow_start_for(const char *vendor, const char *flow)
     return NULL;
 }
 
-size_t route_command_lines(const char *vendor, const char *const *steps, const char **out, size_t max)
+size_t route_command_lines(const char *vendor, const char *const *steps, const struct flow_start *starts,
+                           size_t n_starts, const char **out, size_t max)
 {
     size_t n = 0;
     for (size_t k = 0; steps[k] && k < ROUTE_MAX_STEPS; k++) {
@@ -106,7 +107,12 @@ size_t route_command_lines(const char *vendor, const char *const *steps, const c
             char flow[64];
             size_t fl = strcspn(st + 2, " ");
             snprintf(flow, sizeof flow, "%.*s", (int)fl, st + 2);
-            const struct flow_start *fs = flow_start_for(vendor, flow);
+            const struct flow_start *fs = NULL;
+            for (size_t i = 0; i < n_starts && !fs; i++)
+                if (strcmp(starts[i].flow, flow) == 0)
+                    fs = &starts[i];
+            if (!fs)
+                fs = flow_start_for(vendor, flow);
             for (size_t i = 0; fs && fs->setup[i] && n < max; i++)
                 out[n++] = fs->setup[i];
             if (fs && fs->start && !strstr(st + 2 + fl, "setup") && n < max)

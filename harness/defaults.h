@@ -28,9 +28,10 @@ struct ota_defaults {
 
 /* How a flow is started: commands sent first, the command that starts it, and the
  * procedure that drives it once started (a name the conformance runner knows). */
+#define FLOW_SETUP_MAX 4
 struct flow_start {
     const char *vendor, *flow;
-    const char *setup[4];   /* NULL-terminated */
+    const char *setup[FLOW_SETUP_MAX + 1];   /* NULL-terminated */
     const char *start;
     const char *driver;     /* "watch" (only observe), "quectel-fota", "quectel-sota",
                                "qualcomm-trial" */
@@ -53,8 +54,10 @@ struct state_route {
 const struct ota_defaults *ota_defaults_for(const char *vendor);
 const struct state_route *state_route_for(const char *vendor, const char *state);
 const struct flow_start *flow_start_for(const char *vendor, const char *flow);
-/* The command lines route steps send ("> LINE", and "@ FLOW [setup]" with the reference
- * cloud's flow starts), in order: how many went into out. */
-size_t route_command_lines(const char *vendor, const char *const *steps, const char **out, size_t max);
+/* The command lines route steps send ("> LINE", and "@ FLOW [setup]": the flow's start
+ * among starts[0..n_starts), else the reference cloud's), in order: how many went into
+ * out. */
+size_t route_command_lines(const char *vendor, const char *const *steps, const struct flow_start *starts,
+                           size_t n_starts, const char **out, size_t max);
 
 #endif

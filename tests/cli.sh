@@ -179,6 +179,11 @@ check "conform: unknown target kind" 2 "$ot" conform --vendor fibocom --target "
 printf '[module]\nvendor = fibocom\nvendr = x\n' >"$tmp/bad.ini"
 check "conform: a bad capability file" 2 "$ot" conform --caps "$tmp/bad.ini"
 has "capability errors name the line" "bad.ini:3:"
+check "fuzz: a bad capability file" 2 "$ot" fuzz --caps "$tmp/bad.ini"
+has "fuzz: capability errors name the line" "bad.ini:3:"
+printf '[module]\nvendor = fibocom\ntarget = sim:fibocom\n' >"$tmp/fib.ini"
+check "fuzz: vendor and target from the capability file" 0 "$ot" fuzz --caps "$tmp/fib.ini" --cases 5 --quiet --out "$tmp/fz"
+has "fuzz --caps ran the cases" "5 cases"
 check "conform: unknown format" 2 "$ot" conform --format pdf
 # a run killed mid-way keeps every case that finished, and its report can be rebuilt
 "$ot" conform --target "exec:$ot sim --vendor fibocom" --vendor fibocom --report-dir "$tmp/kill" --quiet \

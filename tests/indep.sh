@@ -5,7 +5,9 @@
 #   1. the faultless module: no FAIL and no ERROR (WARNs are allowed, and listed), within
 #      a bounded time;
 #   2. each of its planted defects (module.py --list-defects) FAILs a case of the rule it
-#      breaks, and nothing else FAILs.
+#      breaks, and nothing else FAILs;
+#   3. otacheck fuzz finds nothing in the faultless module (with and without destructive
+#      cases), and finds each planted defect by the rule it breaks.
 # Usage: tests/indep.sh OTACHECK [VENDOR...]
 set -u
 ot=$1
@@ -89,13 +91,9 @@ done
 [[ -f "$tmp/defect-fails" ]] && fails=$((fails + $(wc -l <"$tmp/defect-fails")))
 
 # the device fuzzer against the same module: nothing in 2000 cases (non-destructive, fixed
-# seed), and one planted defect per vendor found, its reproducer named by the rule broken
-fuzz_defect() {
-  case "$1" in
-    airm2m) echo period-59 ;; fibocom) echo slow-gtota-test ;; qualcomm) echo unknown-ok ;;
-    quectel) echo slow-otareq-test ;; simcom) echo capfota-2 ;;
-  esac
-}
+# seed); through the flows (--caps: the module's own cloud, destructive cases; it restarts
+# in 80 ms, so --flow-quiet 1000) nothing in 300 cases; and every planted defect found,
+# the first finding naming the rule the defect breaks
 for v in $vendors; do
   out="$tmp/fuzz-$v"
   timeout 300 "$ot" fuzz --vendor "$v" --target "exec:$py tests/indep/module.py --vendor $v" --cases 2000 --seed 1 \
@@ -107,18 +105,31 @@ for v in $vendors; do
   else
     echo "ok   $v fuzz: $(tail -1 "$out.out")"
   fi
-  d=$(fuzz_defect "$v")
-  rule=$("$py" tests/indep/module.py --list-defects --vendor "$v" | awk -F'\t' -v d="$d" '$2 == d {print $3}')
-  out="$tmp/fuzz-$v-$d"
-  timeout 300 "$ot" fuzz --vendor "$v" --target "exec:$py tests/indep/module.py --vendor $v --defect $d" \
-    --duration 60 --max-findings 1 --seed 1 --out "$out" --quiet >"$out.out" 2>&1
+  out="$tmp/fuzz-caps-$v"
+  timeout 300 "$ot" fuzz --caps "tests/indep/$v.ini" --flow-quiet 1000 --cases 300 --seed 1 \
+    --out "$out" --quiet >"$out.out" 2>&1
   frc=$?
-  if [[ $frc -ne 1 ]] || ! ls "$out" 2>/dev/null | grep -q "^001-$rule-"; then
-    fail "$v fuzz defect $d: exit $frc, no reproducer for $rule: $(ls "$out" 2>/dev/null | tr '\n' ' ')"
+  if [[ $frc -ne 0 ]]; then
+    fail "$v fuzz --caps: exit $frc, expected 0 (nothing found)"
+    sed 's/^/    /' "$out.out" | head -10
   else
-    echo "ok   $v fuzz defect $d: found, $(ls "$out")"
+    echo "ok   $v fuzz --caps (destructive): $(tail -1 "$out.out")"
   fi
+  "$py" tests/indep/module.py --list-defects --vendor "$v" | while IFS=$'\t' read -r dv d rule what; do
+    out="$tmp/fuzz-$v-$d"
+    timeout 300 "$ot" fuzz --caps "tests/indep/$v.ini" --target "exec:$py tests/indep/module.py --vendor $v --defect $d" \
+      --flow-quiet 1000 --cases 5000 --duration 240 --max-findings 1 --seed 1 --out "$out" --quiet >"$out.out" 2>&1
+    frc=$?
+    if [[ $frc -ne 1 ]] || ! ls "$out" 2>/dev/null | grep -q "^001-$rule-"; then
+      echo "FAIL $v fuzz defect $d: exit $frc, no reproducer for $rule: $(ls "$out" 2>/dev/null | tr '\n' ' ')"
+      grep '^finding' "$out.out" | head -3
+      echo x >>"$tmp/fuzz-defect-fails"
+    else
+      echo "ok   $v fuzz defect $d: found, $(ls "$out"), $(tail -1 "$out.out" | sed 's/.* in \([0-9.]* s\).*/\1/')"
+    fi
+  done
 done
+[[ -f "$tmp/fuzz-defect-fails" ]] && fails=$((fails + $(wc -l <"$tmp/fuzz-defect-fails")))
 if [[ $fails -ne 0 ]]; then
   echo "$fails failed"
   exit 1

@@ -13,6 +13,7 @@
 #include "conformance/case.h"
 #include "conformance/caps.h"
 #include "conformance/runner.h"
+#include "fuzz/devgen.h"
 #include "grammar/source.h"
 #include "harness/defaults.h"
 #include "harness/session.h"
@@ -350,6 +351,45 @@ static void caps_file(void)
     unlink(p);
 }
 
+/* One way to a flow's start for the conformance runner and the fuzzer: the file's lines
+ * when it gives any for the flow (none of the reference cloud's then), else the
+ * reference cloud's; the driver stays the vendor's. */
+static void caps_flow_start(void)
+{
+    struct cf_caps c;
+    char err[400] = "";
+    const char *p = write_temp("[ota]\nfota.start = AT+QIOTOTAREQ=1,2\nupgrade.setup = AT+UPGRADE=\"URL\",\"http://x/y\"\n");
+    TU_CHECK(cf_caps_load(&c, p, err, sizeof err) == 0, "load: %s", err);
+    struct flow_start fs;
+    TU_CHECK(cf_flow_start(&c, "quectel", "fota", &fs) && strcmp(fs.start, "AT+QIOTOTAREQ=1,2") == 0 && !fs.setup[0],
+             "the file's start, and none of the reference cloud's setup: %s / %s", fs.start ? fs.start : "-",
+             fs.setup[0] ? fs.setup[0] : "-");
+    TU_CHECK(fs.driver && strcmp(fs.driver, "quectel-fota") == 0, "the vendor's driver: %s", fs.driver ? fs.driver : "-");
+    TU_CHECK(cf_flow_start(&c, "quectel", "sota", &fs) && fs.setup[0] && strstr(fs.setup[0], "QIOTMCUVER"),
+             "a flow the file does not name: the reference cloud's");
+    TU_CHECK(!cf_flow_start(&c, "airm2m", "upgrade", &fs) && fs.setup[0] && strstr(fs.setup[0], "http://x/y") &&
+                 !fs.setup[1],
+             "setup only: the file's setup, no start line");
+    TU_CHECK(cf_flow_start(NULL, "airm2m", "upgrade", &fs) && fs.start, "no file: the reference cloud's");
+    /* the fuzzer's bases (its cases into deep states) come from the same place */
+    struct df_gen g;
+    const struct gram_vendor *v = tu_vendor("quectel");
+    struct at_index ix;
+    CU_ASSERT_FATAL(at_index_build(&ix, &v, NULL, 1) == 0);
+    CU_ASSERT_FATAL(df_gen_init(&g, &ix, v, 1, true, &c) == 0);
+    bool mine = false, reference = false;
+    for (size_t i = 0; i < g.n_bases; i++) {
+        mine |= strstr(g.base[i], "AT+QIOTOTAREQ=1,2\n") != NULL;
+        reference |= strstr(g.base[i], "AT+QIOTMCUVER=\"MCU\",\"2_0_0\"\nAT+QIOTOTAREQ=1\n") != NULL;
+    }
+    TU_CHECK(mine && !reference, "the fuzzer starts fota the file's way (%d), not the reference cloud's (%d)", mine,
+             reference);
+    df_gen_free(&g);
+    at_index_free(&ix);
+    cf_caps_free(&c);
+    unlink(p);
+}
+
 /* ---- credentials the host itself sent in the clear ------------------------------------ */
 
 /* Sends lines to sim:quectel[,fault=...]; true when any exchange found a leak. The
@@ -581,6 +621,7 @@ int main(int argc, char **argv)
     tu_add(s, "destructive cases gated", destructive_gated);
     s = tu_suite("caps");
     tu_add(s, "capability file", caps_file);
+    tu_add(s, "a flow's start: capability file, else reference cloud", caps_flow_start);
     s = tu_suite("credentials");
     tu_add(s, "a credential the host sent in the clear", credential_sent_in_clear);
     tu_add(s, "a credential in a valid line", credential_in_valid_line);
