@@ -172,23 +172,27 @@ static void arm(struct df_target *tg, bool alone)
 {
     tg->armed = true;
     tg->armed_alone |= alone;
-    tg->restart_by = 0; /* what this one starts is waited for */
 }
 
+/* What the destructive commands armed is over — except while an earlier flow's restart
+ * may still come (restart_by): armed until then. */
 static void disarm(struct df_target *tg)
 {
     /* a restart may have come unannounced (not every module says so): its echo is back
      * to the module's default, which the next exchange shows */
     if (tg->armed)
         tg->s.echo_unknown = true;
-    tg->armed = tg->armed_alone = false;
+    tg->armed_alone = false;
+    if (tg->restart_by && hx_now(tg->s.t) < tg->restart_by)
+        return;
+    tg->armed = false;
     tg->restart_by = 0;
 }
 
 static void flows_clear(struct df_target *tg)
 {
     at_flow_set_clear(&tg->flows);
-    tg->failed_aside = false;
+    tg->failed_aside = tg->flows_due = false;
 }
 
 /* Is the URC a failure event of a flow of the set (whatever its place)? */
@@ -276,8 +280,11 @@ static void judge_reboot(struct df_target *tg, const struct hx_event *e, struct 
         add(out, HR_REBOOT, DF_RULE_SRC, "between commands", -1, "no restart: no destructive command was accepted",
             "the module restarted (\"%.80s\")", e->text);
     if (tg->restart_by) {
-        disarm(tg); /* the restart that was due came: what comes next needs a cause of its own */
-        flows_clear(tg);
+        /* the restart that was due came: what comes next needs a cause of its own */
+        tg->restart_by = 0;
+        disarm(tg);
+        if (tg->flows_due)
+            flows_clear(tg);
     }
 }
 
@@ -403,8 +410,6 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
         /* V.250 5.6: the commands before the one that failed have run — a destructive one
          * among them too; the last one did not (it failed, or one before it did), nor any
          * from the first the grammar refuses */
-        /* a flow waiting only for its restart does not speak for a flow started now */
-        bool was_due = tg->restart_by != 0;
         uint8_t ran = il.n;
         if (!ok) {
             ran = il.n ? (uint8_t)(il.n - 1) : 0;
@@ -421,11 +426,11 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
                 *flow_started = true; /* whatever it started: let it come to rest */
             }
             if (cf->n_starts) {
-                if (tg->flows.n + cf->n_starts > AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows) || was_due) {
+                /* a flow waiting only for its restart does not speak for one started now
+                 * (the restart stays explained until restart_by) */
+                if (tg->flows.n + cf->n_starts > AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows) ||
+                    tg->flows_due)
                     flows_clear(tg);
-                    tg->restart_by = 0; /* still armed: the new flow's end decides */
-                    was_due = false;
-                }
                 at_flow_set_start_form(&tg->flows, cf, &tg->d);
                 tg->failed_aside = false;
                 *flow_started = true;
@@ -549,7 +554,8 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
     tg->judged = 0;
     if (tg->restart_by && hx_now(tg->s.t) >= tg->restart_by) {
         disarm(tg); /* the time the restart a flow allowed may take is over */
-        flows_clear(tg);
+        if (tg->flows_due)
+            flows_clear(tg); /* not a flow started since */
     }
     bool flow_started = false;
     for (size_t i = 0; i < lines->n; i++) {
@@ -570,8 +576,10 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
         judge_events(tg, out);
         if (st == SETTLED_OPEN)
             disarm(tg); /* the flows left open explain what they bring */
-        if (st == SETTLED_RESTART_DUE)
+        if (st == SETTLED_RESTART_DUE) {
             tg->restart_by = hx_now(tg->s.t) + tg->flow_quiet_ns;
+            tg->flows_due = true;
+        }
         if (st == SETTLED_QUIET && flow_started) {
             disarm(tg);
             flows_clear(tg);
