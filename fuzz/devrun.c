@@ -192,7 +192,7 @@ static void disarm(struct df_target *tg)
 static void flows_clear(struct df_target *tg)
 {
     at_flow_set_clear(&tg->flows);
-    tg->failed_aside = tg->flows_due = false;
+    tg->failed_aside = tg->flows_due = tg->overlap = false;
 }
 
 /* Is the URC a failure event of a flow of the set (whatever its place)? */
@@ -211,7 +211,7 @@ static bool failure_event(const struct at_flow_set *fs, const struct gram_line *
  * of their order? Nothing they brought is left to apply. */
 static bool flows_failed(const struct df_target *tg)
 {
-    return tg->flows.n && (tg->failed_aside || at_flow_set_failed(&tg->flows));
+    return tg->flows.n && !tg->overlap && (tg->failed_aside || at_flow_set_failed(&tg->flows));
 }
 
 int df_target_open(struct df_target *tg, char *err, size_t errlen)
@@ -266,7 +266,6 @@ int df_target_restart(struct df_target *tg, char *err, size_t errlen)
 
 /* ---- judging ------------------------------------------------------------------------------ */
 
-
 /* A restart is explained by a flow that has one in its course, or by a destructive command
  * the module accepted, until what it started has come to rest (a quiet line). */
 static void judge_reboot(struct df_target *tg, const struct hx_event *e, struct df_outcome *out)
@@ -279,13 +278,8 @@ static void judge_reboot(struct df_target *tg, const struct hx_event *e, struct 
     if (!explained)
         add(out, HR_REBOOT, DF_RULE_SRC, "between commands", -1, "no restart: no destructive command was accepted",
             "the module restarted (\"%.80s\")", e->text);
-    if (tg->restart_by) {
-        /* the restart that was due came: what comes next needs a cause of its own */
-        tg->restart_by = 0;
-        disarm(tg);
-        if (tg->flows_due)
-            flows_clear(tg);
-    }
+    /* a restart that was due keeps the window open until restart_by: one restart shows
+     * as several boot lines (RDY, +CPIN: READY, SMS DONE ...) */
 }
 
 /* Every event since the last look: restarts, flow events, and what no exchange took. */
@@ -428,9 +422,14 @@ static void run_one(struct df_target *tg, int idx, const char *line, struct df_o
             if (cf->n_starts) {
                 /* a flow waiting only for its restart does not speak for one started now
                  * (the restart stays explained until restart_by) */
+                bool in_course = tg->flows.n && !at_flow_set_finished(&tg->flows) && !tg->flows_due;
                 if (tg->flows.n + cf->n_starts > AT_FLOWSET_MAX || at_flow_set_finished(&tg->flows) ||
                     tg->flows_due)
                     flows_clear(tg);
+                /* a flow still in course: the set now mixes two commands' flows, and an
+                 * error the second gets (one is running) may end the first's alternative
+                 * while the first goes on: no shortcut until the line is quiet */
+                tg->overlap |= in_course;
                 at_flow_set_start_form(&tg->flows, cf, &tg->d);
                 tg->failed_aside = false;
                 *flow_started = true;
@@ -502,7 +501,7 @@ static enum settled come_to_rest(struct df_target *tg, struct df_outcome *out, u
              * a destructive command that started no flow does (a restart) */
             open = true;
             quiet = tg->flow_quiet_ns;
-        } else if (tg->armed && can_end && at_flow_set_outcome(&tg->flows) == GO_OK &&
+        } else if (tg->armed && !tg->overlap && can_end && at_flow_set_outcome(&tg->flows) == GO_OK &&
                    at_flow_set_only_restart_next(&tg->flows)) {
             /* it ended well, and only a restart to apply it may still come: the cases
              * go on, and a restart within flow_quiet is still explained (RESTART_DUE) */

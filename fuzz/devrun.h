@@ -76,6 +76,7 @@ struct df_target {
                                 come: until then (hx_now), 0 none */
     struct at_flow_set flows;
     bool flows_due;          /* the flows are those restart_by waits for */
+    bool overlap;            /* a flow started while another was in course */
     bool failed_aside;       /* a failure event of the flows came, out of their order: the
                                 module said it failed all the same */
     size_t judged;           /* log events already looked at */

@@ -92,7 +92,7 @@ done
 
 # the device fuzzer against the same module: nothing in 2000 cases (non-destructive, fixed
 # seed); through the flows (--caps: the module's own cloud, destructive cases; it restarts
-# in 80 ms, so --flow-quiet 1000) nothing in 300 cases; and every planted defect found,
+# in 80 ms, so --flow-quiet 500) nothing in 200 cases; and every planted defect found,
 # the first finding naming the rule the defect breaks
 for v in $vendors; do
   out="$tmp/fuzz-$v"
@@ -106,7 +106,7 @@ for v in $vendors; do
     echo "ok   $v fuzz: $(tail -1 "$out.out")"
   fi
   out="$tmp/fuzz-caps-$v"
-  timeout 300 "$ot" fuzz --caps "tests/indep/$v.ini" --flow-quiet 1000 --cases 300 --seed 1 \
+  timeout 300 "$ot" fuzz --caps "tests/indep/$v.ini" --flow-quiet 500 --cases 200 --seed 1 \
     --out "$out" --quiet >"$out.out" 2>&1
   frc=$?
   if [[ $frc -ne 0 ]]; then
@@ -117,8 +117,8 @@ for v in $vendors; do
   fi
   "$py" tests/indep/module.py --list-defects --vendor "$v" | while IFS=$'\t' read -r dv d rule what; do
     out="$tmp/fuzz-$v-$d"
-    timeout 300 "$ot" fuzz --caps "tests/indep/$v.ini" --target "exec:$py tests/indep/module.py --vendor $v --defect $d" \
-      --flow-quiet 1000 --cases 5000 --duration 240 --max-findings 1 --seed 1 --out "$out" --quiet >"$out.out" 2>&1
+    timeout 330 "$ot" fuzz --caps "tests/indep/$v.ini" --target "exec:$py tests/indep/module.py --vendor $v --defect $d" \
+      --flow-quiet 500 --cases 5000 --duration 280 --max-findings 1 --seed 1 --out "$out" --quiet >"$out.out" 2>&1
     frc=$?
     if [[ $frc -ne 1 ]] || ! ls "$out" 2>/dev/null | grep -q "^001-$rule-"; then
       echo "FAIL $v fuzz defect $d: exit $frc, no reproducer for $rule: $(ls "$out" 2>/dev/null | tr '\n' ' ')"
