@@ -42,10 +42,14 @@ static void usage(FILE *out)
             "      2 usage error, 3 target unreachable or lost\n");
 }
 
+/* The first SIGINT/SIGTERM ends the wait in hand and the run, reports written; a second
+ * ends the process at once (results.jsonl holds every case finished). */
 static void on_signal(int sig)
 {
-    (void)sig;
-    cf_conform_stop();
+    if (cf_conform_stop()) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
 }
 
 static void iso_now(char *buf, size_t n)

@@ -28,8 +28,10 @@ static void usage(FILE *out)
             "                      [ota] lines start the flows the cases go into, its [credentials]\n"
             "                      are never shown; vendor, target, allow-destructive and [dialect]\n"
             "                      apply where the command line says nothing\n"
-            "  --duration S        stop after S seconds; --cases N: after N cases (default: until\n"
-            "                      interrupted; both: whichever comes first)\n"
+            "  --duration S        stop after S seconds, within 1.5 s whatever the module sends (a\n"
+            "                      finding found near the end is minimised in what is left);\n"
+            "                      --cases N: after N cases (default: until interrupted; both:\n"
+            "                      whichever comes first)\n"
             "  --seed N            the cases (default 1): the same seed gives the same cases\n"
             "  --out DIR           where reproducers go (default otacheck-fuzz), made on the first finding\n"
             "  --allow-destructive also send commands that start downloads, flash or restart\n"
@@ -45,12 +47,16 @@ static void usage(FILE *out)
             "      3 target unreachable\n");
 }
 
-/* Set by SIGINT/SIGTERM: the run stops after the case in hand. */
+/* Set by SIGINT/SIGTERM: every wait ends at once, the case in hand is dropped, the findings
+ * so far are kept. A second signal ends the process at once. */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (stop_requested) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     stop_requested = 1;
 }
 

@@ -53,9 +53,11 @@ struct run {
 static struct run *current_run;
 static volatile sig_atomic_t stop_requested;
 
-void cf_conform_stop(void)
+bool cf_conform_stop(void)
 {
+    bool again = stop_requested;
     stop_requested = 1;
+    return again;
 }
 
 /* ---- the module of a vendor ------------------------------------------------------------ */
@@ -99,7 +101,8 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
         return;
     }
     vr->t->pace_us = o->pace_us;
-    struct hx_session_opts so = {0};
+    vr->t->cancel = &stop_requested; /* a signal ends the wait in hand, not only the run */
+    struct hx_session_opts so = {.idle_flush_ns = o->line_gap_ns};
     if (hx_session_init(&vr->s, vr->t, vr->v, vr->d, &so) != 0) {
         hx_close(vr->t);
         vr->unreachable = true;
@@ -235,7 +238,18 @@ static void play_registered(void)
         res.latency_ms = res.first_byte_ms = -1;
     } else {
         cf_run_case(&vr->r, reg->c, &res);
-        if (vr->r.lost && !run->sum->lost) {
+        if (vr->s.cancelled) {
+            /* the signal cut the case short: what it saw is no verdict */
+            run->sum->interrupted = true;
+            res.verdict = RP_ERROR;
+            res.rule = NULL;
+            res.source_kind = NULL;
+            res.source[0] = '\0';
+            snprintf(res.reason, sizeof res.reason, "interrupted by a signal during the case: no verdict");
+            res.expected[0] = res.seen[0] = '\0';
+            free(res.others);
+            res.others = NULL;
+        } else if (vr->r.lost && !run->sum->lost) {
             run->sum->lost = true;
             snprintf(run->sum->stopped, sizeof run->sum->stopped, "the target %.100s was lost during %.120s", vr->spec,
                      reg->c->id);

@@ -23,6 +23,7 @@ struct cf_conform_opts {
     const struct cf_caps *caps;  /* may be NULL */
     bool allow_destructive;      /* always on for sim: targets */
     unsigned pace_us;
+    uint64_t line_gap_ns;      /* a pause inside a line this long ends it (0: the target's default) */
     const char *only;            /* case filter, or NULL */
     struct rp_writer *rp;        /* NULL: no reports (listing) */
     FILE *progress;              /* progress lines, or NULL */
@@ -44,7 +45,9 @@ struct cf_conform_summary {
 /* Runs (or lists) every case. Returns 0, or -1 on a setup error (message in err). */
 int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *sum, char *err, size_t errlen);
 
-/* Asks a run in progress to stop after the case it is in (async-signal-safe). */
-void cf_conform_stop(void);
+/* Asks a run in progress to stop (async-signal-safe): every wait ends at once, the case in
+ * hand is recorded as interrupted, the reports are written. True when it had been asked
+ * already (a second Ctrl-C: the caller ends the process). */
+bool cf_conform_stop(void);
 
 #endif

@@ -245,7 +245,7 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
         /* after garbage: let the line go quiet, and make sure the module still answers */
         for (unsigned i = 0; i < x->n_findings; i++)
             if (x->findings[i].rule == HR_CLEAN_OUTPUT) {
-                hx_drain(r->s, 100 * MS);
+                hx_drain(r->s, 100 * MS); /* (bounded: a module that never goes quiet) */
                 probe(cx);
                 break;
             }
@@ -600,6 +600,11 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
     cx->c = c;
     struct hx_session *s = r->s;
     uint64_t t0 = hx_now(s->t);
+    /* the log holds this case alone: a long run (or a flood) keeps no more than a case */
+    cf_track(r);
+    hx_log_clear(s);
+    r->tracked = 0;
+    uint64_t dropped0 = s->n_dropped;
     size_t ev0 = s->n_ev;
     s->watched = s->n_ev;
     if (c->na)
@@ -622,6 +627,9 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
         cf_flow_free(&cx->route_flow);
     for (size_t i = ev0; i < s->n_ev; i++)
         check_loose_event(cx, &s->ev[i]);
+    struct hx_finding flood;
+    if (hx_judge_flood(s, dropped0, &flood) && !cf_has_finding(cx, HR_CLEAN_OUTPUT))
+        cf_add_finding(cx, flood.rule, flood.src, flood.expected, flood.seen);
     /* a module that stopped answering in this case: restarted for the next ones if it can
      * be, else they are N/A, blocked by this one */
     bool died_here = r->dead && !cx->na;

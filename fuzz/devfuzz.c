@@ -81,6 +81,10 @@ static bool try_lines(struct df_min *m, const struct fz_lines *lines)
     }
     struct df_outcome out;
     df_run_lines(tg, lines, true, &out);
+    if (out.cancelled) {
+        m->broken = true; /* the deadline (or a signal): the smallest so far stands */
+        return false;
+    }
     const struct df_finding *f = df_outcome_find(&out, m->rule);
     if (!f)
         return false;
@@ -430,6 +434,7 @@ static int setup(struct df_run *r, const struct df_options *o, struct df_summary
     r->tg.margin_ns = o->margin_ns ? o->margin_ns : 1000 * MS;
     r->tg.flow_quiet_ns = o->flow_quiet_ns ? o->flow_quiet_ns : 6000 * MS;
     r->tg.end_quiet_ns = o->end_quiet_ns ? o->end_quiet_ns : 100 * MS;
+    r->tg.line_gap_ns = o->line_gap_ns;
     int rc = df_target_open(&r->tg, err, errlen);
     return rc == -1 ? -1 : rc < 0 ? -2 : 0;
 }
@@ -465,6 +470,10 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
     }
     uint64_t t0 = hx_monotonic_ns(), last_stats = t0;
     uint64_t every = (o->progress_tty ? 1000ull : 5000ull) * MS;
+    /* --duration is a promise: no case starts after it, and every wait (a case in hand, a
+     * minimisation) ends DF_DURATION_GRACE_NS after it, whatever the module sends */
+    df_target_set_limits(&r->tg, o->stop,
+                         o->duration_s > 0 ? t0 + (uint64_t)(o->duration_s * 1e9) + DF_DURATION_GRACE_NS : 0);
     struct fz_lines c;
     fz_lines_init(&c);
     struct df_outcome *out = malloc(sizeof *out);
@@ -492,6 +501,10 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
             }
         }
         df_run_lines(&r->tg, &c, false, out);
+        if (out->cancelled) {
+            sum->interrupted = o->stop && *o->stop;
+            break;
+        }
         sum->cases++;
         sum->exchanges += out->exchanges;
         remember(r);
@@ -502,6 +515,10 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
                 rc = -1;
                 break;
             }
+        }
+        if (df_target_cancelled(&r->tg)) {
+            sum->interrupted = o->stop && *o->stop;
+            break; /* the deadline or a signal came while its findings were minimised */
         }
         if (dead || !r->tg.open) {
             if (r->tg.restartable) {

@@ -21,6 +21,10 @@
 #include "fuzz/devgen.h"
 #include "fuzz/devrun.h"
 
+/* How long after --duration the run may still take: what a case in hand and the
+ * minimisation of its findings get; every wait ends by then. */
+#define DF_DURATION_GRACE_NS 1500000000ull
+
 struct df_options {
     const struct gram_set *gs;
     const struct gram_vendor *v;
@@ -30,6 +34,7 @@ struct df_options {
     uint64_t seed;
     uint64_t max_cases;          /* 0: no limit */
     double duration_s;           /* 0: no limit */
+    uint64_t line_gap_ns;        /* a pause inside a line this long ends it (0: the target's default) */
     const char *out_dir;
     bool allow_destructive;
     unsigned max_runs;           /* minimisation tries per finding (0: none) */

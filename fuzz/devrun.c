@@ -214,15 +214,36 @@ static bool flows_failed(const struct df_target *tg)
     return tg->flows.n && !tg->overlap && (tg->failed_aside || at_flow_set_failed(&tg->flows));
 }
 
+bool df_target_cancelled(const struct df_target *tg)
+{
+    return (tg->cancel && *tg->cancel) || (tg->deadline_ns && hx_monotonic_ns() >= tg->deadline_ns);
+}
+
+void df_target_set_limits(struct df_target *tg, const volatile sig_atomic_t *cancel, uint64_t deadline_ns)
+{
+    tg->cancel = cancel;
+    tg->deadline_ns = deadline_ns;
+    if (tg->open && tg->t) {
+        tg->t->cancel = cancel;
+        tg->t->deadline_ns = deadline_ns;
+    }
+}
+
 int df_target_open(struct df_target *tg, char *err, size_t errlen)
 {
     tg->open = false;
+    if (df_target_cancelled(tg)) {
+        snprintf(err, errlen, "%s: the run was stopped", tg->spec);
+        return -3;
+    }
     int r = hx_open(tg->spec, tg->gs, &tg->t, err, errlen);
     if (r != 0)
         return r < -1 ? -2 : -1;
+    tg->t->cancel = tg->cancel;
+    tg->t->deadline_ns = tg->deadline_ns;
     struct hx_session_opts o = {
         .settle_ns = 1,          /* no wait for a second final: the stray-final check sees it */
-        .idle_flush_ns = 30 * MS,
+        .idle_flush_ns = tg->line_gap_ns, /* 0: the transport's default */
         .probe_ns = 2000 * MS,
     };
     if (hx_session_init(&tg->s, tg->t, tg->v, &tg->d, &o) != 0) {
@@ -551,6 +572,7 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
     hx_log_clear(&tg->s);
     hx_forget_secrets(&tg->s); /* a leak is a credential of this run coming back */
     tg->judged = 0;
+    uint64_t dropped0 = tg->s.n_dropped;
     if (tg->restart_by && hx_now(tg->s.t) >= tg->restart_by) {
         disarm(tg); /* the time the restart a flow allowed may take is over */
         if (tg->flows_due)
@@ -586,6 +608,14 @@ void df_run_lines(struct df_target *tg, const struct fz_lines *lines, bool alone
         restore_echo(tg);
     }
     judge_events(tg, out);
+    struct hx_finding flood;
+    if (hx_judge_flood(&tg->s, dropped0, &flood))
+        add(out, flood.rule, flood.src, "between commands", -1, flood.expected, "%s", flood.seen);
+    if (tg->s.cancelled) {
+        /* cut short by a signal or the deadline: no outcome */
+        memset(out, 0, sizeof *out);
+        out->cancelled = true;
+    }
 }
 
 size_t df_transcript(const struct df_target *tg, char *out, size_t cap)

@@ -49,6 +49,8 @@ struct df_outcome {
     unsigned n_warn;
     bool dead;             /* stopped answering */
     bool lost;             /* the port closed */
+    bool cancelled;        /* a signal or the run's deadline cut the sequence short: what it
+                              saw is no outcome (nothing is kept of it) */
     unsigned exchanges;    /* command lines sent */
 };
 
@@ -61,8 +63,13 @@ struct df_target {
     uint64_t margin_ns;      /* added to a form's time limit before it is a hang */
     uint64_t flow_quiet_ns;  /* after a line that started a flow: wait until this quiet */
     uint64_t end_quiet_ns;   /* after a sequence run alone (replay, minimisation) */
+    uint64_t line_gap_ns;    /* a pause this long inside a line ends it (0: the transport's
+                                default, hx_line_gap_default) */
     uint64_t silence_ns;     /* the wait for a line that may go unanswered (no AT, or a form
                                 documented to end in silence): set from the AT round trip */
+    const volatile sig_atomic_t *cancel; /* a signal's flag and the run's deadline (monotonic
+                                ns, 0 none): every wait on the target ends by them */
+    uint64_t deadline_ns;
     /* state */
     struct hx_transport *t;
     struct hx_session s;
@@ -92,6 +99,10 @@ int df_target_open(struct df_target *tg, char *err, size_t errlen);
 void df_target_close(struct df_target *tg);
 /* Closes and opens again (a fresh module, for restartable targets). Same returns. */
 int df_target_restart(struct df_target *tg, char *err, size_t errlen);
+/* Has the caller's flag or deadline ended every wait on the target? */
+bool df_target_cancelled(const struct df_target *tg);
+/* Sets the flag and the deadline, on the target and on every transport it opens. */
+void df_target_set_limits(struct df_target *tg, const volatile sig_atomic_t *cancel, uint64_t deadline_ns);
 /* AT -> OK, after letting the line go quiet; tries twice. */
 bool df_target_alive(struct df_target *tg);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "grammar/source.h"
 #include "parser/bytes.h"
 #include "parser/mask.h"
@@ -81,8 +82,9 @@ int hx_session_init(struct hx_session *s, struct hx_transport *t, const struct g
     if (at_index_build(&s->ix, &v, &dp, 1) != 0)
         return -1;
     s->o.settle_ns = o && o->settle_ns ? o->settle_ns : 50 * MS;
-    s->o.idle_flush_ns = o && o->idle_flush_ns ? o->idle_flush_ns : 30 * MS;
+    s->o.idle_flush_ns = o && o->idle_flush_ns ? o->idle_flush_ns : hx_line_gap_default(t);
     s->o.probe_ns = o && o->probe_ns ? o->probe_ns : 2000 * MS;
+    s->o.drain_max_ns = o && o->drain_max_ns ? o->drain_max_ns : 300 * MS;
     at_framer_init(&s->fr, s->frbuf, sizeof s->frbuf);
     /* events that may arrive without a terminator are cut at their key (QCC730) */
     for (uint16_t i = 0; i < v->n_urcs; i++) {
@@ -103,21 +105,54 @@ void hx_session_free(struct hx_session *s)
     for (size_t i = 0; i < s->n_ev; i++)
         free(s->ev[i].text);
     free(s->ev);
+    free(s->spill.text);
     free(s->pay);
     free(s->clear_seen);
     at_index_free(&s->ix);
     memset(s, 0, sizeof *s);
 }
 
-static struct hx_event *new_event(struct hx_session *s)
+/* Is the log past what it keeps of events an exchange or a flow does not need? Past
+ * twice that, of any event but a command sent? */
+static bool log_full(const struct hx_session *s, bool needed)
 {
-    if (s->n_ev == s->cap_ev) {
-        s->cap_ev = s->cap_ev ? s->cap_ev * 2 : 256;
-        s->ev = realloc(s->ev, s->cap_ev * sizeof *s->ev);
+    unsigned k = needed ? 2 : 1;
+    return s->n_ev >= k * HX_LOG_MAX_EVENTS || s->log_bytes >= k * (size_t)HX_LOG_MAX_BYTES;
+}
+
+/* A new entry of the log, or the spill slot (its index UINT32_MAX) when the log keeps no
+ * more of its kind or memory ran out: such an event is judged, counted, not kept. */
+static struct hx_event *new_event(struct hx_session *s, bool needed, uint32_t *idx)
+{
+    if (s->n_ev == s->cap_ev && !log_full(s, needed)) {
+        size_t cap = s->cap_ev ? s->cap_ev * 2 : 256;
+        struct hx_event *ev = realloc(s->ev, cap * sizeof *s->ev);
+        if (ev) {
+            s->ev = ev;
+            s->cap_ev = cap;
+        }
     }
-    struct hx_event *e = &s->ev[s->n_ev++];
+    struct hx_event *e;
+    if (s->n_ev < s->cap_ev && !log_full(s, needed)) {
+        e = &s->ev[s->n_ev];
+        *idx = (uint32_t)s->n_ev++;
+    } else {
+        e = &s->spill;
+        free(e->text);
+        *idx = UINT32_MAX;
+        s->n_dropped++;
+    }
     memset(e, 0, sizeof *e);
     return e;
+}
+
+/* The event's text, a copy of n bytes, counted in the log's bytes unless it is spilled. */
+static void set_text(struct hx_session *s, struct hx_event *e, const void *p, size_t n)
+{
+    e->text = oc_xmemdup0(p, n);
+    e->len = (uint32_t)n;
+    if (e != &s->spill)
+        s->log_bytes += n;
 }
 
 size_t hx_printable(const uint8_t *p, size_t n, char *out, size_t cap)
@@ -417,8 +452,16 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             r = r2;
     }
     struct hx_exchange *x = s->x;
-    struct hx_event *e = new_event(s);
-    uint32_t idx = (uint32_t)(s->n_ev - 1);
+    /* what an exchange or a flow reads: kept past the log's first limit */
+    bool needed = r.cls == AT_CLS_FINAL || (r.cls == AT_CLS_URC && r.line) || (r.cls == AT_CLS_INFO && r.valid) ||
+                  tok->kind == AT_TOK_PAYLOAD;
+    uint32_t idx;
+    struct hx_event *e = new_event(s, needed, &idx);
+    if (idx == UINT32_MAX && x) {
+        struct hx_finding ff;
+        hx_judge_flood(s, 0, &ff);
+        finding(x, ff.rule, ff.src, UINT32_MAX, ff.expected, "%s", ff.seen);
+    }
     e->tok = (uint8_t)tok->kind;
     e->cls = (uint8_t)r.cls;
     e->valid = r.valid;
@@ -432,21 +475,25 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     size_t keep = tok->len;
     if (tok->kind == AT_TOK_PAYLOAD && keep > 32)
         keep = 32;
-    e->text = malloc(keep + 1);
-    memcpy(e->text, tok->data, keep);
-    e->text[keep] = '\0';
-    e->len = (uint32_t)keep;
+    set_text(s, e, tok->data, keep);
     if (x && !x->t_first_byte && r.cls != AT_CLS_ECHO)
         x->t_first_byte = tok->t_first;
 
     if (tok->kind == AT_TOK_PAYLOAD) {
         if (x) {
-            if (s->pay_len + tok->len > s->pay_cap) {
-                s->pay_cap = (s->pay_len + tok->len) * 2;
-                s->pay = realloc(s->pay, s->pay_cap);
+            size_t take = tok->len;
+            if (s->pay_len + take > HX_PAYLOAD_MAX) {
+                take = HX_PAYLOAD_MAX - s->pay_len;
+                x->payload_dropped += tok->len - take;
             }
-            memcpy(s->pay + s->pay_len, tok->data, tok->len);
-            s->pay_len += tok->len;
+            if (s->pay_len + take > s->pay_cap) {
+                s->pay_cap = (s->pay_len + take) * 2;
+                if (s->pay_cap > HX_PAYLOAD_MAX)
+                    s->pay_cap = HX_PAYLOAD_MAX;
+                s->pay = oc_xrealloc(s->pay, s->pay_cap);
+            }
+            memcpy(s->pay + s->pay_len, tok->data, take);
+            s->pay_len += take;
         }
         if (!(tok->flags & AT_TF_MORE))
             s->payload_pending = false;
@@ -562,6 +609,12 @@ static int pump(struct hx_session *s, uint64_t timeout)
     long n = hx_read(s->t, s->rbuf, sizeof s->rbuf, timeout);
     uint64_t now = hx_now(s->t);
     struct at_token tok;
+    if (n == HX_READ_CANCELLED) {
+        /* the caller ends every wait: the session is over, nothing more is read */
+        s->cancelled = true;
+        s->lost = true;
+        return -1;
+    }
     if (n < 0) {
         s->lost = true;
         while (at_framer_flush(&s->fr, &tok, now))
@@ -607,9 +660,7 @@ static const struct gram_form *form_of(struct hx_session *s, const char *line)
      * parser/verror.c) reads in the line: their answers are read as theirs, whatever the
      * verdict on the line */
     size_t n = strlen(line), k = 0;
-    uint8_t *plain = malloc(n + 1);
-    if (!plain)
-        return NULL;
+    uint8_t *plain = oc_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++)
         if ((uint8_t)line[i] >= 0x20 && (uint8_t)line[i] != 0x7f)
             plain[k++] = (uint8_t)line[i];
@@ -635,7 +686,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     snprintf(x->cmd, sizeof x->cmd, "%s", line);
     /* the line as the module reads it (V.250 editing: backspaces applied) */
     size_t ll0 = strlen(line);
-    char *as_read = malloc(ll0 + 1);
+    char *as_read = oc_xmalloc(ll0 + 1);
     as_read[at_edit_line((const uint8_t *)line, ll0, (uint8_t *)as_read)] = '\0';
     x->form = form_of(s, as_read);
     bool sets_echo = false;
@@ -654,13 +705,12 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     remember_clear(s, (const uint8_t *)as_read, strlen(as_read));
     s->x = x;
     x->first_ev = s->n_ev;
-    struct hx_event *se = new_event(s);
+    uint32_t se_idx;
+    struct hx_event *se = new_event(s, true, &se_idx);
     se->sent = true;
     se->exchange = x->id;
     size_t ll = strlen(line);
-    se->text = malloc(ll + 1);
-    memcpy(se->text, line, ll + 1);
-    se->len = (uint32_t)ll;
+    set_text(s, se, line, ll);
     s->fl.form = x->form;
     s->fl.slot = 0;
     snprintf(s->echo_text, sizeof s->echo_text, "%s", line);
@@ -669,7 +719,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     bool echo_unknown = s->echo_unknown;
     s->fl.echo_pending = s->echo_on || echo_unknown;
     x->echo_expected = s->echo_on && !echo_unknown;
-    uint8_t *w = malloc(ll + 1);
+    uint8_t *w = oc_xmalloc(ll + 1);
     memcpy(w, line, ll);
     w[ll] = '\r';
     int wr = hx_write(s->t, w, ll + 1);
@@ -788,6 +838,23 @@ void hx_log_clear(struct hx_session *s)
         free(s->ev[i].text);
     s->n_ev = 0;
     s->watched = 0;
+    s->log_bytes = 0;
+}
+
+bool hx_judge_flood(const struct hx_session *s, uint64_t dropped_before, struct hx_finding *f)
+{
+    if (s->n_dropped <= dropped_before)
+        return false;
+    memset(f, 0, sizeof *f);
+    f->rule = HR_CLEAN_OUTPUT;
+    f->src = gram_src_inferred("no document limits how many lines a module sends; a flood this long is "
+                               "no answer to anything");
+    f->event = UINT32_MAX;
+    snprintf(f->expected, sizeof f->expected, "output the log can hold (%u lines, %u MB)", HX_LOG_MAX_EVENTS,
+             HX_LOG_MAX_BYTES >> 20);
+    snprintf(f->seen, sizeof f->seen, "a flood: %llu more lines judged, not kept",
+             (unsigned long long)(s->n_dropped - dropped_before));
+    return true;
 }
 
 void hx_forget_secrets(struct hx_session *s)
@@ -818,15 +885,27 @@ long hx_next_event(struct hx_session *s, uint64_t timeout_ns)
     }
 }
 
-void hx_drain(struct hx_session *s, uint64_t quiet_ns)
+bool hx_drain(struct hx_session *s, uint64_t quiet_ns)
 {
-    while (!s->lost && pump(s, quiet_ns) > 0)
-        ;
+    uint64_t until = hx_now(s->t) + quiet_ns + s->o.drain_max_ns;
+    for (;;) {
+        if (s->lost)
+            return false;
+        uint64_t now = hx_now(s->t);
+        if (now >= until)
+            return false;
+        uint64_t slice = until - now < quiet_ns ? until - now : quiet_ns;
+        int r = pump(s, slice);
+        if (r < 0)
+            return false;
+        if (r == 0 && slice == quiet_ns)
+            return true;
+    }
 }
 
 int hx_session_restart(struct hx_session *s)
 {
-    if (hx_restart(s->t) != 0) {
+    if (s->cancelled || hx_cancelled(s->t) || hx_restart(s->t) != 0) {
         s->lost = true;
         return -1;
     }
@@ -840,10 +919,11 @@ int hx_session_restart(struct hx_session *s)
     s->echo_on = s->v->echo;
     s->echo_unknown = false;
     s->t_last_rx = hx_now(s->t);
-    struct hx_event *e = new_event(s);
+    uint32_t idx;
+    struct hx_event *e = new_event(s, true, &idx);
     e->restarted = true;
-    e->text = strdup("(the harness restarted the module)");
-    e->len = (uint32_t)strlen(e->text);
+    static const char said[] = "(the harness restarted the module)";
+    set_text(s, e, said, sizeof said - 1);
     e->t_first = e->t_last = hx_now(s->t);
     return 0;
 }

@@ -62,6 +62,14 @@ enum hx_status {
 /* A credential shorter than this cannot be told from text: it is not looked for. */
 #define HX_MIN_SECRET 3
 #define HX_MAX_CLEAR 128
+/* What the log keeps between two hx_log_clear calls (a case): past HX_LOG_MAX_EVENTS events
+ * or HX_LOG_MAX_BYTES bytes of text, lines the exchanges and flows do not need (unknown,
+ * foreign, blank, garbage) are judged and counted, not kept; past twice as many, only the
+ * commands sent are. A flood costs time, never memory without end. */
+#define HX_LOG_MAX_EVENTS 8192u
+#define HX_LOG_MAX_BYTES (4u << 20)
+/* Binary data kept per exchange; the rest is counted (payload_len says how much came). */
+#define HX_PAYLOAD_MAX (16u << 20)
 #define HX_CLEAR_BITS (1u << 20)
 
 struct hx_exchange {
@@ -77,7 +85,8 @@ struct hx_exchange {
     uint64_t t_first_byte;        /* the first byte after it (0: none) */
     uint64_t t_final;             /* the last byte of the final */
     uint8_t *payload;             /* binary data of the exchange (owned by the session) */
-    size_t payload_len;
+    size_t payload_len;           /* kept (at most HX_PAYLOAD_MAX) */
+    uint64_t payload_dropped;     /* came past HX_PAYLOAD_MAX, not kept */
     struct hx_finding findings[HX_MAX_FINDINGS];
     unsigned n_findings;
 };
@@ -86,6 +95,8 @@ struct hx_session_opts {
     uint64_t settle_ns;      /* after a final, how long to watch for a second one */
     uint64_t idle_flush_ns;  /* a partial line this long without more bytes is a line */
     uint64_t probe_ns;       /* the limit for AT -> OK */
+    uint64_t drain_max_ns;   /* how much longer than the quiet it asks a drain waits (a module
+                                that never goes quiet is drained this long) */
 };
 
 struct hx_session {
@@ -110,6 +121,8 @@ struct hx_session {
                                 restart nobody announced may have reset the echo): the
                                 next exchange's echo, or its absence, decides */
     bool lost;
+    bool cancelled;          /* the caller ended every wait (a signal, a deadline): the session
+                                is over, as if lost, and nothing it saw since counts */
     bool clean_output;       /* foreign lines are clean-output findings (--strict, caps) */
     uint64_t t_last_rx;      /* when bytes last came (a partial line is cut after idle_flush_ns) */
     unsigned reboots;
@@ -118,6 +131,9 @@ struct hx_session {
     /* the log */
     struct hx_event *ev;
     size_t n_ev, cap_ev;
+    size_t log_bytes;        /* text the log holds */
+    uint64_t n_dropped;      /* events judged and not kept since the session began */
+    struct hx_event spill;   /* where a dropped event is read into */
     size_t watched;          /* events handed out by hx_next_event */
     /* the exchange being read */
     struct hx_exchange *x;
@@ -157,8 +173,9 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
 /* The next event that no exchange and no earlier call took (URCs between commands), waiting
  * at most timeout_ns: its log index, or -1 on timeout, -2 when the port is gone. */
 long hx_next_event(struct hx_session *s, uint64_t timeout_ns);
-/* Reads and logs whatever comes within quiet_ns of silence (resynchronising). */
-void hx_drain(struct hx_session *s, uint64_t quiet_ns);
+/* Reads and logs whatever comes until quiet_ns of silence (resynchronising), for at most
+ * quiet_ns + the session's drain_max_ns. Returns true when the line went quiet. */
+bool hx_drain(struct hx_session *s, uint64_t quiet_ns);
 /* Forgets the log between exchanges (a long run keeps it from growing without end): the
  * events are freed and the next one is index 0 again; the session's knowledge (echo,
  * credentials sent, bytes the framer holds) stays. */
@@ -180,6 +197,9 @@ int hx_session_restart(struct hx_session *s);
  * (--strict, or the capability file); otherwise it is counted in s->n_foreign. Fills f. */
 bool hx_judge_between(const struct hx_session *s, const struct hx_event *e, bool clean_output,
                       struct hx_finding *f);
+/* More lines came than the log keeps since s->n_dropped was dropped_before: a flood (an
+ * inferred expectation: no document limits the lines). Fills f. */
+bool hx_judge_flood(const struct hx_session *s, uint64_t dropped_before, struct hx_finding *f);
 /* A restart (a boot announcement) is a finding when nothing the caller knows of explains
  * it (a destructive command accepted, a flow with a restart in its course). Fills f. */
 bool hx_judge_restart(const struct hx_event *e, bool explained, struct hx_finding *f);

@@ -50,14 +50,46 @@ void hx_close(struct hx_transport *t)
         t->ops->close(t);
 }
 
+uint64_t hx_line_gap_default(const struct hx_transport *t)
+{
+    /* sim: the module writes a line at once, on a virtual clock; a USB serial adapter holds
+     * bytes up to its latency timer (16 ms) and a module may pause mid-line while it
+     * works; a TCP hop (ser2net, a lab's network) adds Nagle's and the network's delays */
+    if (t->virtual_time)
+        return 30ull * 1000000ull;
+    if (strncmp(t->spec, "tcp:", 4) == 0)
+        return 250ull * 1000000ull;
+    return 100ull * 1000000ull;
+}
+
+bool hx_cancelled(const struct hx_transport *t)
+{
+    return (t->cancel && *t->cancel) || (t->deadline_ns && hx_monotonic_ns() >= t->deadline_ns);
+}
+
+long hx_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns)
+{
+    if (hx_cancelled(t))
+        return HX_READ_CANCELLED;
+    if (t->deadline_ns && !t->virtual_time) {
+        uint64_t left = t->deadline_ns - hx_monotonic_ns();
+        if (timeout_ns > left)
+            timeout_ns = left;
+    }
+    long n = t->ops->read(t, p, cap, timeout_ns);
+    return n == 0 && hx_cancelled(t) ? HX_READ_CANCELLED : n;
+}
+
 int hx_write(struct hx_transport *t, const void *p, size_t n)
 {
+    if (hx_cancelled(t))
+        return -1;
     if (!t->pace_us)
         return t->ops->write(t, p, n);
     /* per-byte pacing for modules that drop bytes written back to back */
     const uint8_t *b = p;
     for (size_t i = 0; i < n; i++) {
-        if (t->ops->write(t, b + i, 1) != 0)
+        if (t->ops->write(t, b + i, 1) != 0 || hx_cancelled(t))
             return -1;
         if (!t->virtual_time && i + 1 < n)
             usleep(t->pace_us);
@@ -74,7 +106,7 @@ long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns)
     for (;;) {
         int r = ppoll(&pf, 1, &ts, NULL);
         if (r < 0 && errno == EINTR)
-            continue;
+            return 0; /* a signal: the caller looks at its cancel flag, then waits again */
         if (r < 0)
             return -1;
         if (r == 0)
@@ -88,19 +120,24 @@ long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns)
     }
 }
 
-int hx_fd_write(int fd, const uint8_t *p, size_t n)
+int hx_fd_write(int fd, const uint8_t *p, size_t n, const volatile sig_atomic_t *cancel)
 {
+    uint64_t last_progress = hx_monotonic_ns();
     while (n) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && (errno == EINTR || errno == EAGAIN)) {
+            /* a module that reads nothing fills the line's buffer: it is gone after a while */
+            if ((cancel && *cancel) || hx_monotonic_ns() - last_progress >= HX_WRITE_STALL_NS)
+                return -1;
             struct pollfd pf = {fd, POLLOUT, 0};
-            poll(&pf, 1, 1000);
+            poll(&pf, 1, 100);
             continue;
         }
         if (w <= 0)
             return -1;
         p += w;
         n -= (size_t)w;
+        last_progress = hx_monotonic_ns();
     }
     return 0;
 }

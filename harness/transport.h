@@ -13,6 +13,7 @@
 #ifndef OTACHECK_HARNESS_TRANSPORT_H
 #define OTACHECK_HARNESS_TRANSPORT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,7 +41,14 @@ struct hx_transport {
     bool virtual_time;     /* sim: waits cost nothing */
     uint32_t pace_us;      /* pause between bytes written (modules that drop bytes) */
     char vendor_hint[32];  /* sim:<vendor> says which vendor it is */
+    /* Set by the caller to end every wait early: a flag a signal handler sets, and a
+     * monotonic deadline (ns, 0 none) past which no read waits. Either makes hx_read
+     * return HX_READ_CANCELLED at once. */
+    const volatile sig_atomic_t *cancel;
+    uint64_t deadline_ns;
 };
+
+#define HX_READ_CANCELLED (-2L)
 
 /* Opens a target. gs: the grammars (sim: needs them). Returns 0, or -1 with a message in err
  * (a usage error: bad spec) or -2 (the target cannot be reached). */
@@ -52,10 +60,15 @@ bool hx_restartable(const struct hx_transport *t);
 int hx_restart(struct hx_transport *t);
 
 int hx_write(struct hx_transport *t, const void *p, size_t n);
-static inline long hx_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns)
-{
-    return t->ops->read(t, p, cap, timeout_ns);
-}
+/* How long a partial line may wait for its next byte before it is taken as a line (an
+ * event sent without CR LF), when the options do not say: by the kind of target. */
+uint64_t hx_line_gap_default(const struct hx_transport *t);
+/* Has the caller asked every wait on t to end (its cancel flag, its deadline)? */
+bool hx_cancelled(const struct hx_transport *t);
+/* Reads as ops->read does, or HX_READ_CANCELLED when the caller asked every wait to end
+ * (before the read, or once a read came back with nothing). A read waits no longer than
+ * the deadline. */
+long hx_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns);
 static inline uint64_t hx_now(struct hx_transport *t)
 {
     return t->ops->now(t);
@@ -71,8 +84,11 @@ int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n)
 int hx_open_serial(const char *arg, struct hx_transport **out, char *err, size_t n);
 int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n);
 
-/* For fd-based transports (pty, exec, tcp): read with poll(). */
+/* For fd-based transports (pty, exec, tcp): read with poll() (a signal ends the wait: 0,
+ * nothing read). Writing gives up when the peer takes nothing for HX_WRITE_STALL_NS (a
+ * module that stopped reading) or when cancel is set: -1. */
 long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns);
-int hx_fd_write(int fd, const uint8_t *p, size_t n);
+int hx_fd_write(int fd, const uint8_t *p, size_t n, const volatile sig_atomic_t *cancel);
+#define HX_WRITE_STALL_NS (5000ull * 1000000ull)
 
 #endif

@@ -30,7 +30,7 @@ struct fd_transport {
 
 static int fd_write(struct hx_transport *t, const uint8_t *p, size_t n)
 {
-    return hx_fd_write(((struct fd_transport *)t)->fd, p, n);
+    return hx_fd_write(((struct fd_transport *)t)->fd, p, n, t->cancel);
 }
 
 static long fd_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns)
@@ -168,6 +168,8 @@ static int spawn(const char *arg, int *master_out, pid_t *pid_out, char *err, si
     }
     close(slave);
     fcntl(master, F_SETFD, FD_CLOEXEC);
+    /* a module that stops reading must not block a write for ever (hx_fd_write gives up) */
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
     *master_out = master;
     *pid_out = pid;
     return 0;
@@ -208,7 +210,7 @@ int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n)
         snprintf(err, n, "pty: needs a path and a standard baud rate, e.g. pty:/dev/pts/3,baud=115200");
         return -1;
     }
-    int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         snprintf(err, n, "pty:%s: %s", path, strerror(errno));
         return -2;

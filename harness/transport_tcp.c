@@ -28,7 +28,7 @@ struct tcp_transport {
 
 static int tcp_write(struct hx_transport *t, const uint8_t *p, size_t n)
 {
-    return hx_fd_write(((struct tcp_transport *)t)->fd, p, n);
+    return hx_fd_write(((struct tcp_transport *)t)->fd, p, n, t->cancel);
 }
 
 static long tcp_read(struct hx_transport *t, uint8_t *p, size_t cap, uint64_t timeout_ns)
