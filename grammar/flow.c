@@ -1,7 +1,10 @@
 /* grammar/flow.c — the event language of a flow ("start progress* (complete | failed)"):
  * parsed into a small tree, then turned into a Glushkov automaton. The automaton has one
  * position per atom occurrence and no empty moves, so the set of live positions fits in a
- * 64-bit word and one event costs a few AND/OR operations at run time. */
+ * 64-bit word and one event costs a few AND/OR operations at run time. The parser bounds
+ * what the recursion on both sides can meet: parentheses nest at most GRAM_MAX_FLOW_NESTING
+ * deep, a flow has at most GRAM_MAX_FLOW_POS event occurrences, and runs of * + ? fold into
+ * one node, so the tree is a few hundred nodes deep at worst. */
 #include "grammar/load_internal.h"
 
 #include <string.h>
@@ -14,35 +17,73 @@ static struct gflow_node *node(struct gload *L, enum gflow_node_kind k, struct g
     return n;
 }
 
-static struct gflow_node *parse_alt(struct gload *L, struct glex *lx);
+/* The state of the recursive-descent parser of one '=' line. */
+struct flow_parse {
+    struct gload *L;
+    struct glex *lx;
+    const char *flow;     /* the flow's name, for errors */
+    unsigned *n_atoms;    /* event occurrences of the flow so far, all its '=' lines */
+    int depth;            /* parentheses open around the current token */
+};
 
-static struct gflow_node *parse_prim(struct gload *L, struct glex *lx)
+static struct gflow_node *parse_alt(struct flow_parse *P);
+
+/* One more event occurrence: its automaton has a position per occurrence, at most
+ * GRAM_MAX_FLOW_POS. Bounding them here also bounds the tree the construction walks. */
+static bool count_atom(struct flow_parse *P, const struct glex_tok *t)
 {
-    struct glex_tok t = glex_next(lx);
-    if (glex_is(&t, "(")) {
-        struct gflow_node *n = parse_alt(L, lx);
-        if (!n)
-            return NULL;
-        if (!gload_expect(L, lx, ")"))
-            return NULL;
-        return n;
+    unsigned n = ++*P->n_atoms;
+    if (n <= GRAM_MAX_FLOW_POS)
+        return true;
+    if (n == GRAM_MAX_FLOW_POS + 1) /* once per flow: later lines fail quietly */
+        gload_err(P->L, t->line, t->col, "too-many", "flow '%s' has more than %d event occurrences",
+                  P->flow, GRAM_MAX_FLOW_POS);
+    return false;
+}
+
+static struct gflow_node *parse_group(struct flow_parse *P, const struct glex_tok *open)
+{
+    if (P->depth >= GRAM_MAX_FLOW_NESTING) {
+        gload_err(P->L, open->line, open->col, "too-deep", "flow nesting deeper than %d",
+                  GRAM_MAX_FLOW_NESTING);
+        return NULL;
     }
+    P->depth++;
+    struct gflow_node *n = parse_alt(P);
+    P->depth--;
+    if (!n || !gload_expect(P->L, P->lx, ")"))
+        return NULL;
+    return n;
+}
+
+static struct gflow_node *parse_prim(struct flow_parse *P)
+{
+    struct glex_tok t = glex_next(P->lx);
+    if (glex_is(&t, "("))
+        return parse_group(P, &t);
     if (t.kind == GT_WORD && t.p[0] != '+') {
-        struct gflow_node *n = node(L, GFN_ATOM, gload_pos(L, t.line, t.col));
-        n->name = gload_word(L, &t);
+        if (!count_atom(P, &t))
+            return NULL;
+        struct gflow_node *n = node(P->L, GFN_ATOM, gload_pos(P->L, t.line, t.col));
+        n->name = gload_word(P->L, &t);
         return n;
     }
-    gload_err_tok(L, &t, "a URC name, 'reboot' or '('");
+    gload_err_tok(P->L, &t, "a URC name, 'reboot' or '('");
     return NULL;
 }
 
-static struct gflow_node *parse_post(struct gload *L, struct glex *lx)
+static bool is_repeat(enum gflow_node_kind k)
 {
-    struct gflow_node *n = parse_prim(L, lx);
+    return k == GFN_STAR || k == GFN_PLUS || k == GFN_OPT;
+}
+
+static struct gflow_node *parse_post(struct flow_parse *P)
+{
+    struct gflow_node *n = parse_prim(P);
     if (!n)
         return NULL;
     for (;;) {
-        struct glex_tok t = glex_peek(lx);
+        struct glex_tok t = glex_peek(P->lx);
         enum gflow_node_kind k;
         if (glex_is(&t, "*"))
             k = GFN_STAR;
@@ -52,8 +93,15 @@ static struct gflow_node *parse_post(struct gload *L, struct glex *lx)
             k = GFN_OPT;
         else
             return n;
-        glex_next(lx);
-        struct gflow_node *m = node(L, k, n->pos);
+        glex_next(P->lx);
+        if (is_repeat(n->kind)) {
+            /* x** = x*, x++ = x+, x?? = x?, and any other two make x*: folded into one
+             * node, so that a run of operators adds no depth to the tree */
+            if (n->kind != k)
+                n->kind = GFN_STAR;
+            continue;
+        }
+        struct gflow_node *m = node(P->L, k, n->pos);
         m->a = n;
         n = m;
     }
@@ -64,48 +112,50 @@ static bool starts_prim(const struct glex_tok *t)
     return glex_is(t, "(") || (t->kind == GT_WORD && t->p[0] != '+' && !glex_is(t, "when"));
 }
 
-static struct gflow_node *parse_seq(struct gload *L, struct glex *lx)
+static struct gflow_node *parse_seq(struct flow_parse *P)
 {
-    struct gflow_node *n = parse_post(L, lx);
+    struct gflow_node *n = parse_post(P);
     if (!n)
         return NULL;
     for (;;) {
-        struct glex_tok t = glex_peek(lx);
+        struct glex_tok t = glex_peek(P->lx);
         if (!starts_prim(&t))
             return n;
-        struct gflow_node *m = parse_post(L, lx);
+        struct gflow_node *m = parse_post(P);
         if (!m)
             return NULL;
-        struct gflow_node *s = node(L, GFN_SEQ, n->pos);
+        struct gflow_node *s = node(P->L, GFN_SEQ, n->pos);
         s->a = n;
         s->b = m;
         n = s;
     }
 }
 
-static struct gflow_node *parse_alt(struct gload *L, struct glex *lx)
+static struct gflow_node *parse_alt(struct flow_parse *P)
 {
-    struct gflow_node *n = parse_seq(L, lx);
+    struct gflow_node *n = parse_seq(P);
     if (!n)
         return NULL;
     for (;;) {
-        struct glex_tok t = glex_peek(lx);
+        struct glex_tok t = glex_peek(P->lx);
         if (!glex_is(&t, "|"))
             return n;
-        glex_next(lx);
-        struct gflow_node *m = parse_seq(L, lx);
+        glex_next(P->lx);
+        struct gflow_node *m = parse_seq(P);
         if (!m)
             return NULL;
-        struct gflow_node *s = node(L, GFN_ALT, n->pos);
+        struct gflow_node *s = node(P->L, GFN_ALT, n->pos);
         s->a = n;
         s->b = m;
         n = s;
     }
 }
 
-struct gflow_node *gload_flow_expr(struct gload *L, struct glex *lx)
+struct gflow_node *gload_flow_expr(struct gload *L, struct glex *lx, const char *flow,
+                                   unsigned *n_atoms)
 {
-    struct gflow_node *n = parse_alt(L, lx);
+    struct flow_parse P = {L, lx, flow, n_atoms, 0};
+    struct gflow_node *n = parse_alt(&P);
     if (!n)
         return NULL;
     struct glex_tok t = glex_peek(lx);

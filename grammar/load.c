@@ -3,7 +3,9 @@
  * that describe an item (attributes) follow it and attach to the nearest item above that
  * takes them. Errors are collected, not fatal: the loader goes on to the next statement so
  * that one run reports every mistake. Names that may be declared further down (flows,
- * URCs, machine states) are resolved once the whole file is read (resolve.c). */
+ * URCs, machine states) are resolved once the whole file is read (resolve.c). Every list
+ * is bounded (GRAM_MAX_COUNT in model.h, the nesting limits in load.h): the item that would
+ * go past a bound is an error at its own position, reported once per list, and dropped. */
 #include "grammar/load.h"
 
 #include <errno.h>
@@ -62,9 +64,133 @@ struct gram_pos gload_pos(struct gload *L, uint32_t line, uint32_t col)
     return p;
 }
 
+bool gload_room(struct gload *L, size_t n, const void *list, uint32_t line, uint32_t col,
+                const char *what)
+{
+    if (n < GRAM_MAX_COUNT)
+        return true;
+    if (!list || list != L->full_list)
+        gload_err(L, line, col, "too-many", "more than %d %s (the limit)", GRAM_MAX_COUNT, what);
+    L->full_list = list;
+    return false;
+}
+
 char *gload_word(struct gload *L, const struct glex_tok *t)
 {
     return oc_arena_strndup(L->A, t->p, t->len);
+}
+
+void gload_names_append(struct gload *L, struct gload_names *n, const char *s, size_t len)
+{
+    if (n->len + len + 1 > n->cap) {
+        size_t cap = n->cap ? n->cap : 32;
+        while (cap < n->len + len + 1)
+            cap *= 2;
+        char *p = oc_arena_alloc(L->A, cap);
+        if (n->len)
+            memcpy(p, n->text, n->len);
+        n->text = p;
+        n->cap = cap;
+    }
+    memcpy(n->text + n->len, s, len);
+    n->len += len;
+    n->text[n->len] = '\0';
+}
+
+void gload_names_add(struct gload *L, struct gload_names *n, const char *s, size_t len)
+{
+    if (n->len)
+        gload_names_append(L, n, ",", 1);
+    gload_names_append(L, n, s, len);
+}
+
+const char *gload_names_text(const struct gload_names *n)
+{
+    return n->text ? n->text : "";
+}
+
+/* ---- sets of keys (FNV-1a, open addressing) ------------------------------------------ */
+
+static uint32_t key_hash(const struct gload_keys *k, const char *p, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (k->nocase && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+static bool key_equal(const struct gload_keys *k, const struct gload_key *e, const char *p,
+                      size_t len)
+{
+    if (e->len != len)
+        return false;
+    return k->nocase ? strncasecmp(e->p, p, len) == 0 : memcmp(e->p, p, len) == 0;
+}
+
+/* The slot that holds the key, or the empty one where it would go. */
+static size_t key_slot(const struct gload_keys *k, const char *p, size_t len)
+{
+    size_t i = key_hash(k, p, len) & (k->cap - 1);
+    while (k->slot[i].p && !key_equal(k, &k->slot[i], p, len))
+        i = (i + 1) & (k->cap - 1);
+    return i;
+}
+
+long gload_keys_find(const struct gload_keys *k, const char *p, size_t len)
+{
+    if (k->cap == 0)
+        return -1;
+    const struct gload_key *e = &k->slot[key_slot(k, p, len)];
+    return e->p ? (long)e->value : -1;
+}
+
+static void keys_grow(struct gload *L, struct gload_keys *k)
+{
+    struct gload_keys old = *k;
+    k->cap = old.cap ? old.cap * 2 : 16;
+    k->slot = OC_ARENA_ARRAY(L->A, struct gload_key, k->cap);
+    k->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slot[i].p)
+            gload_keys_put(L, k, old.slot[i].p, old.slot[i].len, old.slot[i].value);
+}
+
+void gload_keys_put(struct gload *L, struct gload_keys *k, const char *p, size_t len,
+                    uint32_t value)
+{
+    if (2 * (k->n + 1) > k->cap)
+        keys_grow(L, k);
+    struct gload_key *e = &k->slot[key_slot(k, p, len)];
+    if (!e->p)
+        k->n++;
+    *e = (struct gload_key){p, (uint32_t)len, value};
+}
+
+/* Room for a new item (a statement that attribute lines may follow): when there is none,
+ * the statement and the lines under it are skipped. */
+static bool item_room(struct gload *L, struct glex *lx, size_t n, const void *list,
+                      const struct glex_tok *at, const char *what)
+{
+    if (gload_room(L, n, list, at->line, at->col, what))
+        return true;
+    glex_skip_statement(lx);
+    L->cur = GC_SKIP;
+    return false;
+}
+
+/* Room for one more attribute line of the current item: when there is none, the line is
+ * skipped. */
+static bool line_room(struct gload *L, struct glex *lx, size_t n, const void *list,
+                      const struct glex_tok *at, const char *what)
+{
+    if (gload_room(L, n, list, at->line, at->col, what))
+        return true;
+    glex_skip_statement(lx);
+    return false;
 }
 
 bool gload_expect(struct gload *L, struct glex *lx, const char *s)
@@ -235,9 +361,8 @@ static struct gram_line *cur_line(struct gload *L)
 static bool name_taken(struct gload *L, const char *name, uint32_t line, uint32_t col)
 {
     const struct gram_vendor *v = L->v;
-    for (uint16_t i = 0; i < v->n_urcs; i++)
-        if (strcmp(v->urcs[i].name, name) == 0)
-            goto dup;
+    if (gload_keys_find(&L->urc_names, name, strlen(name)) >= 0)
+        goto dup;
     for (uint16_t i = 0; i < v->n_finals; i++)
         if (strcmp(v->finals[i].name, name) == 0)
             goto dup;
@@ -321,6 +446,8 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
             if (!want_string(L, lx, dst, "a quoted value"))
                 return;
         }
+        if (!gload_room(L, v->n_sources, &v->n_sources, kw->line, kw->col, "sources in one vendor"))
+            return;
         size_t n = v->n_sources;
         *GLOAD_PUSH(L, v->sources, n, L->cap_sources) = s;
         v->n_sources = (uint16_t)n;
@@ -350,6 +477,11 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
                       "'use core': no core grammar is loaded");
             return;
         }
+        if (L->saw_use_core) {
+            /* a second copy of the core's finals would go past GRAM_MAX_FINALS */
+            gload_err(L, kw->line, kw->col, "misplaced", "'use core' is said twice");
+            return;
+        }
         const struct gram_vendor *c = L->set->core;
         v->core = c;
         L->saw_use_core = true;
@@ -368,11 +500,14 @@ static void st_vendor_attr(struct gload *L, struct glex *lx, const struct glex_t
             cc->forms = oc_arena_memdup(L->A, c->commands[i].forms,
                                         c->commands[i].n_forms * sizeof *cc->forms);
             v->n_commands = (uint16_t)n;
+            gload_keys_put(L, &L->cmd_names, cc->name, strlen(cc->name), (uint32_t)(n - 1));
         }
         for (uint16_t i = 0; i < c->n_urcs; i++) {
             size_t n = v->n_urcs;
             *GLOAD_PUSH(L, v->urcs, n, L->cap_urcs) = c->urcs[i];
             v->n_urcs = (uint16_t)n;
+            gload_keys_put(L, &L->urc_names, c->urcs[i].name, strlen(c->urcs[i].name),
+                           (uint32_t)(n - 1));
         }
     } else if (glex_is(kw, "response-time")) {
         struct glex_tok t = glex_next(lx);
@@ -590,16 +725,16 @@ static void st_codes(struct gload *L, struct glex *lx)
     char *name;
     if (!want_word(L, lx, &name, "the code table's name", &nt))
         return;
-    for (uint16_t i = 0; i < v->n_codes; i++)
-        if (strcmp(v->codes[i].name, name) == 0) {
-            gload_err(L, nt.line, nt.col, "duplicate-name", "code table '%s' is declared twice",
-                      name);
-            return;
-        }
+    if (gload_keys_find(&L->table_names, name, strlen(name)) >= 0) {
+        gload_err(L, nt.line, nt.col, "duplicate-name", "code table '%s' is declared twice", name);
+        return;
+    }
     struct glex_tok p = glex_peek(lx);
     if (p.kind == GT_STR)
         glex_next(lx); /* a title; kept in the file only */
     if (!gload_expect_eol(L, lx))
+        return;
+    if (!item_room(L, lx, v->n_codes, &v->n_codes, &nt, "code tables in one vendor"))
         return;
     size_t n = v->n_codes;
     struct gram_codes *c = GLOAD_PUSH(L, v->codes, n, L->cap_codes);
@@ -607,6 +742,8 @@ static void st_codes(struct gload *L, struct glex *lx)
     memset(c, 0, sizeof *c);
     c->name = name;
     c->pos = gload_pos(L, nt.line, nt.col);
+    gload_keys_put(L, &L->table_names, name, strlen(name), (uint32_t)(n - 1));
+    memset(&L->code_values, 0, sizeof L->code_values);
     L->codes_i = (int)n - 1;
     L->cap_params = 0;
     L->cur = GC_CODES;
@@ -615,18 +752,19 @@ static void st_codes(struct gload *L, struct glex *lx)
 static void st_code_entry(struct gload *L, struct glex *lx, const struct glex_tok *num)
 {
     struct gram_codes *c = &L->v->codes[L->codes_i];
+    if (!line_room(L, lx, c->n_codes, &c->n_codes, num, "codes in one table"))
+        return;
     if (num->num_overflow) {
         gload_err(L, num->line, num->col, "bad-number", "code does not fit in 64 bits");
         glex_skip_statement(lx);
         return;
     }
-    for (uint16_t i = 0; i < c->n_codes; i++)
-        if (c->codes[i].value == num->num) {
-            gload_err(L, num->line, num->col, "duplicate-name", "code %lld is listed twice in '%s'",
-                      (long long)num->num, c->name);
-            glex_skip_statement(lx);
-            return;
-        }
+    if (gload_keys_find(&L->code_values, (const char *)&num->num, sizeof num->num) >= 0) {
+        gload_err(L, num->line, num->col, "duplicate-name", "code %lld is listed twice in '%s'",
+                  (long long)num->num, c->name);
+        glex_skip_statement(lx);
+        return;
+    }
     struct gram_code e;
     memset(&e, 0, sizeof e);
     e.value = num->num;
@@ -643,6 +781,9 @@ static void st_code_entry(struct gload *L, struct glex *lx, const struct glex_to
     size_t n = c->n_codes;
     *GLOAD_PUSH(L, c->codes, n, L->cap_params) = e;
     c->n_codes = (uint16_t)n;
+    /* the key is a copy of the value where it stays put */
+    const int64_t *key = oc_arena_memdup(L->A, &e.value, sizeof e.value);
+    gload_keys_put(L, &L->code_values, (const char *)key, sizeof *key, (uint32_t)(n - 1));
 }
 
 /* final <name> ok|error <template> */
@@ -704,11 +845,13 @@ static void st_urc(struct gload *L, struct glex *lx)
     }
     /* a vendor's URC named as one of the core's standard lines takes its place (the
      * vendor's RDY that announces its restart) */
+    long same = gload_keys_find(&L->urc_names, name, strlen(name));
     int replaces = -1;
-    for (uint16_t i = 0; i < v->n_urcs && !v->is_core; i++)
-        if (strcmp(v->urcs[i].name, name) == 0 && v->urcs[i].vendor && v->urcs[i].vendor->is_core)
-            replaces = i;
+    if (same >= 0 && !v->is_core && v->urcs[same].vendor && v->urcs[same].vendor->is_core)
+        replaces = (int)same;
     if (replaces < 0 && name_taken(L, name, nt.line, nt.col))
+        return;
+    if (replaces < 0 && !item_room(L, lx, v->n_urcs, &v->n_urcs, &nt, "URCs in one vendor"))
         return;
     size_t tl;
     uint32_t tline, tcol;
@@ -729,6 +872,7 @@ static void st_urc(struct gload *L, struct glex *lx)
         *GLOAD_PUSH(L, v->urcs, n, L->cap_urcs) = ln;
         v->n_urcs = (uint16_t)n;
         L->urc_i = (int)n - 1;
+        gload_keys_put(L, &L->urc_names, name, strlen(name), (uint32_t)(n - 1));
     }
     L->cap_rules = 0;
     L->cur = GC_URC;
@@ -738,6 +882,9 @@ static void st_urc(struct gload *L, struct glex *lx)
 static void st_command(struct gload *L, struct glex *lx)
 {
     struct gram_vendor *v = L->v;
+    /* until it is added, there is no current command: the forms under one that fails are
+     * skipped, not given to the one above */
+    L->cmd_i = L->form_i = L->info_i = -1;
     struct glex_tok nt = glex_next(lx);
     if (nt.kind != GT_WORD) {
         gload_err_tok(L, &nt, "a command name such as +GTOTA, E or AT");
@@ -767,13 +914,12 @@ static void st_command(struct gload *L, struct glex *lx)
                   name);
         return;
     }
-    for (uint16_t i = 0; i < v->n_commands; i++)
-        if (strcasecmp(v->commands[i].name, name) == 0) {
-            gload_err(L, nt.line, nt.col, "duplicate-name",
-                      "command %s is already declared at %s:%u", name, v->commands[i].pos.file,
-                      v->commands[i].pos.line);
-            return;
-        }
+    long same = gload_keys_find(&L->cmd_names, name, strlen(name));
+    if (same >= 0) {
+        gload_err(L, nt.line, nt.col, "duplicate-name", "command %s is already declared at %s:%u",
+                  name, v->commands[same].pos.file, v->commands[same].pos.line);
+        return;
+    }
     for (;;) {
         struct glex_tok t = glex_next(lx);
         if (t.kind == GT_EOL || t.kind == GT_EOF)
@@ -793,9 +939,12 @@ static void st_command(struct gload *L, struct glex *lx)
             return;
         }
     }
+    if (!item_room(L, lx, v->n_commands, &v->n_commands, &nt, "commands in one vendor"))
+        return;
     size_t n = v->n_commands;
     *GLOAD_PUSH(L, v->commands, n, L->cap_commands) = c;
     v->n_commands = (uint16_t)n;
+    gload_keys_put(L, &L->cmd_names, name, strlen(name), (uint32_t)(n - 1));
     L->cmd_i = (int)n - 1;
     L->form_i = -1;
     L->info_i = -1;
@@ -806,6 +955,10 @@ static void st_command(struct gload *L, struct glex *lx)
 static void st_form(struct gload *L, struct glex *lx, const struct glex_tok *kw)
 {
     struct gram_command *c = cur_cmd(L);
+    if (!c && L->cur == GC_SKIP) { /* under a command that failed */
+        glex_skip_statement(lx);
+        return;
+    }
     if (!c || !(L->cur == GC_COMMAND || L->cur == GC_FORM || L->cur == GC_INFO || L->cur == GC_SKIP)) {
         gload_err(L, kw->line, kw->col, "misplaced",
                   "'%.*s' describes a form of a command: put it under 'command'", (int)kw->len,
@@ -836,6 +989,8 @@ static void st_form(struct gload *L, struct glex *lx, const struct glex_tok *kw)
         glex_skip_statement(lx);
         return;
     }
+    if (!item_room(L, lx, c->n_forms, &c->n_forms, kw, "forms of one command"))
+        return;
     if (f.kind == GF_WRITE) {
         if (!gload_signature(L, lx, &f)) {
             glex_skip_statement(lx);
@@ -859,6 +1014,7 @@ static void st_form(struct gload *L, struct glex *lx, const struct glex_tok *kw)
     L->info_i = -1;
     L->cap_rules = 0;
     L->cap_infos = 0;
+    L->cap_aspects = 0;
     L->cur = GC_FORM;
 }
 
@@ -875,6 +1031,8 @@ static void st_info(struct gload *L, struct glex *lx, const struct glex_tok *kw)
         glex_skip_statement(lx);
         return;
     }
+    if (!item_room(L, lx, f->n_infos, &f->n_infos, kw, "info lines of one form"))
+        return;
     size_t tl;
     uint32_t tline, tcol;
     const char *tx = glex_rest(lx, &tl, &tline, &tcol);
@@ -960,20 +1118,16 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
     } else if (glex_is(kw, "may-refuse")) {
         want_string(L, lx, &f->may_refuse, "why a valid line may be refused, in quotes");
     } else if (glex_is(kw, "in-state")) {
-        char buf[512];
-        size_t bl = 0;
+        if (!line_room(L, lx, f->n_rules, &f->n_rules, kw, "rules and in-state lines of one form"))
+            return true;
+        struct gload_names states = {NULL, 0, 0};
         for (;;) {
             struct glex_tok s = glex_next(lx);
             if (s.kind != GT_WORD) {
                 gload_err_tok(L, &s, "a state name");
                 return true;
             }
-            if (bl + s.len + 2 < sizeof buf) {
-                if (bl)
-                    buf[bl++] = ',';
-                memcpy(buf + bl, s.p, s.len);
-                bl += s.len;
-            }
+            gload_names_add(L, &states, s.p, s.len);
             struct glex_tok p = glex_peek(lx);
             if (!glex_is(&p, ","))
                 break;
@@ -994,30 +1148,23 @@ static bool form_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         r->guard = guard;
         r->n_cons = 1;
         r->cons[0].kind = GCONS_STATE;
-        r->cons[0].state_names = oc_arena_strndup(L->A, buf, bl);
+        r->cons[0].state_names = gload_names_text(&states);
         r->text = oc_arena_strdup(L->A, "in-state");
         r->pos = gload_pos(L, kw->line, kw->col);
     } else if (glex_is(kw, "starts")) {
         /* starts a | b: the first event tells which of the flows runs */
-        char buf[256];
-        size_t bl = 0;
+        struct gload_names flows = {NULL, 0, 0};
         for (;;) {
             char *name;
             if (!want_word(L, lx, &name, "a flow name", NULL))
                 return true;
-            size_t nl = strlen(name);
-            if (bl + nl + 2 < sizeof buf) {
-                if (bl)
-                    buf[bl++] = ',';
-                memcpy(buf + bl, name, nl);
-                bl += nl;
-            }
+            gload_names_add(L, &flows, name, strlen(name));
             struct glex_tok p = glex_peek(lx);
             if (!glex_is(&p, "|"))
                 break;
             glex_next(lx);
         }
-        f->starts_names = oc_arena_strndup(L->A, buf, bl);
+        f->starts_names = gload_names_text(&flows);
     } else {
         return false;
     }
@@ -1032,13 +1179,15 @@ static void aspect_marks(struct gload *L, struct glex *lx, const struct glex_tok
     static const char *const names[GASP__COUNT] = {"syntax", "values", "min", "max",
                                                    "omit", "quoting", "escape", "charset"};
     uint8_t kind = src_keyword(L, kw);
-    struct gram_aspect_src marks[16];
-    unsigned n = 0;
+    /* the marks go in as they are read; the source text at the end of the line fills them
+     * in, and a line that turns out wrong takes them out again */
+    uint16_t first = f->n_aspects;
     for (;;) {
         struct glex_tok pt = glex_next(lx), dot = glex_next(lx), at = glex_next(lx);
         if (pt.kind != GT_WORD || !glex_is(&dot, ".") || at.kind != GT_WORD) {
             gload_err_tok(L, pt.kind != GT_WORD ? &pt : !glex_is(&dot, ".") ? &dot : &at,
                           "<parameter>.<aspect> (syntax, values, min, max, omit, quoting, escape, charset)");
+            f->n_aspects = first;
             glex_skip_statement(lx);
             return;
         }
@@ -1046,6 +1195,7 @@ static void aspect_marks(struct gload *L, struct glex *lx, const struct glex_tok
         int pi = gram_form_param(f, pname);
         if (pi < 0) {
             gload_err(L, pt.line, pt.col, "undefined-name", "the form has no parameter '%s'", pname);
+            f->n_aspects = first;
             glex_skip_statement(lx);
             return;
         }
@@ -1055,11 +1205,18 @@ static void aspect_marks(struct gload *L, struct glex *lx, const struct glex_tok
                 ai = k;
         if (ai < 0) {
             gload_err_tok(L, &at, "an aspect: syntax, values, min, max, omit, quoting, escape or charset");
+            f->n_aspects = first;
             glex_skip_statement(lx);
             return;
         }
-        if (n < sizeof marks / sizeof marks[0])
-            marks[n++] = (struct gram_aspect_src){(int16_t)pi, (uint8_t)ai, {kind, NULL}};
+        if (!line_room(L, lx, f->n_aspects, &f->n_aspects, &pt, "aspect marks on one form")) {
+            f->n_aspects = first;
+            return;
+        }
+        size_t k = f->n_aspects;
+        *GLOAD_PUSH(L, f->aspects, k, L->cap_aspects) =
+            (struct gram_aspect_src){(int16_t)pi, (uint8_t)ai, {kind, NULL}};
+        f->n_aspects = (uint16_t)k;
         struct glex_tok p = glex_peek(lx);
         if (!glex_is(&p, ","))
             break;
@@ -1067,21 +1224,21 @@ static void aspect_marks(struct gload *L, struct glex *lx, const struct glex_tok
     }
     struct gram_src src;
     if (!src_text(L, lx, kind, &src)) {
+        f->n_aspects = first;
         glex_skip_statement(lx);
         return;
     }
     gload_expect_eol(L, lx);
-    for (unsigned i = 0; i < n; i++) {
-        marks[i].src = src;
-        size_t k = f->n_aspects, cap = k;
-        *GLOAD_PUSH(L, f->aspects, k, cap) = marks[i];
-        f->n_aspects = (uint16_t)k;
-    }
+    for (uint16_t i = first; i < f->n_aspects; i++)
+        f->aspects[i].src = src;
 }
 
 static void add_rule(struct gload *L, struct glex *lx, const struct glex_tok *kw,
-                     struct gram_rule **rules, uint16_t *n_rules, const struct gload_scope *sc)
+                     struct gram_rule **rules, uint16_t *n_rules, const struct gload_scope *sc,
+                     const char *what)
 {
+    if (!line_room(L, lx, *n_rules, n_rules, kw, what))
+        return;
     struct gram_rule r;
     if (!gload_rule(L, lx, &r, sc, kw->line, kw->col)) {
         glex_skip_statement(lx);
@@ -1101,7 +1258,7 @@ static bool line_attr(struct gload *L, struct glex *lx, const struct glex_tok *k
         gload_guard(L, lx, &ln->guard);
     } else if (glex_is(kw, "rule")) {
         struct gload_scope sc = {ln->tpl.fields, ln->tpl.n_fields, "field"};
-        add_rule(L, lx, kw, &ln->rules, &ln->n_rules, &sc);
+        add_rule(L, lx, kw, &ln->rules, &ln->n_rules, &sc, "rules of one line");
         return true;
     } else if (glex_is(kw, "fallback") && ln->kind == GL_URC) {
         ln->flags |= GLF_FALLBACK;
@@ -1229,6 +1386,8 @@ static void st_machine_attr(struct gload *L, struct glex *lx, const struct glex_
     }
     if (glex_is(kw, "on")) {
         /* on <event> : <from>[, <from>] -> <to> ; event = urc | +CMD[=v,...] | reboot */
+        if (!line_room(L, lx, m->n_tr, &m->n_tr, kw, "transitions in one machine"))
+            return;
         struct gtr_pending tp;
         memset(&tp, 0, sizeof tp);
         struct glex_tok e = glex_next(lx);
@@ -1243,8 +1402,7 @@ static void st_machine_attr(struct gload *L, struct glex *lx, const struct glex_
         if (e.p[0] == '+' && glex_is(&p, "=")) {
             glex_next(lx);
             /* values up to ':' as written */
-            char buf[256];
-            size_t bl = 0;
+            struct gload_names values = {NULL, 0, 0};
             for (;;) {
                 struct glex_tok vt = glex_peek(lx);
                 if (glex_is(&vt, ":") || vt.kind == GT_EOL || vt.kind == GT_EOF)
@@ -1256,12 +1414,9 @@ static void st_machine_attr(struct gload *L, struct glex *lx, const struct glex_
                     s = vt.p;
                     sl = vt.len;
                 }
-                if (bl + sl + 1 < sizeof buf) {
-                    memcpy(buf + bl, s, sl);
-                    bl += sl;
-                }
+                gload_names_append(L, &values, s, sl);
             }
-            tp.values = oc_arena_strndup(L->A, buf, bl);
+            tp.values = gload_names_text(&values);
         }
         if (!gload_expect(L, lx, ":")) {
             glex_skip_statement(lx);
@@ -1280,6 +1435,8 @@ static void st_machine_attr(struct gload *L, struct glex *lx, const struct glex_
                 glex_skip_statement(lx);
                 return;
             }
+            if (!line_room(L, lx, nf, NULL, &s, "states an event leads from"))
+                return;
             size_t n2 = nf, cap2 = cap;
             *GLOAD_PUSH(L, tp.from, nf, cap) = sn;
             *GLOAD_PUSH(L, tp.from_pos, n2, cap2) = gload_pos(L, s.line, s.col);
@@ -1324,17 +1481,20 @@ static void st_flow(struct gload *L, struct glex *lx, const struct glex_tok *kw)
     char *name;
     if (!want_word(L, lx, &name, "the flow's name", &t))
         return;
-    if (gram_vendor_flow(v, name)) {
+    if (gload_keys_find(&L->flow_names, name, strlen(name)) >= 0) {
         gload_err(L, t.line, t.col, "duplicate-name", "flow '%s' is declared twice", name);
         glex_skip_statement(lx);
         return;
     }
     gload_expect_eol(L, lx);
+    if (!item_room(L, lx, v->n_flows, &v->n_flows, &t, "flows in one vendor"))
+        return;
     size_t n = v->n_flows;
     struct gram_flow *f = GLOAD_PUSH(L, v->flows, n, L->cap_flows);
     v->n_flows = (uint16_t)n;
     memset(f, 0, sizeof *f);
     f->name = name;
+    gload_keys_put(L, &L->flow_names, name, strlen(name), (uint32_t)(n - 1));
     f->stall_param = -1;
     f->pos = gload_pos(L, kw->line, kw->col);
     L->flow_pend = gload_grow(L->A, L->flow_pend, n - 1, &L->cap_flow_pend, sizeof *L->flow_pend);
@@ -1361,10 +1521,23 @@ static bool dotted(struct gload *L, struct glex *lx, const char **a, const char 
     return true;
 }
 
+/* A name and where it is written, into two arrays that grow together (*cap is theirs). */
+static void push_named(struct gload *L, const char ***names, struct gram_pos **pos, uint16_t *n,
+                       size_t *cap, const char *name, struct gram_pos where)
+{
+    size_t k = *n, pos_cap = *cap;
+    *GLOAD_PUSH(L, *names, k, *cap) = name;
+    k = *n;
+    *GLOAD_PUSH(L, *pos, k, pos_cap) = where;
+    *n = (uint16_t)k;
+}
+
 static void push_check(struct gload *L, struct gram_flow *f, struct gflow_pending *fp,
                        struct gram_flow_check *ck, const char *urc, const char *field,
                        const char *cmd, const char *param)
 {
+    if (!gload_room(L, f->n_checks, &f->n_checks, ck->pos.line, ck->pos.col, "checks in one flow"))
+        return;
     size_t n = f->n_checks;
     size_t c1 = L->cap_checks;
     *GLOAD_PUSH(L, f->checks, n, L->cap_checks) = *ck;
@@ -1398,7 +1571,7 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
         /* several '=' lines (each with its own 'when') are alternatives */
         struct glex_tok p = glex_peek(lx);
         const char *s = p.p;
-        struct gflow_node *e = gload_flow_expr(L, lx);
+        struct gflow_node *e = gload_flow_expr(L, lx, f->name, &fp->n_atoms);
         if (!e) {
             glex_skip_statement(lx);
             return;
@@ -1432,11 +1605,10 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
         char *name;
         if (!want_word(L, lx, &name, "the command that starts the flow, such as +GTOTA", &t))
             return;
-        size_t n = fp->n_start, c = n, c2 = n;
-        *GLOAD_PUSH(L, fp->start_names, n, c) = name;
-        n = fp->n_start;
-        *GLOAD_PUSH(L, fp->start_pos, n, c2) = gload_pos(L, t.line, t.col);
-        fp->n_start = (uint16_t)n;
+        if (!line_room(L, lx, fp->n_start, &fp->n_start, &t, "start commands of one flow"))
+            return;
+        push_named(L, &fp->start_names, &fp->start_pos, &fp->n_start, &fp->cap_start, name,
+                   gload_pos(L, t.line, t.col));
         gload_expect_eol(L, lx);
         return;
     }
@@ -1486,6 +1658,8 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
     }
     if (glex_is(kw, "after")) {
         /* after <atom> within <dur> */
+        if (!line_room(L, lx, f->n_limits, &f->n_limits, kw, "'after' limits in one flow"))
+            return;
         struct glex_tok t;
         char *atom;
         if (!want_word(L, lx, &atom, "an event name", &t))
@@ -1521,13 +1695,10 @@ static void st_flow_attr(struct gload *L, struct glex *lx, const struct glex_tok
             if (!want_word(L, lx, &atom, "an event name", &t))
                 return;
             uint16_t *n = ok ? &fp->n_ok : &fp->n_fail;
-            const char ***arr = ok ? &fp->ok_atoms : &fp->fail_atoms;
-            struct gram_pos **parr = ok ? &fp->ok_pos : &fp->fail_pos;
-            size_t nn = *n, c = nn, c2 = nn;
-            *GLOAD_PUSH(L, *arr, nn, c) = atom;
-            nn = *n;
-            *GLOAD_PUSH(L, *parr, nn, c2) = gload_pos(L, t.line, t.col);
-            *n = (uint16_t)nn;
+            if (!line_room(L, lx, *n, n, &t, ok ? "'ok' events of one flow" : "'fail' events of one flow"))
+                return;
+            push_named(L, ok ? &fp->ok_atoms : &fp->fail_atoms, ok ? &fp->ok_pos : &fp->fail_pos, n,
+                       ok ? &fp->cap_ok : &fp->cap_fail, atom, gload_pos(L, t.line, t.col));
             struct glex_tok p = glex_peek(lx);
             if (!glex_is(&p, ","))
                 break;
@@ -1635,6 +1806,8 @@ static void st_example(struct gload *L, struct glex *lx, const struct glex_tok *
     if (!want_string(L, lx, &e.title, "the example's title in quotes"))
         return;
     gload_expect_eol(L, lx);
+    if (!item_room(L, lx, v->n_examples, &v->n_examples, kw, "examples in one vendor"))
+        return;
     size_t n = v->n_examples;
     *GLOAD_PUSH(L, v->examples, n, L->cap_examples) = e;
     v->n_examples = (uint16_t)n;
@@ -1674,6 +1847,8 @@ static size_t normalise_quotes(char *s, size_t n, bool *changed)
 static void st_step(struct gload *L, struct glex *lx, const struct glex_tok *kw)
 {
     struct gram_example *e = &L->v->examples[L->example_i];
+    if (!line_room(L, lx, e->n_steps, &e->n_steps, kw, "steps in one example"))
+        return;
     size_t tl;
     uint32_t line, col;
     /* the text right after the marker, one space removed */
@@ -1752,6 +1927,12 @@ static void st_example_attr(struct gload *L, struct glex *lx, const struct glex_
 
 static void statement(struct gload *L, struct glex *lx, const struct glex_tok *kw)
 {
+    if (L->cur == GC_SKIP && kw->kind != GT_WORD) {
+        /* an example's steps, a code table's codes, a flow's '=' lines under an item that
+         * failed: skipped like its other attribute lines */
+        glex_skip_statement(lx);
+        return;
+    }
     if (kw->kind == GT_PUNCT && (kw->punct[0] == '<' || kw->punct[0] == '>') && !kw->punct[1]) {
         if (L->cur != GC_EXAMPLE) {
             gload_err(L, kw->line, kw->col, "misplaced",
@@ -1908,7 +2089,7 @@ static void statement(struct gload *L, struct glex *lx, const struct glex_tok *k
         struct gram_form *f = cur_form(L);
         if (glex_is(kw, "rule")) {
             struct gload_scope sc = {f->params, f->n_params, "parameter"};
-            add_rule(L, lx, kw, &f->rules, &f->n_rules, &sc);
+            add_rule(L, lx, kw, &f->rules, &f->n_rules, &sc, "rules and in-state lines of one form");
             return;
         }
         if (glex_is(kw, "doc")) {
@@ -2003,6 +2184,7 @@ int gram_load_text(struct gram_set *s, const char *file, const char *text, size_
     L.diag = d;
     L.file = oc_arena_strdup(&s->arena, file);
     L.cmd_i = L.form_i = L.info_i = L.urc_i = L.final_i = L.flow_i = L.example_i = -1;
+    L.cmd_names.nocase = true; /* +GTOTA and +gtota are one command (V.250 5.4.1) */
     size_t errors_before = d->errors;
     glex_init(&L.lx, L.file, text, len);
     if (memchr(text, '\0', len)) {

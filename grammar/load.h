@@ -9,6 +9,23 @@
 #include "common/diag.h"
 #include "grammar/model.h"
 
+/* Limits of the text format that are not counts (those are in model.h). */
+/* Parentheses nested in one flow expression. The shipped grammars nest at most 5 deep; 64
+ * leaves room for any flow a document describes, and keeps the expression parser's
+ * recursion (four C frames per level) to a few kilobytes of stack wherever it runs. */
+#define GRAM_MAX_FLOW_NESTING 64
+/* Optional groups nested in one command signature ("a [, b [, c]]"). A useful level holds
+ * at least one parameter of its own, so nesting deeper than a form has parameters says
+ * nothing more; the bound also caps the signature parser's recursion. */
+#define GRAM_MAX_GROUP_NESTING GRAM_MAX_PARAMS
+/* Optional groups nested in one template ("+X: <a>[,<b>[,<c>]]"): the size of the
+ * template compiler's stack of open groups. */
+#define GRAM_MAX_TEMPLATE_NESTING 16
+/* Bytes of one template (a response line, URC or final as written). A compiled template
+ * counts its ops and literal bytes in uint16_t, and each byte makes at most one op: at
+ * 32767 both stay well inside that range. The longest shipped template is under 400 bytes. */
+#define GRAM_MAX_TEMPLATE_LEN 32767
+
 void gram_set_init(struct gram_set *s);
 void gram_set_free(struct gram_set *s);
 

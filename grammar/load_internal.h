@@ -5,6 +5,7 @@
 
 #include "common/diag.h"
 #include "grammar/lex.h"
+#include "grammar/load.h"
 #include "grammar/model.h"
 
 /* What the last item was, so that attribute lines know where they belong. */
@@ -35,9 +36,34 @@ struct gflow_node {
     struct gflow_node *a, *b;  /* SEQ/ALT: a then b; STAR/PLUS/OPT: a */
 };
 
+/* The keys of one list seen so far (names of commands, URCs, flows, code tables; values of
+ * a code table or an enumeration), to find a duplicate in constant time: a list may hold
+ * GRAM_MAX_COUNT items, and comparing each new one with all before it takes seconds. Keys
+ * are not copied: they must stay put (in the arena) while the set is used. */
+struct gload;
+
+struct gload_key {
+    const char *p;     /* NULL: an empty slot */
+    uint32_t len;
+    uint32_t value;    /* what the caller keeps with the key: the item's index */
+};
+
+struct gload_keys {
+    struct gload_key *slot;
+    size_t cap, n;     /* cap: 0 or a power of two, at least twice n */
+    bool nocase;       /* ASCII letters compare without case */
+};
+
+/* The value kept with the key, or -1 when the key is not in the set. */
+long gload_keys_find(const struct gload_keys *k, const char *p, size_t len);
+/* Adds the key, or gives a key already there the new value. */
+void gload_keys_put(struct gload *L, struct gload_keys *k, const char *p, size_t len,
+                    uint32_t value);
+
 /* Load-time extras of a flow, kept beside the flow by index. */
 struct gflow_pending {
     struct gflow_node *expr;   /* all '=' lines, as one alternation */
+    unsigned n_atoms;          /* event occurrences in them so far */
     const char **start_names;
     struct gram_pos *start_pos;
     uint16_t n_start;
@@ -49,6 +75,7 @@ struct gflow_pending {
     const char **ok_atoms, **fail_atoms;
     struct gram_pos *ok_pos, *fail_pos;
     uint16_t n_ok, n_fail;
+    size_t cap_start, cap_ok, cap_fail; /* of start_names/start_pos, ok_*, fail_* */
 };
 
 /* Load-time extras of a machine transition. */
@@ -73,7 +100,7 @@ struct gload {
     struct gram_vendor *v;
     size_t cap_codes, cap_finals, cap_commands, cap_urcs, cap_flows, cap_examples;
     size_t cap_forms, cap_params, cap_rules, cap_infos, cap_steps, cap_choices, cap_tr;
-    size_t cap_checks, cap_limits, cap_sources;
+    size_t cap_checks, cap_limits, cap_sources, cap_aspects;
 
     enum gload_cur cur;
     int cmd_i, form_i, info_i, urc_i, final_i, flow_i, example_i, knob_i, codes_i;
@@ -86,6 +113,10 @@ struct gload {
     bool saw_errors;
     struct gram_guard errors_guard[3]; /* per enum gram_error_form bit */
     bool saw_use_core;
+    const void *full_list;     /* the count of the last list found full (gload_room) */
+    /* the names of the vendor's commands (no case), URCs, flows and code tables, and the
+     * values of the current code table, by index */
+    struct gload_keys cmd_names, urc_names, flow_names, table_names, code_values;
 };
 
 /* Growable arrays in the arena: the old copy is left behind (load time only). */
@@ -100,8 +131,25 @@ void gload_warn(struct gload *L, uint32_t line, uint32_t col, const char *code, 
                 ...) OC_PRINTF(5, 6);
 void gload_err_tok(struct gload *L, const struct glex_tok *t, const char *what);
 struct gram_pos gload_pos(struct gload *L, uint32_t line, uint32_t col);
+/* Is there room for one more item in a list that holds n (GRAM_MAX_COUNT at most)? When
+ * there is not: "more than N <what> (the limit)" at (line, col), the position of the item
+ * that would go over. `list` (the address of the list's count, in the arena) makes the
+ * error come once per list, so that a file far over a limit gets one error and not one per
+ * item; NULL for a list that lives in one statement. The caller drops the item. */
+bool gload_room(struct gload *L, size_t n, const void *list, uint32_t line, uint32_t col,
+                const char *what);
 
 char *gload_word(struct gload *L, const struct glex_tok *t);
+/* A comma-separated list of names being written ("a,b"), grown in the arena: lists of
+ * states and flows as written, resolved once the file is read. */
+struct gload_names {
+    char *text;       /* NUL-terminated; NULL until the first name */
+    size_t len, cap;
+};
+void gload_names_add(struct gload *L, struct gload_names *n, const char *s, size_t len);
+/* s (len bytes) with no separator: text written as it stands */
+void gload_names_append(struct gload *L, struct gload_names *n, const char *s, size_t len);
+const char *gload_names_text(const struct gload_names *n);
 /* A provenance mark at the current token: 'source "..."' (the vendor's document, or in the
  * core a standard), 'standard "..."' or 'inferred "why"'. Returns false (consuming
  * nothing) when none starts here; *bad is set when one starts but is malformed. */
@@ -131,7 +179,9 @@ bool gload_template(struct gload *L, const char *text, size_t len, uint32_t line
                     struct gram_template *tpl, const struct gload_scope *form_scope);
 
 /* flow.c */
-struct gflow_node *gload_flow_expr(struct gload *L, struct glex *lx);
+/* One '=' line of flow `flow`; *n_atoms counts the event occurrences of all its lines. */
+struct gflow_node *gload_flow_expr(struct gload *L, struct glex *lx, const char *flow,
+                                   unsigned *n_atoms);
 bool gload_flow_build(struct gload *L, struct gram_flow *f, struct gflow_node *expr);
 
 /* resolve.c */

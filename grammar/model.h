@@ -21,6 +21,12 @@
 #define GRAM_MAX_STARTS 4    /* flows one form may start */
 #define GRAM_MAX_FINALS 31   /* final result codes of one vendor, core included (bit 31 of a
                                 form's result mask means "the vendor's error finals") */
+/* Items in any other list of the grammar: commands, URCs, flows, examples and code tables of
+ * a vendor, codes of a table, forms of a command, rules, info lines and aspect marks of a
+ * form, values of a type, transitions of the machine, checks and limits of a flow, steps of
+ * an example. Their counts and indices are uint16_t: the loader refuses the item that would
+ * go over, rather than let the count wrap. */
+#define GRAM_MAX_COUNT UINT16_MAX
 
 struct gram_vendor;
 struct gram_command;

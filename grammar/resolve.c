@@ -23,8 +23,7 @@ static uint32_t state_mask(struct gload *L, const char *names, struct gram_pos p
     while (*s) {
         const char *e = strchr(s, ',');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        char buf[128];
-        snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+        const char *buf = oc_arena_strndup(L->A, s, n); /* a name of any length */
         int i = gram_machine_state(m, buf);
         if (i < 0)
             gload_err(L, pos.line, pos.col, "undefined-name", "machine '%s' has no state '%s'",
@@ -147,8 +146,7 @@ static void resolve_commands(struct gload *L)
             }
             for (const char *sn = f->starts_names; sn && *sn;) {
                 size_t len = strcspn(sn, ",");
-                char name[128];
-                snprintf(name, sizeof name, "%.*s", (int)len, sn);
+                const char *name = oc_arena_strndup(L->A, sn, len); /* a name of any length */
                 const struct gram_flow *fl = gram_vendor_flow(v, name);
                 if (!fl)
                     gload_err(L, f->pos.line, f->pos.col, "undefined-name",
@@ -232,7 +230,7 @@ static bool command_event(struct gload *L, struct gram_transition *tr, const str
     if (!tp->values)
         return true;
     const char *s = tp->values;
-    uint16_t idx = 0;
+    size_t idx = 0; /* counts empty values too: the text may hold any number of commas */
     while (*s) {
         const char *e = s;
         bool inq = false;

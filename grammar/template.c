@@ -121,9 +121,14 @@ bool gload_template(struct gload *L, const char *text, size_t len, uint32_t line
         gload_err(L, line, col, "empty-template", "the line's text is missing");
         return false;
     }
+    if (len > GRAM_MAX_TEMPLATE_LEN) {
+        gload_err(L, line, col, "too-long", "the line's text is longer than %d bytes (the limit)",
+                  GRAM_MAX_TEMPLATE_LEN);
+        return false;
+    }
     struct tpl_build b;
     memset(&b, 0, sizeof b);
-    int stack[16];
+    int stack[GRAM_MAX_TEMPLATE_NESTING];
     int depth = 0;
     bool cspace = L->v && L->v->colon_space_knob != 0;
     uint32_t c = col;
@@ -160,8 +165,9 @@ bool gload_template(struct gload *L, const char *text, size_t len, uint32_t line
             continue;
         }
         if (ch == '[') {
-            if (depth >= 16) {
-                gload_err(L, line, c, "bad-template", "optional groups nest too deep");
+            if (depth >= GRAM_MAX_TEMPLATE_NESTING) {
+                gload_err(L, line, c, "too-deep", "optional groups nest deeper than %d",
+                          GRAM_MAX_TEMPLATE_NESTING);
                 return false;
             }
             struct gram_tpl_op *op = push_op(L, &b, TPL_OPT);

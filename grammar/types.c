@@ -143,6 +143,8 @@ static bool parse_int_items(struct gload *L, struct glex *lx, struct gram_type *
             gload_err_tok(L, &a, mask ? "a bit number" : "a number or a range such as 0..3");
             return false;
         }
+        if (!gload_room(L, n, NULL, a.line, a.col, "values in one type"))
+            return false;
         if (mask && (it.lo != it.hi || it.lo < 0 || it.lo > 62)) {
             gload_err(L, a.line, a.col, "bad-mask",
                       "a mask lists bit numbers 0..62, one at a time");
@@ -191,6 +193,7 @@ static bool parse_enum_items(struct gload *L, struct glex *lx, struct gram_type 
 {
     struct gram_enum_item *items = NULL;
     size_t n = 0, cap = 0;
+    struct gload_keys seen = {NULL, 0, 0, false};
     for (;;) {
         struct glex_tok a = glex_next(lx);
         struct gram_enum_item it;
@@ -205,9 +208,11 @@ static bool parse_enum_items(struct gload *L, struct glex *lx, struct gram_type 
             gload_err_tok(L, &a, "a quoted string or a bare word");
             return false;
         }
-        for (size_t i = 0; i < n; i++)
-            if (items[i].len == it.len && memcmp(items[i].text, it.text, it.len) == 0)
-                gload_err(L, a.line, a.col, "duplicate-name", "'%s' is listed twice", it.text);
+        if (!gload_room(L, n, NULL, a.line, a.col, "values in one type"))
+            return false;
+        if (gload_keys_find(&seen, it.text, it.len) >= 0)
+            gload_err(L, a.line, a.col, "duplicate-name", "'%s' is listed twice", it.text);
+        gload_keys_put(L, &seen, it.text, it.len, (uint32_t)n);
         struct glex_tok p = glex_peek(lx);
         if (glex_is(&p, ":")) {
             glex_next(lx);
@@ -529,7 +534,8 @@ static bool parse_param(struct gload *L, struct glex *lx, struct gram_form *f, s
 }
 
 /* list := item ( ',' item | group )* ; item := param | group ; group := '[' ','? list ']'.
- * Returns the count set of the list; a group must end its list. */
+ * Returns the count set of the list; a group must end its list. depth: the groups open
+ * around the list, at most GRAM_MAX_GROUP_NESTING. */
 static bool parse_list(struct gload *L, struct glex *lx, struct gram_form *f, size_t *cap,
                        uint64_t *counts, int depth)
 {
@@ -542,6 +548,11 @@ static bool parse_list(struct gload *L, struct glex *lx, struct gram_form *f, si
         struct glex_tok p = glex_peek(lx);
         if (glex_is(&p, "[")) {
             glex_next(lx);
+            if (depth >= GRAM_MAX_GROUP_NESTING) {
+                gload_err(L, p.line, p.col, "too-deep", "optional groups nest deeper than %d",
+                          GRAM_MAX_GROUP_NESTING);
+                return false;
+            }
             if (group_seen) {
                 gload_err(L, p.line, p.col, "bad-signature",
                           "only one optional group per list; nest them: a [, b [, c]]");
@@ -583,7 +594,6 @@ static bool parse_list(struct gload *L, struct glex *lx, struct gram_form *f, si
         }
         break;
     }
-    (void)depth;
     *counts = c;
     return true;
 }
@@ -774,20 +784,14 @@ bool gload_rule(struct gload *L, struct glex *lx, struct gram_rule *r,
             if (!gload_expect(L, lx, "("))
                 return false;
             /* State names are resolved once the machine is known: keep them as written. */
-            char buf[512];
-            size_t bl = 0;
+            struct gload_names states = {NULL, 0, 0};
             for (;;) {
                 struct glex_tok s = glex_next(lx);
                 if (s.kind != GT_WORD) {
                     gload_err_tok(L, &s, "a state name");
                     return false;
                 }
-                if (bl + s.len + 2 < sizeof buf) {
-                    if (bl)
-                        buf[bl++] = ',';
-                    memcpy(buf + bl, s.p, s.len);
-                    bl += s.len;
-                }
+                gload_names_add(L, &states, s.p, s.len);
                 struct glex_tok q = glex_next(lx);
                 if (glex_is(&q, ","))
                     continue;
@@ -796,7 +800,7 @@ bool gload_rule(struct gload *L, struct glex *lx, struct gram_rule *r,
                 gload_err_tok(L, &q, "',' or ')'");
                 return false;
             }
-            c->state_names = oc_arena_strndup(L->A, buf, bl); /* resolved with the machine */
+            c->state_names = gload_names_text(&states); /* resolved with the machine */
         } else if (k.kind == GT_WORD) {
             char *name = gload_word(L, &k);
             int i = find_param(scope, name);

@@ -1,6 +1,9 @@
 /* tests/test_grammar.c — the grammar loader reports each kind of mistake as
- * "file:line:col: error: what is wrong [code]" at the right place, and the linter's rules
- * each fire on a grammar that breaks them and stay silent on one that does not. */
+ * "file:line:col: error: what is wrong [code]" at the right place, refuses what goes past
+ * its limits (nesting, counts) with such an error instead of crashing or wrapping, and the
+ * linter's rules each fire on a grammar that breaks them and stay silent on one that does
+ * not. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +68,9 @@ static const struct lcase load_cases[] = {
     {"flow check on a missing field", HEAD "urc a A: <n:int>\nflow f\n  = a\n  nondecreasing a.m\n  stall 1s\n", 8, 3, "undefined-name", "no field 'm'"},
     {"reserved URC name", HEAD "urc reboot RDY\n", 5, 5, "reserved-name", NULL},
     {"example step outside an example", HEAD "> AT\n", 5, 1, "misplaced", "example"},
+    {"use core twice", HEAD "  use core\n", 5, 3, "misplaced", "'use core' is said twice"},
+    {"template groups nest too deep", HEAD "urc b +B: [x[x[x[x[x[x[x[x[x[x[x[x[x[x[x[x[x]]]]]]]]]]]]]]]]]\n",
+     5, 43, "too-deep", "optional groups nest deeper than 16"},
 };
 
 static const struct lcase *find_case(const struct lcase *tab, size_t n, const char *name)
@@ -188,6 +194,386 @@ static void grammar_option_replaces_vendor(void)
     gram_set_free(&s);
 }
 
+/* ---- limits ---------------------------------------------------------------------------- */
+
+/* A generated grammar text that knows where its next byte goes. */
+struct gtext {
+    char *p;
+    size_t n, cap;
+    unsigned line, col;
+};
+
+static void gt_init(struct gtext *t)
+{
+    memset(t, 0, sizeof *t);
+    t->line = t->col = 1;
+}
+
+static void gt_put(struct gtext *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gt_put(struct gtext *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (t->n + (size_t)len + 1 > t->cap) {
+        t->cap = (t->n + (size_t)len + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->n, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < len; i++) {
+        if (t->p[t->n + (size_t)i] == '\n') {
+            t->line++;
+            t->col = 1;
+        } else {
+            t->col++;
+        }
+    }
+    t->n += (size_t)len;
+}
+
+/* Loads text (the core first) and checks that it fails with exactly one error, at
+ * t.atg:line:col, reading "more than ..." (msg exactly). */
+static void expect_one_error(const char *name, const char *text, unsigned line, unsigned col,
+                             const char *code, const char *msg)
+{
+    struct gram_set s;
+    gram_set_init(&s);
+    struct oc_diag d;
+    oc_diag_init(&d);
+    int rc = load_one(&s, text, &d);
+    TU_CHECK(rc != 0 && d.errors == 1, "%s: expected one error, got rc %d and %zu errors", name, rc,
+             d.errors);
+    const struct oc_diag_entry *e = NULL;
+    for (size_t i = 0; i < d.n && !e; i++)
+        if (d.v[i].sev == OC_SEV_ERROR)
+            e = &d.v[i];
+    if (e) {
+        char buf[1500], want[600];
+        oc_diag_format(e, buf, sizeof buf);
+        snprintf(want, sizeof want, "t.atg:%u:%u: error: %s [%s]", line, col, msg, code);
+        TU_CHECK(strcmp(buf, want) == 0, "%s: expected \"%s\", got \"%s\"", name, want, buf);
+    }
+    TU_CHECK(gram_set_vendor(&s, "t") == NULL, "%s: a grammar with errors must not be added", name);
+    oc_diag_free(&d);
+    gram_set_free(&s);
+}
+
+/* Loads text and checks that it loads without errors; returns the set (to look into). */
+static bool expect_loads(const char *name, const char *text, struct gram_set *s)
+{
+    gram_set_init(s);
+    struct oc_diag d;
+    oc_diag_init(&d);
+    int rc = load_one(s, text, &d);
+    char buf[1500];
+    TU_CHECK(rc == 0 && d.errors == 0, "%s: does not load: %s", name,
+             d.n ? oc_diag_format(&d.v[0], buf, sizeof buf) : "?");
+    oc_diag_free(&d);
+    return rc == 0;
+}
+
+/* 20 000 parentheses (the issue's 45 KB file), over several lines: the 65th gives the
+ * error, where it is, and nothing crashes. */
+static void flow_of_20000_parens(void)
+{
+    struct gtext t;
+    gt_init(&t);
+    gt_put(&t, HEAD "urc a A\nflow f\n  = ");
+    unsigned line = 0, col = 0;
+    for (unsigned i = 0; i < 20000; i++) {
+        if (i == GRAM_MAX_FLOW_NESTING) {
+            line = t.line;
+            col = t.col;
+        }
+        gt_put(&t, "(");
+        if (i % 100 == 40)
+            gt_put(&t, "\n"); /* an open parenthesis continues the statement */
+    }
+    gt_put(&t, "a");
+    for (unsigned i = 0; i < 20000; i++)
+        gt_put(&t, i % 100 == 99 ? ")\n" : ")");
+    gt_put(&t, "\n  stall 1s\n");
+    TU_CHECK(line == 8 && col == 24, "the 65th '(' is at 8:24, not %u:%u", line, col);
+    char msg[64];
+    snprintf(msg, sizeof msg, "flow nesting deeper than %d", GRAM_MAX_FLOW_NESTING);
+    expect_one_error("20000 parentheses", t.p, line, col, "too-deep", msg);
+    free(t.p);
+}
+
+/* 200 000 events in a row and 300 000 operators after one: the parser stops at the 64th
+ * event, and a run of operators is one node, so neither makes the tree (and the recursion
+ * that builds the automaton) deep. */
+static void flow_of_long_runs(void)
+{
+    struct gtext t;
+    gt_init(&t);
+    gt_put(&t, HEAD "urc a A\nflow f\n  = ");
+    unsigned col = 0;
+    for (unsigned i = 0; i < 200000; i++) {
+        if (i == GRAM_MAX_FLOW_POS)
+            col = t.col;
+        gt_put(&t, "a ");
+    }
+    gt_put(&t, "\n  stall 1s\n");
+    char msg[96];
+    snprintf(msg, sizeof msg, "flow 'f' has more than %d event occurrences", GRAM_MAX_FLOW_POS);
+    expect_one_error("200000 events", t.p, 7, col, "too-many", msg);
+    free(t.p);
+
+    gt_init(&t);
+    gt_put(&t, HEAD "urc a A\nflow f\n  = a");
+    for (unsigned i = 0; i < 100000; i++)
+        gt_put(&t, "*+?");
+    gt_put(&t, "\n  stall 1s\n");
+    struct gram_set s;
+    if (expect_loads("300000 operators", t.p, &s)) {
+        const struct gram_flow *f = gram_vendor_flow(gram_set_vendor(&s, "t"), "f");
+        TU_CHECK(f->n_pos == 1 && (f->accept & 3) == 3 && f->follow[1] == 2, "a*: one position that loops");
+    }
+    gram_set_free(&s);
+    free(t.p);
+}
+
+/* Something nested n deep: head, then n times open (with %u: its depth), sep between two,
+ * inner, n times close, tail. */
+struct nestcase {
+    const char *name;
+    const char *head, *open, *sep, *inner, *close, *tail;
+    int limit;
+    const char *msg; /* %d: the limit */
+};
+
+static const struct nestcase nest_cases[] = {
+    {"flow parentheses", HEAD "urc a A\nflow f\n  = ", "(", "", "a", ")", "\n  stall 1s\n",
+     GRAM_MAX_FLOW_NESTING, "flow nesting deeper than %d"},
+    {"signature groups", HEAD "command +X class query\n  write ", "[p%u:int", ", ", "", "]", "\n",
+     GRAM_MAX_GROUP_NESTING, "optional groups nest deeper than %d"},
+    {"template groups", HEAD "urc b +B: ", "[x%u", "", "", "]", "\n", GRAM_MAX_TEMPLATE_NESTING,
+     "optional groups nest deeper than %d"},
+};
+
+/* The text nested n deep; *line, *col: where the (limit+1)-th open starts. */
+static char *nest_text(const struct nestcase *c, int n, unsigned *line, unsigned *col)
+{
+    struct gtext t;
+    gt_init(&t);
+    gt_put(&t, "%s", c->head);
+    for (int i = 0; i < n; i++) {
+        if (i == c->limit) {
+            *line = t.line;
+            *col = t.col;
+        }
+        gt_put(&t, c->open, (unsigned)i);
+        if (i + 1 < n)
+            gt_put(&t, "%s", c->sep);
+    }
+    gt_put(&t, "%s", c->inner);
+    for (int i = 0; i < n; i++)
+        gt_put(&t, "%s", c->close);
+    gt_put(&t, "%s", c->tail);
+    return t.p;
+}
+
+static void nesting_limit(void)
+{
+    const struct nestcase *c = NULL;
+    for (size_t i = 0; i < sizeof nest_cases / sizeof nest_cases[0]; i++)
+        if (strstr(tu_current(), nest_cases[i].name))
+            c = &nest_cases[i];
+    unsigned line = 0, col = 0;
+    char *text = nest_text(c, c->limit, &line, &col);
+    struct gram_set s;
+    expect_loads(c->name, text, &s); /* just at the limit */
+    gram_set_free(&s);
+    free(text);
+    text = nest_text(c, c->limit + 1, &line, &col);
+    char msg[128];
+    snprintf(msg, sizeof msg, c->msg, c->limit);
+    expect_one_error(c->name, text, line, col, "too-deep", msg);
+    free(text);
+}
+
+/* A list filled to its limit, then past it: head, items (each from the start of a line,
+ * "%u" its number), tail. The list holds `before` items the case does not write. */
+struct countcase {
+    const char *name;
+    const char *head, *item, *tail;
+    unsigned (*before)(void);
+    unsigned limit;  /* 0: GRAM_MAX_COUNT */
+    unsigned col;    /* of the error, in the first item past the limit */
+    const char *msg; /* %u: the limit */
+};
+
+static unsigned core_commands(void) { return tu_grammar()->core->n_commands; }
+static unsigned core_urcs(void) { return tu_grammar()->core->n_urcs; }
+static unsigned one(void) { return 1; }
+
+#define VHEAD "format 1\nvendor t \"T\"\n  source \"doc\"\n"
+#define CMDX HEAD "command +X class query\n"
+#define MACH HEAD "machine m\n  state s initial\n"
+#define FLOWB HEAD "urc b B: <n:int>\ncommand +X class destructive\n  exec\nflow f\n  = b\n"
+
+static const struct countcase count_cases[] = {
+    {"commands", HEAD, "command +C%u class query\n  exec\n", "", core_commands, 0, 9,
+     "more than %u commands in one vendor (the limit)"},
+    {"URCs", HEAD, "urc u%u U%u\n", "", core_urcs, 0, 5, "more than %u URCs in one vendor (the limit)"},
+    {"flows", HEAD "urc a A\n", "flow f%u\n  = a\n", "", NULL, 0, 6, "more than %u flows in one vendor (the limit)"},
+    {"examples", HEAD, "example \"e%u\"\n", "", NULL, 0, 1, "more than %u examples in one vendor (the limit)"},
+    {"code tables", HEAD, "codes c%u\n", "", NULL, 0, 7, "more than %u code tables in one vendor (the limit)"},
+    {"sources", VHEAD, "  source \"d%u\"\n", "  use core\n", one, 0, 3, "more than %u sources in one vendor (the limit)"},
+    {"codes of a table", HEAD "codes c\n", "  %u \"x\"\n", "", NULL, 0, 3, "more than %u codes in one table (the limit)"},
+    {"forms", CMDX, "  exec\n", "", NULL, 0, 3, "more than %u forms of one command (the limit)"},
+    {"info lines", CMDX "  exec\n", "    info +X: %u\n", "", NULL, 0, 5, "more than %u info lines of one form (the limit)"},
+    {"rules of a form", CMDX "  write a:int\n", "    rule a=1 -> present(a)\n", "", NULL, 0, 5,
+     "more than %u rules and in-state lines of one form (the limit)"},
+    {"in-state lines", "format 1\nvendor t \"T\"\n  source \"doc\"\n  use core\nmachine m\n  state s initial\n"
+     "command +X class query\n  exec\n", "    in-state s\n", "", NULL, 0, 5,
+     "more than %u rules and in-state lines of one form (the limit)"},
+    {"rules of a line", HEAD "urc a +A: <x:int>\n", "  rule x=1 -> present(x)\n", "", NULL, 0, 3,
+     "more than %u rules of one line (the limit)"},
+    {"aspect marks", CMDX "  write a:int\n", "    inferred a.values \"w%u\"\n", "", NULL, 0, 14,
+     "more than %u aspect marks on one form (the limit)"},
+    {"int values", CMDX "  write a:int{0\n", ",%u\n", "}\n", one, 0, 2, "more than %u values in one type (the limit)"},
+    {"enum values", CMDX "  write a:enum{v\n", ",v%u\n", "}\n", one, 0, 2, "more than %u values in one type (the limit)"},
+    {"transitions", MACH, "  on reboot: s -> s\n", "", NULL, 0, 3, "more than %u transitions in one machine (the limit)"},
+    {"states of a transition", MACH "  on reboot: s \\\n", ", s \\\n", "-> s\n", one, 0, 3,
+     "more than %u states an event leads from (the limit)"},
+    {"flow checks", FLOWB, "  nondecreasing b.n\n", "", NULL, 0, 3, "more than %u checks in one flow (the limit)"},
+    {"flow limits", FLOWB, "  after b within 1s\n", "", NULL, 0, 3, "more than %u 'after' limits in one flow (the limit)"},
+    {"flow starts", FLOWB, "  start +X\n", "", NULL, 0, 9, "more than %u start commands of one flow (the limit)"},
+    {"flow ok events", FLOWB, "  ok b\n", "", NULL, 0, 6, "more than %u 'ok' events of one flow (the limit)"},
+    {"flow fail events", FLOWB, "  fail b\n", "", NULL, 0, 8, "more than %u 'fail' events of one flow (the limit)"},
+    {"example steps", HEAD "example \"e\"\n", "  > AT\n", "", NULL, 0, 3, "more than %u steps in one example (the limit)"},
+    {"flow event occurrences", HEAD "urc a A\nflow f\n", "  = a\n", "  stall 1s\n", NULL, GRAM_MAX_FLOW_POS, 5,
+     "flow 'f' has more than %u event occurrences"},
+};
+
+/* n items of c; *line: where item number `mark` starts. */
+static char *count_text(const struct countcase *c, unsigned n, unsigned mark, unsigned *line)
+{
+    struct gtext t;
+    gt_init(&t);
+    gt_put(&t, "%s", c->head);
+    for (unsigned i = 0; i < n; i++) {
+        if (i == mark)
+            *line = t.line;
+        gt_put(&t, c->item, i, i);
+    }
+    gt_put(&t, "%s", c->tail);
+    return t.p;
+}
+
+static void count_limit(void)
+{
+    const struct countcase *c = NULL;
+    for (size_t i = 0; i < sizeof count_cases / sizeof count_cases[0]; i++)
+        if (strcmp(tu_current(), count_cases[i].name) == 0)
+            c = &count_cases[i];
+    unsigned limit = c->limit ? c->limit : GRAM_MAX_COUNT;
+    unsigned room = limit - (c->before ? c->before() : 0);
+    unsigned line = 0;
+    char *text = count_text(c, room, room, &line);
+    struct gram_set s;
+    expect_loads(c->name, text, &s); /* full, and no more */
+    gram_set_free(&s);
+    free(text);
+    text = count_text(c, room + 3, room, &line); /* three past: one error, at the first */
+    char msg[128];
+    snprintf(msg, sizeof msg, c->msg, limit);
+    expect_one_error(c->name, text, line, c->col, "too-many", msg);
+    free(text);
+}
+
+static void commands_fill_to_the_limit(void)
+{
+    struct gtext t;
+    gt_init(&t);
+    gt_put(&t, HEAD);
+    for (unsigned i = core_commands(); i < GRAM_MAX_COUNT; i++)
+        gt_put(&t, "command +C%u class query\n  exec\n", i);
+    struct gram_set s;
+    if (expect_loads("65535 commands", t.p, &s)) {
+        const struct gram_vendor *v = gram_set_vendor(&s, "t");
+        TU_CHECK(v && v->n_commands == GRAM_MAX_COUNT && gram_vendor_command(v, "+C65534") &&
+                     v->commands[GRAM_MAX_COUNT - 1].n_forms == 1,
+                 "all 65535 commands are there, the last one too");
+    }
+    gram_set_free(&s);
+    free(t.p);
+}
+
+static void template_length_limit(void)
+{
+    struct gtext t;
+    gt_init(&t);
+    gt_put(&t, HEAD "urc b +B: %0*d\n", GRAM_MAX_TEMPLATE_LEN - 4, 0);
+    struct gram_set s;
+    expect_loads("the longest template", t.p, &s);
+    gram_set_free(&s);
+    free(t.p);
+    gt_init(&t);
+    gt_put(&t, HEAD "urc b +B: %0*d\n", GRAM_MAX_TEMPLATE_LEN - 3, 0);
+    char msg[96];
+    snprintf(msg, sizeof msg, "the line's text is longer than %d bytes (the limit)", GRAM_MAX_TEMPLATE_LEN);
+    expect_one_error("a template one byte too long", t.p, 5, 7, "too-long", msg);
+    free(t.p);
+}
+
+/* x** x++ x?? and any two different operators fold into one node: the same automaton */
+static void repeated_operators_fold(void)
+{
+    static const struct {
+        const char *expr;
+        bool nullable, loops;
+    } tab[] = {
+        {"a*+?*", true, true}, {"a+?", true, true}, {"a?+", true, true}, {"a++", false, true},
+        {"a??", true, false},  {"(a b)**", true, true},
+    };
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, HEAD "urc a A\nurc b B\nflow f\n  = %s\n  stall 1s\n", tab[i].expr);
+        struct gram_set s;
+        if (expect_loads(tab[i].expr, text, &s)) {
+            const struct gram_flow *f = gram_vendor_flow(gram_set_vendor(&s, "t"), "f");
+            bool nullable = f->accept & 1, loops = f->follow[f->n_pos] >> 1 & 1;
+            TU_CHECK(nullable == tab[i].nullable && loops == tab[i].loops,
+                     "%s: nullable %d loops %d", tab[i].expr, nullable, loops);
+        }
+        gram_set_free(&s);
+    }
+}
+
+/* Lists that the loader used to cut at a fixed size, without a word: more than 16 aspect
+ * marks on a line, state and flow names past 127 characters. */
+static void long_lists_are_kept_whole(void)
+{
+    struct gtext t;
+    gt_init(&t);
+    char name[301];
+    memset(name, 'q', 300);
+    name[300] = '\0';
+    gt_put(&t, HEAD "machine m\n  state s initial\n  state %s\nurc a A\n", name);
+    gt_put(&t, "command +X class destructive\n  write a:int, b:int, c:int\n    in-state s, %s\n    starts %s\n",
+           name, name);
+    gt_put(&t, "    inferred a.syntax");
+    for (int i = 0; i < 7; i++)
+        gt_put(&t, ", a.values, b.min, c.max");
+    gt_put(&t, " \"w\"\nflow %s\n  = a\n  stall 1s\n", name);
+    struct gram_set s;
+    if (expect_loads("long lists", t.p, &s)) {
+        const struct gram_vendor *v = gram_set_vendor(&s, "t");
+        const struct gram_form *f = gram_command_form(gram_vendor_command(v, "+X"), GF_WRITE, NULL);
+        TU_CHECK(f->n_aspects == 22, "22 aspect marks, not %u", f->n_aspects);
+        TU_CHECK(f->in_states == 3, "in both states: mask %#x", f->in_states);
+        TU_CHECK(f->n_starts == 1 && strcmp(f->starts[0]->name, name) == 0, "starts the flow of the long name");
+    }
+    gram_set_free(&s);
+    free(t.p);
+}
+
 /* ---- lint ---------------------------------------------------------------------------- */
 
 struct lintcase {
@@ -289,6 +675,20 @@ int main(int argc, char **argv)
         tu_add(s, load_cases[i].name, load_error);
     tu_add(s, "every mistake in one run", all_errors_in_one_run);
     tu_add(s, "binary file", binary_file);
+    CU_pSuite lim = tu_suite("loader limits");
+    tu_add(lim, "a flow of 20000 parentheses", flow_of_20000_parens);
+    tu_add(lim, "flows of long runs", flow_of_long_runs);
+    for (size_t i = 0; i < sizeof nest_cases / sizeof nest_cases[0]; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "nesting of %s", nest_cases[i].name);
+        tu_add(lim, name, nesting_limit);
+    }
+    for (size_t i = 0; i < sizeof count_cases / sizeof count_cases[0]; i++)
+        tu_add(lim, count_cases[i].name, count_limit);
+    tu_add(lim, "65535 commands load", commands_fill_to_the_limit);
+    tu_add(lim, "template length", template_length_limit);
+    tu_add(lim, "repeated operators fold", repeated_operators_fold);
+    tu_add(lim, "long lists are kept whole", long_lists_are_kept_whole);
     CU_pSuite e = tu_suite("embedded grammars");
     tu_add(e, "load without errors or warnings", embedded_grammars_load_clean);
     tu_add(e, "--grammar replaces a vendor", grammar_option_replaces_vendor);
