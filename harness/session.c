@@ -478,6 +478,8 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
     set_text(s, e, tok->data, keep);
     if (x && !x->t_first_byte && r.cls != AT_CLS_ECHO)
         x->t_first_byte = tok->t_first;
+    if (x && (r.cls == AT_CLS_ECHO || r.cls == AT_CLS_INFO))
+        s->t_answer_rx = tok->t_last;
 
     if (tok->kind == AT_TOK_PAYLOAD) {
         if (x) {
@@ -677,6 +679,16 @@ static const struct gram_form *form_of(struct hx_session *s, const char *line)
     return e.form;
 }
 
+/* Whether the answer to x is still arriving: a line of it is half read, or its last line
+ * came less than a line gap ago (a module trickling its answer byte by byte). */
+static bool answer_in_progress(const struct hx_session *s, const struct hx_exchange *x, uint64_t now)
+{
+    if (s->fr.in_line && !at_framer_in_payload(&s->fr) && s->t_last_rx >= x->t_sent &&
+        now - s->t_last_rx < s->o.idle_flush_ns)
+        return true;
+    return s->t_answer_rx >= x->t_sent && now - s->t_answer_rx < 2 * s->o.idle_flush_ns;
+}
+
 enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t timeout_ns,
                            struct hx_exchange *x)
 {
@@ -732,6 +744,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
         goto done;
     }
     uint64_t deadline = x->t_sent + timeout_ns;
+    uint64_t slow_deadline = deadline + HX_SLOW_ANSWER_NS;
     unsigned reboots = s->reboots;
     for (;;) {
         uint64_t now = hx_now(s->t);
@@ -742,6 +755,12 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
         if (s->reboots != reboots) {
             x->status = HX_REBOOTED;
             break;
+        }
+        if (now >= deadline && answer_in_progress(s, x, now) && now < slow_deadline) {
+            /* a slow module is slow, not dead: its answer is still coming, so it is read
+             * whole and judged by its response time, not cut into an answer and strays */
+            deadline = now + s->o.idle_flush_ns < slow_deadline ? now + s->o.idle_flush_ns : slow_deadline;
+            continue;
         }
         if (now >= deadline) {
             /* the time is up: what is left of a line is a line */

@@ -70,6 +70,10 @@ enum hx_status {
 #define HX_LOG_MAX_BYTES (4u << 20)
 /* Binary data kept per exchange; the rest is counted (payload_len says how much came). */
 #define HX_PAYLOAD_MAX (16u << 20)
+/* How long past its timeout an exchange keeps reading an answer that is still arriving (a
+ * module or a link that trickles bytes): slow is judged by the response-time rule, and a
+ * module that never stops talking still ends the exchange by this bound. */
+#define HX_SLOW_ANSWER_NS (30ull * 1000000000ull)
 #define HX_CLEAR_BITS (1u << 20)
 
 struct hx_exchange {
@@ -125,6 +129,7 @@ struct hx_session {
                                 is over, as if lost, and nothing it saw since counts */
     bool clean_output;       /* foreign lines are clean-output findings (--strict, caps) */
     uint64_t t_last_rx;      /* when bytes last came (a partial line is cut after idle_flush_ns) */
+    uint64_t t_answer_rx;    /* when a line of the exchange in flight (echo, information) last came */
     unsigned reboots;
     unsigned n_foreign;      /* foreign lines seen (AT_CLS_FOREIGN): noted, not findings */
     uint32_t n_exchanges;
