@@ -36,6 +36,12 @@ static const struct hx_rule_info rules[HR__COUNT] = {
                          "knows but shaped like a URC is foreign: noted, not failed)", "garbage",
                          STD("ITU-T V.250 5.7.1: responses and result codes are text framed by S3 S4"),
                          HRU_CONFORM | HRU_FUZZ},
+    [HR_LINE_END] = {"line-end", "each response line and result code ends with the grammar's line end "
+                     "(CR LF: S3 S4), not a lone CR or LF, and the final result is not left without it",
+                     "bare-lf",
+                     STD("ITU-T V.250 5.7.1: with V1, information text and result codes are framed "
+                         "<S3><S4>text<S3><S4> (CR LF by default, 6.2.1 and 6.2.2)"),
+                     HRU_CONFORM | HRU_FUZZ},
     [HR_RESPONSE_SYNTAX] = {"response-syntax", "a response line or URC the grammar knows is written as its "
                             "document gives it", "malformed-response",
                             CASE("the line's template, from the vendor document"), HRU_CONFORM | HRU_FUZZ},

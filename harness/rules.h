@@ -23,6 +23,7 @@ enum hx_rule {
     HR_NO_SECRET_LEAK,
     HR_ECHO,
     HR_CLEAN_OUTPUT,
+    HR_LINE_END,
     HR_RESPONSE_SYNTAX,
     HR_FLOW_ORDER,
     HR_FLOW_FIELDS,

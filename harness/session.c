@@ -410,6 +410,78 @@ static bool leaks_secret(const struct hx_session *s, const struct at_result *r,
 }
 
 /* A token: classify, log, and note what is wrong with it. */
+static int pump(struct hx_session *s, uint64_t timeout);
+
+/* ---- line ends (V.250 5.7.1: with V1, S3 S4 around every response line) --------- */
+
+/* Whether the terminator run b (the first n of its total bytes) is the vendor's line end,
+ * once or more (blank lines between are allowed). */
+static bool is_line_end(const struct gram_vendor *v, const uint8_t *b, size_t n, uint32_t total)
+{
+    const char *unit = v->line_end == GLE_CR ? "\r" : v->line_end == GLE_LF ? "\n" : "\r\n";
+    size_t u = strlen(unit);
+    if (total == 0 || total % u)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != (uint8_t)unit[i % u])
+            return false;
+    return true;
+}
+
+static void describe_run(const uint8_t *b, size_t n, uint32_t total, char *out, size_t cap)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    if (total == 0) {
+        snprintf(out, cap, "nothing");
+        return;
+    }
+    for (size_t i = 0; i < n && k < cap; i++)
+        k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? " " : "", b[i] == '\r' ? "CR" : "LF");
+    if (total > n && k < cap)
+        snprintf(out + k, cap - k, " (%u bytes in all)", total);
+}
+
+/* Judges the line end of the line awaiting it, given the terminators that followed it. */
+static void judge_line_end(struct hx_session *s, const uint8_t *b, size_t n, uint32_t total)
+{
+    if (!s->end_due)
+        return;
+    s->end_due = false;
+    if (!s->x || is_line_end(s->v, b, n, total))
+        return;
+    char run[64];
+    describe_run(b, n, total, run, sizeof run);
+    const struct hx_event *e = s->end_ev < s->n_ev ? &s->ev[s->end_ev] : NULL;
+    finding(s->x, HR_LINE_END, RULE_SRC, s->end_ev,
+            s->v->line_end == GLE_CR ? "CR after the line" : s->v->line_end == GLE_LF ? "LF after the line"
+                                                                                      : "CR LF after the line",
+            "\"%.60s\" ended by %s", e && e->text ? e->text : "", run);
+}
+
+/* The exchange's answer is complete: its last line's end is judged now, once what is on
+ * the wire of it has come (a CR whose LF is a read later is no lone CR). */
+static void judge_last_line_end(struct hx_session *s)
+{
+    if (!s->end_due)
+        return;
+    size_t n;
+    uint32_t total;
+    const uint8_t *b = at_framer_trail(&s->fr, &n, &total);
+    uint64_t until = hx_now(s->t) + s->o.idle_flush_ns;
+    for (uint64_t now = hx_now(s->t); !is_line_end(s->v, b, n, total) && !s->fr.in_line && s->end_due &&
+                                      !s->lost && now < until;
+         now = hx_now(s->t)) {
+        if (pump(s, until - now) <= 0)
+            break;
+        b = at_framer_trail(&s->fr, &n, &total);
+    }
+    if (s->end_due) {
+        b = at_framer_trail(&s->fr, &n, &total);
+        judge_line_end(s, b, n, total);
+    }
+}
+
 static void on_token(struct hx_session *s, const struct at_token *tok)
 {
     struct at_result r;
@@ -452,6 +524,10 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
             r = r2;
     }
     struct hx_exchange *x = s->x;
+    if (tok->kind != AT_TOK_PAYLOAD)
+        judge_line_end(s, tok->lead_bytes, tok->lead_len, tok->lead);
+    else
+        s->end_due = false; /* data follows its header line at once */
     /* what an exchange or a flow reads: kept past the log's first limit */
     bool needed = r.cls == AT_CLS_FINAL || (r.cls == AT_CLS_URC && r.line) || (r.cls == AT_CLS_INFO && r.valid) ||
                   tok->kind == AT_TOK_PAYLOAD;
@@ -480,6 +556,12 @@ static void on_token(struct hx_session *s, const struct at_token *tok)
         x->t_first_byte = tok->t_first;
     if (x && (r.cls == AT_CLS_ECHO || r.cls == AT_CLS_INFO))
         s->t_answer_rx = tok->t_last;
+    /* a line of the answer the grammar knows: its end is judged when the next line begins
+     * (lines documented to come glued, and pieces cut from a glued line, are not) */
+    s->end_due = x && tok->kind == AT_TOK_LINE && !(tok->flags & AT_TF_SPLIT) &&
+                 (r.cls == AT_CLS_FINAL || r.cls == AT_CLS_INFO || (r.cls == AT_CLS_URC && r.line)) &&
+                 !(r.line && (r.line->flags & GLF_NO_TERM));
+    s->end_ev = idx;
 
     if (tok->kind == AT_TOK_PAYLOAD) {
         if (x) {
@@ -784,6 +866,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
         for (uint64_t now = hx_now(s->t); now < until && !s->lost; now = hx_now(s->t))
             if (pump(s, until - now) < 0)
                 break;
+        judge_last_line_end(s);
     }
     if (x->status == HX_TIMEOUT) {
         if (s->payload_pending) {
@@ -814,6 +897,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     if (x->status == HX_DONE && x->echo_expected && !x->echoed && !sets_echo)
         finding(x, HR_ECHO, RULE_SRC, UINT32_MAX, s->echo_text, "no echo of the command");
 done:
+    s->end_due = false; /* lines after the exchange are not its answer */
     s->fl.echo_pending = false;
     s->fl.form = NULL;
     x->end_ev = s->n_ev;

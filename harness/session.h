@@ -130,6 +130,10 @@ struct hx_session {
     bool clean_output;       /* foreign lines are clean-output findings (--strict, caps) */
     uint64_t t_last_rx;      /* when bytes last came (a partial line is cut after idle_flush_ns) */
     uint64_t t_answer_rx;    /* when a line of the exchange in flight (echo, information) last came */
+    /* the exchange's last response line, whose line end is judged (line-end rule) when the
+     * next line begins or the exchange ends */
+    bool end_due;
+    uint32_t end_ev;
     unsigned reboots;
     unsigned n_foreign;      /* foreign lines seen (AT_CLS_FOREIGN): noted, not findings */
     uint32_t n_exchanges;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "common/xalloc.h"
 #include "parser/machine.h"
 #include "parser/render.h"
 
@@ -55,6 +56,7 @@ static const struct sim_fault_info faults[SF__COUNT] = {
     [SF_PAYLOAD_LONG] = {"payload-long", HR_PAYLOAD_LENGTH, "binary data is longer than its header says"},
     [SF_HASH_MISMATCH] = {"hash-mismatch", HR_FLOW_INTEGRITY, "the image does not match the digests announced for it"},
     [SF_GARBAGE] = {"garbage", HR_CLEAN_OUTPUT, "noise bytes after the first OTA command's answer"},
+    [SF_BARE_LF] = {"bare-lf", HR_LINE_END, "ends the lines of the first OTA command's answer with LF alone"},
     [SF_SILENT_HANG] = {"silent-hang", HR_LIVENESS, "stops answering after a few commands"},
     [SF_REBOOT_MID_FLOW] = {"reboot-mid-flow", HR_FLOW_ORDER, "restarts in the middle of a flow"},
     [SF_WRONG_ECHO] = {"wrong-echo", HR_ECHO, "echoes the first OTA command with its last byte changed"},
@@ -212,11 +214,17 @@ void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
 void sim_emit_line(struct sim *s, uint64_t delay, const char *text)
 {
     size_t n = strlen(text);
-    char *b = malloc(n + 5);
-    memcpy(b, "\r\n", 2);
-    memcpy(b + 2, text, n);
-    memcpy(b + 2 + n, "\r\n", 2);
-    sim_emit_raw(s, delay, b, n + 4);
+    char *b = oc_xmalloc(n + 5);
+    size_t k = 0;
+    if (!s->bare_lf)
+        b[k++] = '\r';
+    b[k++] = '\n';
+    memcpy(b + k, text, n);
+    k += n;
+    if (!s->bare_lf)
+        b[k++] = '\r';
+    b[k++] = '\n';
+    sim_emit_raw(s, delay, b, k);
     free(b);
 }
 
@@ -414,6 +422,7 @@ static void reboot_now(struct sim *s, const char *revision)
 /* Applies the effects whose time has come, in order. */
 static void apply_due_effects(struct sim *s, uint64_t now)
 {
+    s->bare_lf = false; /* (the fault is one answer's) */
     size_t k = 0;
     while (k < s->n_effects && s->effects[k].due <= now) {
         const struct sim_effect *e = &s->effects[k++];
@@ -726,6 +735,7 @@ static bool upper_bound_given(const struct at_cmd *c)
 static void handle_line(struct sim *s, const uint8_t *line, size_t n)
 {
     s->mid_line = s->line_failed = false;
+    s->bare_lf = false;
     s->commands++;
     if (sim_fault(s, SF_SILENT_HANG) && s->commands > 12) {
         s->hung = true;
@@ -739,7 +749,7 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
     }
     if (s->echo) {
         if (is_fault_target(s, first) && n > 2 && sim_fault_once(s, SF_WRONG_ECHO)) {
-            char *w = malloc(n + 2);
+            char *w = oc_xmalloc(n + 2);
             memcpy(w, line, n);
             w[n - 1] = w[n - 1] == 'X' ? 'Y' : 'X';
             w[n] = '\r';
@@ -775,6 +785,8 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         sim_error(s, d, cme_for(r));
         return;
     }
+    /* the fault: this line's answer ends its lines with LF alone */
+    s->bare_lf = cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_BARE_LF);
     /* V.250: one final result for the whole line; the first command that fails ends it */
     for (uint8_t k = 0; k < cl.n && !s->line_failed; k++) {
         struct at_cmd *c = &cl.cmds[k];
@@ -835,6 +847,7 @@ static void handle_line(struct sim *s, const uint8_t *line, size_t n)
         }
     }
     s->mid_line = s->line_failed = false;
+    s->bare_lf = false;
     if (cl.n && is_fault_target(s, cl.cmds[0].cmd) && sim_fault_once(s, SF_GARBAGE))
         sim_emit_raw(s, 0, "\r\n\x01\xfe\x00garbage\x13\r\n", 14);
     /* restarts after a query that explains no restart (ATI, AT+CGMR), once it has answered

@@ -41,6 +41,7 @@ enum sim_fault {
     SF_PAYLOAD_LONG,      /* ... longer */
     SF_HASH_MISMATCH,     /* the image does not match its announced digests */
     SF_GARBAGE,           /* noise bytes between lines */
+    SF_BARE_LF,           /* lines ended by LF alone */
     SF_SILENT_HANG,       /* stops answering altogether */
     SF_REBOOT_MID_FLOW,   /* restarts in the middle of a flow */
     SF_WRONG_ECHO,        /* echoes something other than the command */
@@ -115,6 +116,7 @@ struct sim {
                                      an OK waits for the line's end (V.250: one final per
                                      line), an error ends the line */
     bool line_failed;
+    bool bare_lf;                 /* SF_BARE_LF: the answer being written ends lines with LF alone */
     struct {
         char key[48];             /* "+CAPFOTA on", "+UPGRADE PERIOD" */
         char val[300];            /* as it is written in a response (no quotes) */

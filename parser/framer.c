@@ -113,8 +113,10 @@ static bool next_piece(struct at_framer *f, struct at_token *tok)
     tok->len = (uint32_t)cut;
     tok->offset += f->pend_pos;
     tok->flags |= AT_TF_SPLIT;
-    if (f->pend_pos > 0)
+    if (f->pend_pos > 0) {
         tok->flags &= (uint16_t)~(AT_TF_AFTER_PAYLOAD);
+        tok->lead_len = 0; /* glued onto the piece before it (lead still counts the line's) */
+    }
     if (f->pend_pos + cut < f->pend_len) /* only the last piece has the line's ending */
         tok->flags &= (uint16_t)~(AT_TF_CR | AT_TF_LF | AT_TF_UNTERMINATED);
     f->pend_pos += cut;
@@ -141,6 +143,8 @@ static bool emit_line(struct at_framer *f, struct at_token *tok, const uint8_t *
     }
     tok->flags = flags;
     tok->lead = (uint16_t)(f->line_lead > 0xffff ? 0xffff : f->line_lead);
+    memcpy(tok->lead_bytes, f->line_run, sizeof tok->lead_bytes);
+    tok->lead_len = f->line_run_len;
     tok->piece_off = 0;
     tok->offset = f->line_off;
     tok->t_first = f->t_first;
@@ -226,6 +230,7 @@ static bool payload_step(struct at_framer *f, struct at_token *tok)
     } else {
         f->last_term = 0;
         f->lead = 0;
+        f->run_len = 0;
         f->after_payload = true;
     }
     f->tokens++;
@@ -242,6 +247,8 @@ static bool emit_prompt(struct at_framer *f, struct at_token *tok, size_t advanc
     tok->t_first = f->t_first;
     tok->t_last = f->t_in;
     tok->lead = (uint16_t)(f->line_lead > 0xffff ? 0xffff : f->line_lead);
+    memcpy(tok->lead_bytes, f->line_run, sizeof tok->lead_bytes);
+    tok->lead_len = f->line_run_len;
     f->pos += advance;
     f->in_line = false;
     f->line_carried = false;
@@ -262,6 +269,8 @@ bool at_framer_next(struct at_framer *f, struct at_token *tok)
     if (!f->in_line) {
         while (f->pos < f->in_len && (in[f->pos] == '\r' || in[f->pos] == '\n')) {
             f->last_term = in[f->pos];
+            if (f->run_len < sizeof f->run)
+                f->run[f->run_len++] = in[f->pos];
             f->lead++;
             f->pos++;
         }
@@ -277,6 +286,9 @@ bool at_framer_next(struct at_framer *f, struct at_token *tok)
         f->line_off = f->in_off + f->pos;
         f->line_lead = f->lead;
         f->lead = 0;
+        memcpy(f->line_run, f->run, sizeof f->run);
+        f->line_run_len = f->run_len;
+        f->run_len = 0;
         /* "> " at the start of a line is the data prompt */
         if (in[f->pos] == '>') {
             if (f->pos + 1 < f->in_len) {
@@ -306,6 +318,8 @@ bool at_framer_next(struct at_framer *f, struct at_token *tok)
             f->last_term = c;
             f->pos = i + 1;
             f->lead = 1; /* this terminator leads the next line */
+            f->run[0] = c;
+            f->run_len = 1;
             return emit_line(f, tok, in + seg, i - seg, c == '\r' ? AT_TF_CR : AT_TF_LF);
         }
         if (c != '\t')
@@ -321,6 +335,18 @@ bool at_framer_next(struct at_framer *f, struct at_token *tok)
     f->line_len += f->in_len - seg;
     f->pos = f->in_len;
     return false;
+}
+
+const uint8_t *at_framer_trail(const struct at_framer *f, size_t *n, uint32_t *total)
+{
+    if (f->in_line) { /* a line has begun: what came before it */
+        *n = f->line_run_len;
+        *total = f->line_lead;
+        return f->line_run;
+    }
+    *n = f->run_len;
+    *total = f->lead;
+    return f->run;
 }
 
 bool at_framer_flush(struct at_framer *f, struct at_token *tok, uint64_t t_ns)

@@ -41,6 +41,8 @@ struct at_token {
     enum at_tok_kind kind;
     uint16_t flags;
     uint16_t lead;        /* terminator bytes skipped just before this line (capped at 65535) */
+    uint8_t lead_bytes[4];/* the first of them, as they came (CR, LF): the previous line's */
+    uint8_t lead_len;     /* ending, judged by the line-end rule; at most 4 */
     const uint8_t *data;
     uint32_t len;         /* bytes in data */
     uint64_t full_len;    /* OVERFLOW: the line's real length; PAYLOAD: the whole payload's */
@@ -74,6 +76,10 @@ struct at_framer {
     uint32_t lead;          /* terminator bytes since the last token's content */
     uint32_t line_lead;     /* lead of the line being read */
     uint8_t last_term;      /* CR or LF that ended the last line, 0 after a payload */
+    uint8_t run[4];         /* the first terminator bytes since the last token's content */
+    uint8_t run_len;
+    uint8_t line_run[4];    /* those before the line being read */
+    uint8_t line_run_len;
     bool after_payload;
 
     /* payload mode */
@@ -109,6 +115,9 @@ uint64_t at_framer_abort_payload(struct at_framer *f);
 /* The bytes of an unfinished payload the framer holds (valid until the next call). */
 const uint8_t *at_framer_held(const struct at_framer *f, size_t *n);
 bool at_framer_in_payload(const struct at_framer *f);
+/* The terminator bytes that came after the last token handed out (at most 4 of them; *n
+ * says how many), and in *total how many there were: how its line ended, so far. */
+const uint8_t *at_framer_trail(const struct at_framer *f, size_t *n, uint32_t *total);
 
 const char *at_tok_kind_name(enum at_tok_kind k);
 

@@ -139,6 +139,20 @@ bounded stall 300
 want_rc stall 1 3
 reports_written stall "$tmp/stall"
 
+# 7b. line ends (V.250 5.7.1, the grammar's line-end crlf): lines ended by a lone CR, by a
+#     lone LF, and finals sent without their CR LF FAIL line-end and say how they ended
+for m in cr:CR lf:LF noeol:nothing; do
+  mode=${m%%:*} said=${m#*:}
+  run le-$mode --limit 300 -- "$ot" conform --caps "$caps" --target "$(relay $mode)" --only '+CMEE' \
+    --report-dir "$tmp/le-$mode" --quiet
+  bounded le-$mode 120
+  want_rc le-$mode 1
+  verdicts "$tmp/le-$mode" >"$tmp/le-$mode.v"
+  grep -q ' FAIL line-end$' "$tmp/le-$mode.v" || fail "le-$mode: no line-end FAIL"
+  grep -qE "line-end: [^ ]+ ended by $said" "$tmp/le-$mode/results.json" ||
+    fail "le-$mode: the reason does not say the line ended by $said"
+done
+
 # 8. SIGTERM during a flow wait (okall never sends an event): the run ends within seconds,
 #    the case in hand is recorded as interrupted, every report is written
 run sigterm-flow --limit 120 --signal 6:TERM -- "$ot" conform --vendor qualcomm \

@@ -18,6 +18,7 @@ struct rtok {
     int kind;
     uint16_t flags;
     uint16_t lead;
+    uint8_t lead_bytes[4], lead_len;
     uint64_t full_len, piece_off, offset;
     uint32_t len;
     uint8_t data[CAP];
@@ -44,6 +45,8 @@ static void push_tok(struct rtoks *t, const struct at_token *k)
     x.kind = k->kind;
     x.flags = k->flags;
     x.lead = k->lead;
+    memcpy(x.lead_bytes, k->lead_bytes, sizeof x.lead_bytes);
+    x.lead_len = k->lead_len;
     x.full_len = k->full_len;
     x.piece_off = k->piece_off;
     x.offset = k->offset;
@@ -467,7 +470,33 @@ static void special_cases(void)
     EXPECT_TOK(t, 2, AT_TOK_LINE, "RDY");
     TU_CHECK(t.n == 3 && t.v[0].flags == AT_TF_CR && t.v[1].lead == 3 && t.v[2].lead == 5,
              "flags/lead: %#x %u %u", t.n ? t.v[0].flags : 0, t.n > 1 ? t.v[1].lead : 0, t.n > 2 ? t.v[2].lead : 0);
+    /* the terminators themselves, as they came, for the line-end rule: the first four */
+    TU_CHECK(t.n == 3 && t.v[1].lead_len == 3 && memcmp(t.v[1].lead_bytes, "\r\r\n", 3) == 0 &&
+                 t.v[2].lead_len == 4 && memcmp(t.v[2].lead_bytes, "\r\n\r\n", 4) == 0,
+             "lead bytes: %u %u", t.n > 1 ? t.v[1].lead_len : 0, t.n > 2 ? t.v[2].lead_len : 0);
     free(t.v);
+
+    /* what followed the last token so far, chunk by chunk: a CR now, its LF later */
+    {
+        uint8_t buf[64];
+        struct at_framer f;
+        struct at_token k;
+        size_t n;
+        uint32_t total;
+        at_framer_init(&f, buf, sizeof buf);
+        at_framer_feed(&f, "\r\nOK\r", 5, 1);
+        TU_CHECK(at_framer_next(&f, &k) && k.len == 2 && !at_framer_next(&f, &k), "OK read");
+        const uint8_t *tr = at_framer_trail(&f, &n, &total);
+        TU_CHECK(n == 1 && total == 1 && tr[0] == '\r', "trail after OK CR: %zu %u", n, total);
+        at_framer_feed(&f, "\n", 1, 2);
+        TU_CHECK(!at_framer_next(&f, &k), "no token from a lone LF");
+        tr = at_framer_trail(&f, &n, &total);
+        TU_CHECK(n == 2 && total == 2 && tr[0] == '\r' && tr[1] == '\n', "trail after OK CR LF: %zu %u", n, total);
+        at_framer_feed(&f, "+X", 2, 3); /* a line has begun: the trail is what came before it */
+        TU_CHECK(!at_framer_next(&f, &k), "a partial line");
+        tr = at_framer_trail(&f, &n, &total);
+        TU_CHECK(n == 2 && total == 2 && tr[1] == '\n', "trail before a partial line: %zu %u", n, total);
+    }
 
     /* NUL and control bytes make GARBAGE; TAB and high bytes do not */
     const char *b[] = {"AB\x01" "C\r\nA\tB\r\n\xff\xfe\r\n"};

@@ -8,6 +8,9 @@
 #   storm     a standard URC (+CEREG: 1) every 2 ms, for ever, between the module's lines
 #   flood     after the module's 40th line, an endless stream of short lines ("y")
 #   stall     after the module's 40th line, nothing more (the module still reads)
+#   cr        every CR LF sent as a lone CR (a module whose S4 is lost)
+#   lf        every CR LF sent as a lone LF (a Unix-minded firmware)
+#   noeol     final result codes (OK, ERROR, +CME ERROR) sent without their CR LF
 # Usage: relay.py MODE -- COMMAND...   (run as exec:python3 tests/hostile/relay.py ...)
 import os
 import select
@@ -26,6 +29,8 @@ def main():
     lines_seen = 0
     at_line_start = True
     next_noise = time.monotonic()
+    last_rx = time.monotonic()
+    finals = (b"OK", b"ERROR", b"+CME ERROR")
 
     def send(b):
         nonlocal at_line_start
@@ -35,6 +40,8 @@ def main():
 
     while True:
         wait = 0.002 if mode in ("storm", "flood", "chatty", "trickle") or pending else None
+        if mode in ("cr", "lf") and pending:
+            wait = 0.005
         if mode == "flood" and lines_seen >= 40:
             wait = 0
         r, _, _ = select.select([host_in, mod_out], [], [], wait)
@@ -49,11 +56,18 @@ def main():
             if not d:
                 break
             pending += d
+            last_rx = time.monotonic()
         if mode == "stall" and lines_seen >= 40:
             pending = b""
             continue
         if mode == "flood" and lines_seen >= 40:
             send(b"y\r\n" * 512)
+            continue
+        if mode in ("cr", "lf"):
+            # a CR at the end may be the first half of a CR LF: held a moment for its LF
+            hold = pending.endswith(b"\r") and time.monotonic() - last_rx < 0.02
+            part, pending = (pending[:-1], b"\r") if hold else (pending, b"")
+            send(part.replace(b"\r\n", b"\r" if mode == "cr" else b"\n"))
             continue
         if mode == "trickle":
             if pending:
@@ -65,7 +79,9 @@ def main():
             line, pending = pending.split(b"\n", 1)
             line += b"\n"
             lines_seen += 1
-            if mode == "pause" and len(line) > 2:
+            if mode == "noeol" and line.rstrip(b"\r\n").startswith(finals):
+                send(line.rstrip(b"\r\n"))
+            elif mode == "pause" and len(line) > 2:
                 half = len(line) // 2
                 send(line[:half])
                 time.sleep(0.035)
