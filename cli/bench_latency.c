@@ -229,7 +229,7 @@ int bench_latency(int argc, char **argv)
     struct cli_env env;
     cli_env_init(&env);
     const char *target = NULL, *log_opt = NULL;
-    long count = 2000;
+    unsigned long long count = 2000;
     bool raw = false;
     int opt;
     optind = 1;
@@ -238,7 +238,12 @@ int bench_latency(int argc, char **argv)
             continue;
         switch (opt) {
         case OPT_TARGET: target = optarg; break;
-        case OPT_COUNT: count = strtol(optarg, NULL, 10); break;
+        case OPT_COUNT:
+            if (cli_parse_uint("bench latency", "--count", optarg, 1, 10000000, &count) != EXIT_PASS) {
+                cli_env_free(&env);
+                return EXIT_USAGE;
+            }
+            break;
         case OPT_LOG: log_opt = optarg; break;
         case OPT_RAW: raw = true; break;
         case 'h': usage(stdout); cli_env_free(&env); return EXIT_PASS;
@@ -252,7 +257,7 @@ int bench_latency(int argc, char **argv)
         vendor[0] = '\0';
     bool have_log = log_opt ? (snprintf(log_path, sizeof log_path, "%s", log_opt), true)
                             : target && word_after(target, "--write-log", log_path, sizeof log_path);
-    if (!target || optind < argc || count < 1 || count > 10000000 || !vendor[0]) {
+    if (!target || optind < argc || !vendor[0]) {
         if (target && !vendor[0])
             fprintf(stderr, "otacheck bench latency: which vendor? (--vendor ID)\n");
         usage(stderr);

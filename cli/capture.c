@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 const char *capture_kind_name(enum capture_kind k)
 {
     switch (k) {
@@ -15,25 +17,26 @@ const char *capture_kind_name(enum capture_kind k)
     }
 }
 
-static char *slurp(FILE *f, size_t *len)
+/* The whole stream, NUL-terminated (common/xalloc.h). NULL with *err_no set when a read
+ * fails (EIO, EISDIR): a capture read in part is not judged as if it were whole. */
+static char *slurp(FILE *f, size_t *len, int *err_no)
 {
     size_t cap = 65536, n = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
+    char *b = oc_xmalloc(cap + 1);
+    for (;;) {
         size_t k = fread(b + n, 1, cap - n, f);
         n += k;
         if (n < cap)
             break;
-        char *nb = realloc(b, cap * 2 + 1);
-        if (!nb) {
-            free(b);
-            return NULL;
-        }
-        b = nb;
+        b = oc_xrealloc(b, cap * 2 + 1);
         cap *= 2;
     }
-    if (b)
-        b[n] = '\0';
+    if (ferror(f)) {
+        *err_no = errno ? errno : EIO;
+        free(b);
+        return NULL;
+    }
+    b[n] = '\0';
     *len = n;
     return b;
 }
@@ -46,11 +49,13 @@ int capture_read(const char *path, struct capture *c, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
-    c->data = slurp(f, &c->len);
+    int e = 0;
+    errno = 0;
+    c->data = slurp(f, &c->len, &e);
     if (f != stdin)
         fclose(f);
     if (!c->data) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, "cannot read %s: %s", strcmp(path, "-") == 0 ? "standard input" : path, strerror(e));
         return -1;
     }
     /* the header: the leading lines that start with '#' */

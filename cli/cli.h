@@ -27,6 +27,7 @@ struct cli_env {
     size_t n_grammar;
     const char *dialect_specs[CLI_MAX_LIST];
     size_t n_dialect;
+    bool too_many; /* more --grammar or --dialect than CLI_MAX_LIST: cli_load fails */
 };
 
 void cli_env_init(struct cli_env *env);
@@ -53,6 +54,26 @@ int cli_dialect(struct cli_env *env, const struct gram_vendor *v, struct gram_di
 struct cf_caps;
 int cli_caps_dialect(const struct cf_caps *caps, const char *verb, const struct gram_vendor *v,
                      struct gram_dialect *d);
+
+/* Checks every --dialect against the vendors the run is about (vs, nv): [VENDOR:]KNOB=CHOICE
+ * where VENDOR is one of them, KNOB one of its knobs and each CHOICE one of the knob's (or
+ * any); a KNOB=CHOICE without a vendor needs exactly one vendor in the run. Prints the
+ * error, naming the valid ones, and returns EXIT_USAGE; else EXIT_PASS. */
+int cli_check_dialects(const struct cli_env *env, const char *verb, const struct gram_vendor *const *vs,
+                       size_t nv);
+/* Checks a target spec's syntax (its kind, options and values: hx_check_spec) before
+ * anything runs; from names where it came from ("--target", or the capability file).
+ * Prints the error and returns EXIT_USAGE; else EXIT_PASS. */
+int cli_check_target(const char *verb, const char *from, const char *spec, const struct gram_set *gs);
+
+/* The checked number of an option: the whole of s is a decimal whole number from min to max
+ * (cli_parse_uint), or a finite number from min (above it, with above_min) to max
+ * (cli_parse_double). Otherwise prints "otacheck VERB: OPT: 'S' is not a number (...)" or
+ * "... is out of range (...)" and returns EXIT_USAGE; else EXIT_PASS with *out set. */
+int cli_parse_uint(const char *verb, const char *opt, const char *s, unsigned long long min,
+                   unsigned long long max, unsigned long long *out);
+int cli_parse_double(const char *verb, const char *opt, const char *s, double min, double max, bool above_min,
+                     double *out);
 
 /* Verbs. argv[0] is the verb's name. */
 int verb_grammar(int argc, char **argv);

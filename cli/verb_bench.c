@@ -198,8 +198,9 @@ int verb_bench(int argc, char **argv)
     cli_env_init(&env);
     size_t chunk = 4096;
     int repeat = 7;
-    uint64_t mb = 50, lines = 1000000, seed = 1;
+    unsigned long long mb = 50, lines = 1000000, seed = 1, u = 0;
     double share = 0.3;
+    bool bad = false;
     bool framer_only = false, check_echo = false;
     optind = 3;
     int opt;
@@ -207,20 +208,19 @@ int verb_bench(int argc, char **argv)
         if (cli_common_option(&env, opt, optarg))
             continue;
         switch (opt) {
-        case 'c': chunk = strtoull(optarg, NULL, 10); break;
-        case 'r': repeat = atoi(optarg); break;
-        case 'm': mb = strtoull(optarg, NULL, 10); break;
-        case 'l': lines = strtoull(optarg, NULL, 10); break;
-        case 's': seed = strtoull(optarg, NULL, 10); break;
-        case 'p': share = atof(optarg); break;
+        case 'c': bad |= cli_parse_uint("bench", "--chunk", optarg, 1, 16u << 20, &u) != EXIT_PASS; chunk = (size_t)u; break;
+        case 'r': bad |= cli_parse_uint("bench", "--repeat", optarg, 1, 64, &u) != EXIT_PASS; repeat = (int)u; break;
+        case 'm': bad |= cli_parse_uint("bench", "--mb", optarg, 1, 4096, &mb) != EXIT_PASS; break;
+        case 'l': bad |= cli_parse_uint("bench", "--lines", optarg, 1, 100000000, &lines) != EXIT_PASS; break;
+        case 's': bad |= cli_parse_uint("bench", "--seed", optarg, 0, UINT64_MAX, &seed) != EXIT_PASS; break;
+        case 'p': bad |= cli_parse_double("bench", "--payload-share", optarg, 0, 0.95, false, &share) != EXIT_PASS; break;
         case 'F': framer_only = true; break;
         case 'E': check_echo = true; break;
         case 'h': usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: usage(stderr); cli_env_free(&env); return EXIT_USAGE;
         }
     }
-    if (chunk == 0 || repeat < 1 || repeat > 64 || share < 0 || share > 0.95) {
-        fprintf(stderr, "otacheck bench: --chunk >= 1, --repeat 1..64, --payload-share 0..0.95\n");
+    if (bad) {
         cli_env_free(&env);
         return EXIT_USAGE;
     }

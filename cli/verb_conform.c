@@ -3,7 +3,9 @@
  * end the cases that did not pass (reports/summary.c) and the totals.
  * Exit status: 0 every applicable case passed (or only WARNed, unless --strict), 1 some case
  * failed (or WARNed, with --strict), 2 usage or configuration error, 3 the target could not
- * be reached or was lost. */
+ * be reached or was lost, 4 a report could not be written (disk full, I/O error: whatever the
+ * verdicts) or the host ran out of memory. */
+#include <fnmatch.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,9 +15,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "conformance/case.h"
 #include "conformance/caps.h"
 #include "conformance/conform.h"
 #include "harness/defaults.h"
+#include "harness/transport.h"
+#include "parser/index.h"
 #include "reports/report.h"
 
 /* At the end, at most this many cases of each verdict that did not pass are listed. */
@@ -26,7 +31,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: otacheck conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
             "                        [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html]\n"
-            "                        [--dialect [VENDOR:]KNOB=CHOICE]... [--grammar FILE] [--pace-us N]\n"
+            "                        [--dialect [VENDOR:]KNOB=CHOICE]... [--grammar FILE] [--pace-us N] [--line-gap MS]\n"
             "                        [--list] [--quiet] [--strict]\n"
             "  --target SPEC   sim:<vendor> (default: each vendor's reference module), exec:<command>,\n"
             "                  pty:<path>, serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
@@ -34,12 +39,17 @@ static void usage(FILE *out)
             "  --only PATTERN  cases whose id, suite or name contains it (or matches it: * ?)\n"
             "  --report-dir    where results go (default otacheck-report): results.jsonl as the run\n"
             "                  goes, then junit.xml, results.tap, results.json, report.html\n"
+            "  --pace-us N     microseconds between the bytes written, 0 to %u (modules that drop bytes)\n"
+            "  --line-gap MS   the quiet, 1 to %u ms, that ends a line sent without CR LF (default: by\n"
+            "                  target, 100 ms; tcp: 250 ms): more for a module that pauses inside lines\n"
             "  --list          print the cases and run nothing\n"
             "  --quiet         no progress as the run goes (the cases that did not pass and the\n"
             "                  totals are printed at the end all the same)\n"
             "  --strict        a WARN (an expectation otacheck inferred, not met) fails the run too\n"
             "exit: 0 all applicable cases passed (WARN allowed unless --strict), 1 some failed,\n"
-            "      2 usage error, 3 target unreachable or lost\n");
+            "      2 usage error, 3 target unreachable or lost, 4 a report could not be written\n"
+            "      (disk full, I/O error) or out of memory\n",
+            HX_PACE_US_MAX, HX_LINE_GAP_MS_MAX);
 }
 
 /* The first SIGINT/SIGTERM ends the wait in hand and the run, reports written; a second
@@ -60,6 +70,76 @@ static void iso_now(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Is --only's pattern one fnmatch reads as it is meant (a '[' closed by its ']', no '\\' at
+ * the end)? NULL, or what is wrong. A pattern without * ? [ is a plain substring. */
+static const char *only_pattern_error(const char *p)
+{
+    if (!*p)
+        return "an empty pattern";
+    if (!strpbrk(p, "*?["))
+        return NULL;
+    for (size_t i = 0; p[i]; i++) {
+        if (p[i] == '\\') {
+            if (!p[i + 1])
+                return "a '\\' at the end escapes nothing";
+            i++;
+        } else if (p[i] == '[') {
+            size_t j = i + 1;
+            if (p[j] == '!' || p[j] == '^')
+                j++;
+            if (p[j] == ']')
+                j++; /* a ']' first is one of the set */
+            while (p[j] && p[j] != ']') {
+                if (p[j] == '[' && (p[j + 1] == ':' || p[j + 1] == '=' || p[j + 1] == '.')) {
+                    const char end[3] = {p[j + 1], ']', '\0'};
+                    const char *close = strstr(p + j + 2, end);
+                    if (!close)
+                        return "a '[:' ('[=', '[.') without its ':]' ('=]', '.]')";
+                    j = (size_t)(close - p) + 2;
+                    continue;
+                }
+                j++;
+            }
+            if (!p[j])
+                return "a '[' without its ']' (write \\[ for the character itself)";
+            i = j;
+        }
+    }
+    int r = fnmatch(p, "", 0);
+    if (r != 0 && r != FNM_NOMATCH)
+        return "fnmatch cannot read it";
+    return NULL;
+}
+
+/* How many cases --only keeps, over the vendors of the run, planned as the run plans them
+ * (the same grammar, dialects and capability file): the run must not start to do nothing.
+ * -1 when the cases cannot be built. */
+static long only_matches(const struct cf_conform_opts *o)
+{
+    struct cf_plan_opts po = {
+        o->caps ? (const char *const *)o->caps->not_supported : NULL,
+        o->caps && o->caps->flows_given ? (const char *const *)o->caps->flows : NULL,
+    };
+    long n = 0;
+    for (unsigned i = 0; i < o->n_vendors; i++) {
+        const struct gram_vendor *vs[1] = {o->vendors[i]};
+        const struct gram_dialect *ds[1] = {&o->dialects[i]};
+        struct at_index ix;
+        struct cf_plan plan;
+        memset(&plan, 0, sizeof plan);
+        if (at_index_build(&ix, vs, ds, 1) != 0)
+            return -1;
+        int r = cf_plan_build(&plan, &ix, &po);
+        if (r == 0)
+            n += (long)cf_plan_filter(&plan, o->only);
+        cf_plan_free(&plan);
+        at_index_free(&ix);
+        if (r != 0)
+            return -1;
+    }
+    return n;
+}
+
 /* The reference cloud's credentials never appear in a report either. */
 static void add_default_secrets(struct rp_writer *w, const struct cf_caps *caps)
 {
@@ -77,7 +157,7 @@ static void add_default_secrets(struct rp_writer *w, const struct cf_caps *caps)
 
 int verb_conform(int argc, char **argv)
 {
-    enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_STRICT, O_PACE,
+    enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_STRICT, O_PACE, O_LINE_GAP,
            O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
@@ -91,6 +171,7 @@ int verb_conform(int argc, char **argv)
         {"quiet", no_argument, NULL, O_QUIET},
         {"strict", no_argument, NULL, O_STRICT},
         {"pace-us", required_argument, NULL, O_PACE},
+        {"line-gap", required_argument, NULL, O_LINE_GAP},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -100,6 +181,9 @@ int verb_conform(int argc, char **argv)
                *formats = "junit,tap,json,html";
     bool destructive = false, list = false, quiet = false, strict = false;
     long pace = -1;
+    unsigned line_gap_ms = 0;
+    unsigned long long u;
+    const char *bad_only;
     int opt, rc = EXIT_USAGE;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -109,13 +193,33 @@ int verb_conform(int argc, char **argv)
         case O_TARGET: target = optarg; break;
         case O_CAPS: caps_file = optarg; break;
         case O_DESTRUCTIVE: destructive = true; break;
-        case O_ONLY: only = optarg; break;
+        case O_ONLY:
+            if ((bad_only = only_pattern_error(optarg)) != NULL) {
+                fprintf(stderr, "otacheck conform: --only '%s': %s\n", optarg, bad_only);
+                cli_env_free(&env);
+                return EXIT_USAGE;
+            }
+            only = optarg;
+            break;
         case O_DIR: dir = optarg; break;
         case O_FORMAT: formats = optarg; break;
         case O_LIST: list = true; break;
         case O_QUIET: quiet = true; break;
         case O_STRICT: strict = true; break;
-        case O_PACE: pace = strtol(optarg, NULL, 10); break;
+        case O_PACE:
+            if (cli_parse_uint("conform", "--pace-us", optarg, 0, HX_PACE_US_MAX, &u) != EXIT_PASS) {
+                cli_env_free(&env);
+                return EXIT_USAGE;
+            }
+            pace = (long)u;
+            break;
+        case O_LINE_GAP:
+            if (cli_parse_uint("conform", "--line-gap", optarg, 1, HX_LINE_GAP_MS_MAX, &u) != EXIT_PASS) {
+                cli_env_free(&env);
+                return EXIT_USAGE;
+            }
+            line_gap_ms = (unsigned)u;
+            break;
         case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
         default: usage(stderr); cli_env_free(&env); return EXIT_USAGE;
         }
@@ -146,6 +250,8 @@ int verb_conform(int argc, char **argv)
         destructive = true;
     if (pace < 0)
         pace = caps.pace_us;
+    if (!line_gap_ms)
+        line_gap_ms = caps.line_gap_ms;
     unsigned fmask = rp_parse_formats(formats, err, sizeof err);
     if (!fmask) {
         fprintf(stderr, "otacheck conform: %s\n", err);
@@ -154,11 +260,29 @@ int verb_conform(int argc, char **argv)
     if ((rc = cli_load(&env)) != EXIT_PASS)
         goto out;
     rc = EXIT_USAGE;
+    char from[300] = "--target";
+    if (target && target == caps.target)
+        snprintf(from, sizeof from, "%s: [module] target", caps_file);
+    if (target && cli_check_target("conform", from, target, &env.set) != EXIT_PASS)
+        goto out;
     const struct gram_vendor *vs[CF_MAX_VENDORS];
     size_t nv = cli_vendors(&env, vs, CF_MAX_VENDORS);
     if (!nv)
         goto out;
     bool sim_target = !target || strncmp(target, "sim:", 4) == 0;
+    if (target && sim_target && env.vendor && strcmp(env.vendor, "all") != 0) {
+        /* sim:<vendor> is that vendor's module: --vendor (or the capability file's) must name it */
+        char id[64];
+        snprintf(id, sizeof id, "%.*s", (int)strcspn(target + 4, ","), target + 4);
+        bool named = false;
+        for (size_t i = 0; i < nv; i++)
+            named |= strcmp(vs[i]->id, id) == 0;
+        if (!named) {
+            fprintf(stderr, "otacheck conform: --target %s is a %s module, but %s says %s\n", target, id,
+                    env.vendor == caps.vendor ? "the capability file" : "--vendor", env.vendor);
+            goto out;
+        }
+    }
     if (target && !sim_target && nv != 1) {
         fprintf(stderr, "otacheck conform: --target %s is one module: say which vendor it is (--vendor ID, or "
                         "'vendor' in the capability file)\n", target);
@@ -177,6 +301,8 @@ int verb_conform(int argc, char **argv)
             goto out;
         }
     }
+    if (cli_check_dialects(&env, "conform", vs, nv) != EXIT_PASS)
+        goto out;
     o->gs = &env.set;
     for (size_t i = 0; i < nv; i++) {
         o->vendors[i] = vs[i];
@@ -190,15 +316,29 @@ int verb_conform(int argc, char **argv)
     o->caps = caps_file ? &caps : NULL;
     o->allow_destructive = destructive;
     o->pace_us = (unsigned)pace;
+    o->line_gap_ns = line_gap_ms * 1000000ull;
     o->only = only;
     o->list_only = list;
     o->strict = strict;
     o->progress = quiet ? NULL : stderr;
     o->progress_tty = !quiet && isatty(2);
+    if (only) {
+        long kept = only_matches(o);
+        if (kept < 0) {
+            fprintf(stderr, "otacheck conform: cannot build the cases\n");
+            goto out;
+        }
+        if (kept == 0) {
+            fprintf(stderr, "otacheck conform: no case matches --only '%s' (otacheck conform --list shows the "
+                            "case ids)\n", only);
+            goto out;
+        }
+    }
     if (!list) {
         w = rp_open(dir, fmask, err, sizeof err);
         if (!w) {
             fprintf(stderr, "otacheck conform: %s\n", err);
+            rc = *dir ? RP_EXIT_NOT_WRITTEN : EXIT_USAGE; /* the reports cannot be written */
             goto out;
         }
         add_default_secrets(w, o->caps);
@@ -238,22 +378,27 @@ int verb_conform(int argc, char **argv)
     run.finished_at = finished;
     run.interrupted = sum.interrupted || sum.lost;
     run.stopped_because = sum.stopped[0] ? sum.stopped : sum.interrupted ? "interrupted by a signal" : NULL;
-    if (rp_finish(w, &run, err, sizeof err) != 0)
-        fprintf(stderr, "otacheck conform: writing the reports: %s\n", err);
+    /* every file is attempted; the list names only those written whole, the others go to
+     * stderr with why, and any of them makes the exit status RP_EXIT_NOT_WRITTEN */
+    bool written = rp_finish(w, &run, err, sizeof err) == 0;
+    const struct rp_files *files = rp_finish_files(w);
     /* the cases that did not pass, where to read more of them, then the totals */
+    const char *more = "results.jsonl";
+    for (size_t i = 0; i < files->n; i++)
+        if (files->f[i].written && strcmp(files->f[i].name, "report.html") == 0)
+            more = "report.html";
     char more_in[700];
-    snprintf(more_in, sizeof more_in, "%s/%s", dir, fmask & RP_HTML ? "report.html" : "results.jsonl");
+    snprintf(more_in, sizeof more_in, "%s/%s", dir, more);
     rp_write_summary(stdout, w, SUMMARY_MAX_EACH, more_in);
     printf("otacheck conform: %u cases: %u passed, %u warned, %u failed, %u N/A, %u errors%s%s\n", sum.total,
            sum.pass, sum.warn, sum.fail, sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
-    printf("reports: %s/ (results.jsonl", dir);
-    static const char *const names[] = {"junit.xml", "results.tap", "results.json", "report.html"};
-    for (int i = 0; i < 4; i++)
-        if (fmask >> i & 1)
-            printf(", %s", names[i]);
-    printf(")\n");
+    rp_print_files(stdout, stderr, "otacheck conform", dir, files);
+    if (!written)
+        fprintf(stderr, "otacheck conform: the reports could not all be written (exit %d)\n", RP_EXIT_NOT_WRITTEN);
     struct rp_counts counts = {sum.total, sum.pass, sum.fail, sum.na, sum.error, sum.warn};
-    if (sum.bad_target)
+    if (!written)
+        rc = RP_EXIT_NOT_WRITTEN; /* whatever the verdicts: the run's record is not whole */
+    else if (sum.bad_target)
         rc = EXIT_USAGE;
     else if (sum.unreachable || sum.lost)
         rc = EXIT_TARGET;

@@ -1,7 +1,10 @@
 /* cli/verb_fuzz.c — `otacheck fuzz`: the black-box device fuzzer (fuzz/devfuzz.h) against
  * any target, and `--replay` of a reproducer (its own, or a host fuzzer's session input).
  * Exit status: 0 nothing found, 1 something found (replay: the finding happened again),
- * 2 usage or configuration error, 3 the target could not be reached at the start. */
+ * 2 usage or configuration error, 3 the target could not be reached at the start, 4 a
+ * reproducer or the case log could not be written (disk full, I/O error: the run stops at
+ * the first reproducer that cannot be saved) or the host ran out of memory. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,16 +13,18 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/xalloc.h"
 #include "conformance/caps.h"
 #include "fuzz/devfuzz.h"
 #include "fuzz/repro.h"
+#include "harness/transport.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: otacheck fuzz --vendor ID --target SPEC [--duration S | --cases N] [--seed N] [--out DIR]\n"
             "                     [--caps FILE] [--allow-destructive] [--max-runs N] [--max-findings N] [--case-log FILE]\n"
-            "                     [--flow-quiet MS] [--quiet] [--grammar FILE] [--dialect [VENDOR:]KNOB=CHOICE]...\n"
+            "                     [--flow-quiet MS] [--line-gap MS] [--quiet] [--grammar FILE] [--dialect [VENDOR:]KNOB=CHOICE]...\n"
             "       otacheck fuzz --replay FILE --target SPEC [--vendor ID]\n"
             "  --target SPEC       sim:<vendor>[,fault=a+b], exec:<command>, pty:<path>,\n"
             "                      serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
@@ -41,10 +46,13 @@ static void usage(FILE *out)
             "  --case-log FILE     write every case's command lines to FILE\n"
             "  --flow-quiet MS     after a case that started a flow or ran a destructive command,\n"
             "                      the silence that says it has come to rest (default 6000)\n"
+            "  --line-gap MS       the quiet that ends a line sent without CR LF (default: by target,\n"
+            "                      100 ms; tcp: 250 ms; 1 to 10000)\n"
             "  --replay FILE       send the command lines of FILE (a reproducer, or a host fuzzer's\n"
             "                      session input) and judge the answers\n"
             "exit: 0 nothing found, 1 found (replay: it happened again), 2 usage error,\n"
-            "      3 target unreachable\n");
+            "      3 target unreachable, 4 a reproducer or the case log could not be written\n"
+            "      (disk full, I/O error) or out of memory\n");
 }
 
 /* Set by SIGINT/SIGTERM: every wait ends at once, the case in hand is dropped, the findings
@@ -60,18 +68,6 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    if (!*s || *s == '-')
-        return false;
-    unsigned long long x = strtoull(s, &end, 0);
-    if (*end)
-        return false;
-    *v = x;
-    return true;
-}
-
 /* The vendor of a sim:<vendor>[,...] spec into buf, or "". */
 static const char *sim_vendor(const char *target, char *buf, size_t n)
 {
@@ -84,7 +80,7 @@ static const char *sim_vendor(const char *target, char *buf, size_t n)
 int verb_fuzz(int argc, char **argv)
 {
     enum { O_TARGET = 1, O_DURATION, O_CASES, O_SEED, O_OUT, O_REPLAY, O_DESTRUCTIVE, O_RUNS,
-           O_FINDINGS, O_CASELOG, O_FLOWQUIET, O_QUIET, O_CAPS, O_HELP };
+           O_FINDINGS, O_CASELOG, O_FLOWQUIET, O_LINE_GAP, O_QUIET, O_CAPS, O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"target", required_argument, NULL, O_TARGET},
@@ -98,6 +94,7 @@ int verb_fuzz(int argc, char **argv)
         {"max-findings", required_argument, NULL, O_FINDINGS},
         {"case-log", required_argument, NULL, O_CASELOG},
         {"flow-quiet", required_argument, NULL, O_FLOWQUIET},
+        {"line-gap", required_argument, NULL, O_LINE_GAP},
         {"quiet", no_argument, NULL, O_QUIET},
         {"caps", required_argument, NULL, O_CAPS},
         {"help", no_argument, NULL, O_HELP},
@@ -112,7 +109,7 @@ int verb_fuzz(int argc, char **argv)
     o.max_runs = 100;
     const char *replay = NULL, *case_log = NULL, *caps_file = NULL;
     bool quiet = false, bad = false;
-    uint64_t u;
+    unsigned long long u = 0;
     int opt, rc = EXIT_USAGE;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -120,51 +117,36 @@ int verb_fuzz(int argc, char **argv)
             continue;
         switch (opt) {
         case O_TARGET: o.target = optarg; break;
-        case O_DURATION: {
-            char *end;
-            o.duration_s = strtod(optarg, &end);
-            if (*end || !(o.duration_s > 0) || o.duration_s > 1e9) {
-                fprintf(stderr, "otacheck fuzz: --duration needs seconds above 0\n");
-                bad = true;
-            }
+        case O_DURATION:
+            bad |= cli_parse_double("fuzz", "--duration", optarg, 0, 1e9, true, &o.duration_s) != EXIT_PASS;
             break;
-        }
         case O_CASES:
-            if (!parse_u64(optarg, &o.max_cases) || o.max_cases == 0) {
-                fprintf(stderr, "otacheck fuzz: --cases needs a number above 0\n");
-                bad = true;
-            }
+            bad |= cli_parse_uint("fuzz", "--cases", optarg, 1, UINT64_MAX, &u) != EXIT_PASS;
+            o.max_cases = u;
             break;
         case O_SEED:
-            if (!parse_u64(optarg, &o.seed)) {
-                fprintf(stderr, "otacheck fuzz: --seed needs a number\n");
-                bad = true;
-            }
+            bad |= cli_parse_uint("fuzz", "--seed", optarg, 0, UINT64_MAX, &u) != EXIT_PASS;
+            o.seed = u;
             break;
         case O_OUT: o.out_dir = optarg; break;
         case O_REPLAY: replay = optarg; break;
         case O_DESTRUCTIVE: o.allow_destructive = true; break;
         case O_RUNS:
-            if (!parse_u64(optarg, &u) || u > 100000) {
-                fprintf(stderr, "otacheck fuzz: --max-runs needs a number from 0 to 100000\n");
-                bad = true;
-            }
+            bad |= cli_parse_uint("fuzz", "--max-runs", optarg, 0, 100000, &u) != EXIT_PASS;
             o.max_runs = (unsigned)u;
             break;
         case O_FINDINGS:
-            if (!parse_u64(optarg, &u) || u == 0 || u > 100000) {
-                fprintf(stderr, "otacheck fuzz: --max-findings needs a number from 1 to 100000\n");
-                bad = true;
-            }
+            bad |= cli_parse_uint("fuzz", "--max-findings", optarg, 1, 100000, &u) != EXIT_PASS;
             o.max_findings = (unsigned)u;
             break;
         case O_CASELOG: case_log = optarg; break;
         case O_FLOWQUIET:
-            if (!parse_u64(optarg, &u) || u == 0 || u > 3600000) {
-                fprintf(stderr, "otacheck fuzz: --flow-quiet needs milliseconds from 1 to 3600000\n");
-                bad = true;
-            }
+            bad |= cli_parse_uint("fuzz", "--flow-quiet", optarg, 1, 3600000, &u) != EXIT_PASS;
             o.flow_quiet_ns = u * 1000000ull;
+            break;
+        case O_LINE_GAP:
+            bad |= cli_parse_uint("fuzz", "--line-gap", optarg, 1, HX_LINE_GAP_MS_MAX, &u) != EXIT_PASS;
+            o.line_gap_ns = u * 1000000ull;
             break;
         case O_QUIET: quiet = true; break;
         case O_CAPS: caps_file = optarg; break;
@@ -191,6 +173,8 @@ int verb_fuzz(int argc, char **argv)
             o.target = caps.target;
         if (caps.allow_destructive == 1)
             o.allow_destructive = true;
+        if (!o.line_gap_ns)
+            o.line_gap_ns = caps.line_gap_ms * 1000000ull;
         o.caps = &caps;
     }
     if (!bad && !o.target) {
@@ -207,6 +191,9 @@ int verb_fuzz(int argc, char **argv)
     struct fz_repro rep;
     fz_repro_init(&rep);
     if (cli_load(&env) != EXIT_PASS)
+        goto out;
+    if (cli_check_target("fuzz", o.target == caps.target ? "the capability file's target" : "--target", o.target,
+                         &env.set) != EXIT_PASS)
         goto out;
     /* which vendor: --vendor, else the reproducer's "#vendor", else sim:<vendor>; a host
      * fuzzer's input without "#vendor" is quectel's, as the session target reads it */
@@ -245,7 +232,7 @@ int verb_fuzz(int argc, char **argv)
         goto out;
     }
     struct gram_dialect d;
-    if (cli_dialect(&env, o.v, &d) != EXIT_PASS || cli_caps_dialect(o.caps, "fuzz", o.v, &d) != EXIT_PASS)
+    if (cli_check_dialects(&env, "fuzz", &o.v, 1) != EXIT_PASS || cli_dialect(&env, o.v, &d) != EXIT_PASS || cli_caps_dialect(o.caps, "fuzz", o.v, &d) != EXIT_PASS)
         goto out;
     o.gs = &env.set;
     o.d = &d;
@@ -277,7 +264,8 @@ int verb_fuzz(int argc, char **argv)
     if (case_log) {
         log = fopen(case_log, "w");
         if (!log) {
-            fprintf(stderr, "otacheck fuzz: --case-log %s: cannot write it\n", case_log);
+            fprintf(stderr, "otacheck fuzz: --case-log %s: cannot write it: %s\n", case_log, strerror(errno));
+            rc = OC_EXIT_NO_MEMORY; /* 4: an output that cannot be written */
             goto out;
         }
         o.case_log = log;
@@ -287,11 +275,13 @@ int verb_fuzz(int argc, char **argv)
     o.report = stdout;
     struct df_summary sum;
     int r = df_fuzz(&o, &sum, err, sizeof err);
-    if (r != 0) {
+    if (r != 0 && r != DF_NOT_WRITTEN) {
         fprintf(stderr, "otacheck fuzz: %s\n", err);
         rc = r == -1 ? EXIT_USAGE : EXIT_TARGET;
         goto out;
     }
+    if (r == DF_NOT_WRITTEN)
+        fprintf(stderr, "otacheck fuzz: a finding could not be saved, the run stops: %s\n", err);
     if (sum.target_dead)
         fprintf(stderr, "otacheck fuzz: %s\n", err);
     printf("otacheck fuzz: %s%llu cases, %llu command lines in %.1f s (%.0f cases/s, %.0f commands/s); "
@@ -302,6 +292,23 @@ int verb_fuzz(int argc, char **argv)
            sum.seconds > 0 ? (double)sum.exchanges / sum.seconds : 0.0, sum.findings, sum.findings == 1 ? "" : "s",
            sum.findings ? " in " : "", sum.findings ? o.out_dir : "");
     rc = sum.findings || sum.occurrences ? EXIT_FAIL : EXIT_PASS;
+    if (log) {
+        /* every case was written to it through stdio: its error flag is sticky */
+        errno = 0;
+        bool log_bad = fflush(log) != 0 || ferror(log);
+        int e = errno;
+        if (fclose(log) != 0 && !log_bad) {
+            log_bad = true;
+            e = errno;
+        }
+        log = NULL;
+        if (log_bad) {
+            fprintf(stderr, "otacheck fuzz: --case-log %s: cannot write it: %s\n", case_log, strerror(e ? e : EIO));
+            r = DF_NOT_WRITTEN;
+        }
+    }
+    if (r == DF_NOT_WRITTEN)
+        rc = OC_EXIT_NO_MEMORY; /* 4: the host failed the run (the same code as reports/ RP_EXIT_NOT_WRITTEN) */
 out:
     if (log)
         fclose(log);

@@ -298,7 +298,7 @@ int verb_grammar(int argc, char **argv)
     }
     const struct gram_vendor *vs[AT_IX_MAX_VENDORS * 4];
     size_t nv = cli_vendors(&env, vs, sizeof vs / sizeof vs[0]);
-    if (nv == 0) {
+    if (nv == 0 || cli_check_dialects(&env, "grammar", vs, nv) != EXIT_PASS) {
         cli_env_free(&env);
         return EXIT_USAGE;
     }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/capture.h"
 #include "cli/cli.h"
@@ -353,9 +354,21 @@ int verb_parse(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    /* a directory opens and reads as nothing: say so, do not parse 0 bytes */
+    struct stat st;
+    if ((strcmp(path, "-") == 0 ? fstat(0, &st) : stat(path, &st)) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "otacheck parse: %s: is a directory (give a capture file, or - for standard input)\n",
+                strcmp(path, "-") == 0 ? "standard input" : path);
+        cli_env_free(&env);
+        return EXIT_USAGE;
+    }
     int rc = cli_load(&env);
     const struct gram_vendor *vs[AT_IX_MAX_VENDORS];
     size_t nv = rc == EXIT_PASS ? cli_vendors(&env, vs, AT_IX_MAX_VENDORS) : 0;
+    if (nv && cli_check_dialects(&env, "parse", vs, nv) != EXIT_PASS) {
+        cli_env_free(&env);
+        return EXIT_USAGE;
+    }
     struct gram_dialect dl[AT_IX_MAX_VENDORS];
     const struct gram_dialect *dp[AT_IX_MAX_VENDORS];
     for (size_t i = 0; i < nv && rc == EXIT_PASS; i++) {

@@ -1,7 +1,9 @@
 /* cli/verb_report.c — `otacheck report --from FILE.jsonl`: rebuilds the report files of a
  * run (JUnit, TAP, JSON, HTML) from its results.jsonl stream, typically after the run was
  * killed before it could write them. Exit 0 when every case passed, WARNed or was N/A, 1 when
- * some case failed or ended in ERROR, 2 on a usage error or a stream that cannot be read. */
+ * some case failed or ended in ERROR, 2 on a usage error or a stream that cannot be read, 4
+ * when a file could not be written (disk full, I/O error: whatever the verdicts). Only the
+ * files written whole are listed; each other one is named on stderr with why. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,11 +54,24 @@ int verb_report(int argc, char **argv)
     }
     struct rp_counts k;
     bool interrupted = false;
-    if (rp_rebuild_counts(from, dir, formats, &k, &interrupted, err, sizeof err) != 0) {
+    struct rp_files files;
+    int r = rp_rebuild_files(from, dir, formats, &k, &interrupted, &files, err, sizeof err);
+    if (r == RP_REBUILD_NOT_READ) {
         fprintf(stderr, "otacheck report: %s\n", err);
         return EXIT_USAGE;
     }
     printf("%u cases: %u pass, %u warn, %u fail, %u n/a, %u error%s\n", k.total, k.pass, k.warn,
            k.fail, k.na, k.error, interrupted ? " (the run was interrupted: the report is partial)" : "");
+    char stream_dir[1024];
+    if (!dir) {
+        const char *slash = strrchr(from, '/');
+        snprintf(stream_dir, sizeof stream_dir, "%.*s", slash ? (int)(slash == from ? 1 : slash - from) : 1,
+                 slash ? from : ".");
+    }
+    rp_print_files(stdout, stderr, "otacheck report", dir ? dir : stream_dir, &files);
+    if (r != 0) {
+        fprintf(stderr, "otacheck report: the reports could not all be written (exit %d)\n", RP_EXIT_NOT_WRITTEN);
+        return RP_EXIT_NOT_WRITTEN;
+    }
     return rp_counts_failed(k, false) ? EXIT_FAIL : EXIT_PASS;
 }

@@ -224,7 +224,7 @@ int verb_sim(int argc, char **argv)
     while (rc == EXIT_PASS && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (cli_common_option(&env, opt, optarg))
             continue;
-        char *end;
+        unsigned long long u = 0;
         switch (opt) {
         case OPT_FAULT: {
             int f = sim_fault_by_name(optarg);
@@ -238,40 +238,21 @@ int verb_sim(int argc, char **argv)
             break;
         }
         case OPT_SCALE:
-            so.time_scale = strtod(optarg, &end);
-            if (*end || !(so.time_scale > 0) || !(so.time_scale <= 1e6)) {
-                fprintf(stderr, "otacheck sim: --time-scale needs a number above 0 (at most 1e6)\n");
-                rc = EXIT_USAGE;
-            }
+            rc = cli_parse_double("sim", "--time-scale", optarg, 0, HX_SIM_TIME_SCALE_MAX, true, &so.time_scale);
             break;
         case OPT_SEED:
-            so.seed = strtoull(optarg, &end, 10);
-            if (*end || !*optarg) {
-                fprintf(stderr, "otacheck sim: --seed needs a number\n");
-                rc = EXIT_USAGE;
-            }
+            rc = cli_parse_uint("sim", "--seed", optarg, 0, UINT64_MAX, &u);
+            so.seed = u;
             break;
-        case OPT_LATENCY: {
-            unsigned long long us = strtoull(optarg, &end, 10);
-            if (*end || !*optarg || optarg[0] == '-' || us > 60000000ull) {
-                fprintf(stderr, "otacheck sim: --latency needs microseconds from 0 to 60000000\n");
-                rc = EXIT_USAGE;
-            } else {
-                so.latency_set = true;
-                so.latency_ns = us * 1000ull;
-            }
+        case OPT_LATENCY:
+            rc = cli_parse_uint("sim", "--latency", optarg, 0, 60000000ull, &u);
+            so.latency_set = true;
+            so.latency_ns = u * 1000ull;
             break;
-        }
-        case OPT_URCS: {
-            unsigned long every = strtoul(optarg, &end, 10);
-            if (*end || !*optarg || optarg[0] == '-' || every > 1000) {
-                fprintf(stderr, "otacheck sim: --standard-urcs needs N from 0 to 1000\n");
-                rc = EXIT_USAGE;
-            } else {
-                so.urcs_every = (unsigned)every;
-            }
+        case OPT_URCS:
+            rc = cli_parse_uint("sim", "--standard-urcs", optarg, 0, HX_SIM_URCS_MAX, &u);
+            so.urcs_every = (unsigned)u;
             break;
-        }
         case OPT_LIST: list = true; break;
         case OPT_LOG: log_path = optarg; break;
         case 'h': usage(stdout); cli_env_free(&env); return EXIT_PASS;

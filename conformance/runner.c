@@ -658,13 +658,28 @@ void cf_result_free(struct cf_result *res)
 
 /* ---- starting on a module ------------------------------------------------------------- */
 
-static void first_info(const struct hx_session *s, const struct hx_exchange *x, unsigned nth, char *out, size_t n)
+/* "+NAME: ..." (an unsolicited or extended-command line), which ATI's identity text is not:
+ * a line of a chatty module that lands among ATI's lines is not the manufacturer. */
+static bool urc_shaped(const char *t)
+{
+    if (t[0] != '+' || !((t[1] >= 'A' && t[1] <= 'Z') || (t[1] >= 'a' && t[1] <= 'z')))
+        return false;
+    size_t k = 1 + strspn(t + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    return t[k] == ':';
+}
+
+/* The nth information line of an exchange; identity_text: ATI's free text, which skips
+ * lines of the +NAME: shape. */
+static void first_info(const struct hx_session *s, const struct hx_exchange *x, unsigned nth, bool identity_text,
+                       char *out, size_t n)
 {
     unsigned k = 0;
     out[0] = '\0';
     for (size_t i = x->first_ev; i < x->end_ev; i++) {
         const struct hx_event *e = &s->ev[i];
         if (e->sent || e->cls == AT_CLS_ECHO || e->cls == AT_CLS_FINAL || e->cls == AT_CLS_URC || !e->len)
+            continue;
+        if (identity_text && urc_shaped(e->text))
             continue;
         if (k++ == nth) {
             snprintf(out, n, "%s", e->text);
@@ -697,17 +712,17 @@ int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_r
         /* echo is now checked on every command */
     }
     if (hx_exchange(s, "ATI", 2000 * MS, &x) == HX_DONE) {
-        first_info(s, &x, 0, r->manufacturer, sizeof r->manufacturer);
-        first_info(s, &x, 1, r->model, sizeof r->model);
+        first_info(s, &x, 0, true, r->manufacturer, sizeof r->manufacturer);
+        first_info(s, &x, 1, true, r->model, sizeof r->model);
         char rev[128];
-        first_info(s, &x, 2, rev, sizeof rev);
+        first_info(s, &x, 2, true, rev, sizeof rev);
         if (strncasecmp(rev, "Revision:", 9) == 0)
             snprintf(r->revision, sizeof r->revision, "%s", rev + 9 + (rev[9] == ' '));
     }
     if (hx_exchange(s, "AT+CGMR", 2000 * MS, &x) == HX_DONE && x.final_ev >= 0 &&
         s->ev[x.final_ev].line && s->ev[x.final_ev].line->outcome == GO_OK) {
         char rev[128];
-        first_info(s, &x, 0, rev, sizeof rev);
+        first_info(s, &x, 0, false, rev, sizeof rev);
         const char *p = strncasecmp(rev, "+CGMR:", 6) == 0 ? rev + 6 + (rev[6] == ' ') : rev;
         if (*p)
             snprintf(r->revision, sizeof r->revision, "%s", p);

@@ -232,7 +232,7 @@ static int make_dir(const char *path, char *err, size_t errlen)
         goto fail;
     return 0;
 fail:
-    snprintf(err, errlen, "--out %s: %s", path, strerror(errno));
+    snprintf(err, errlen, "--out %s: cannot create the directory: %s", path, strerror(errno));
     return -1;
 }
 
@@ -287,7 +287,7 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
     }
     if (!r->dir_made) {
         if (make_dir(o->out_dir, err, errlen) != 0) {
-            rc = -1;
+            rc = DF_NOT_WRITTEN;
             goto out;
         }
         r->dir_made = true;
@@ -312,7 +312,7 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
         .transcript = m.transcript,
     };
     if (fz_repro_write(path, &info, reproduced ? &cur : c, &r->gen.creds, err, errlen) != 0) {
-        rc = -1;
+        rc = DF_NOT_WRITTEN; /* no half file is left: oc_write_file_atomic */
         goto out;
     }
     r->sum->findings++;
@@ -511,8 +511,9 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
         bool dead = out->dead || out->lost;
         if (out->n) {
             sum->occurrences++;
-            if (handle_findings(r, n, &c, out, err, errlen) != 0) {
-                rc = -1;
+            int hr = handle_findings(r, n, &c, out, err, errlen);
+            if (hr != 0) {
+                rc = hr; /* DF_NOT_WRITTEN: a finding that cannot be saved stops the run */
                 break;
             }
         }
@@ -566,9 +567,10 @@ int df_replay(const struct df_options *o, const struct fz_lines *lines, FILE *ou
     struct fz_lines filled;
     fz_lines_init(&filled);
     for (size_t i = 0; i < lines->n; i++) {
-        char line[FZ_REPRO_MAX_LINE * 2 + 64];
-        size_t n = fz_creds_fill(&r->gen.creds, lines->line[i], line, sizeof line);
+        size_t n;
+        char *line = fz_creds_fill(&r->gen.creds, lines->line[i], &n);
         fz_lines_push(&filled, line, n);
+        free(line);
     }
     struct df_outcome res;
     df_run_lines(&r->tg, &filled, true, &res);

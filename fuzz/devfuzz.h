@@ -56,8 +56,11 @@ struct df_summary {
     bool interrupted;
 };
 
-/* Runs the fuzzer. Returns 0; -1 a usage error (bad target spec, output directory); -2 the
- * target could not be reached or did not answer at the start. err says why. */
+/* Runs the fuzzer. Returns 0; -1 a usage error (bad target spec); -2 the target could not be
+ * reached or did not answer at the start; DF_NOT_WRITTEN a reproducer could not be written
+ * (--out cannot be made, disk full, I/O error): the run stops there, sum says what it did
+ * and err names the file and the reason. */
+#define DF_NOT_WRITTEN (-3)
 int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_t errlen);
 
 /* Replays a reproducer's lines on a target (restarted first when it can be) and prints the

@@ -100,7 +100,7 @@ static void add_cred(void *ctx, const char *value)
 static void collect_creds(const struct at_index *ix, const struct gram_vendor *v, const struct cf_caps *caps,
                           char *const *base, size_t n_bases, struct fz_creds *out)
 {
-    memset(out, 0, sizeof *out);
+    fz_creds_free(out);
     for (size_t i = 0; caps && caps->secrets[i]; i++)
         fz_creds_add(out, caps->secrets[i]);
     for (size_t b = 0; b < n_bases; b++)
@@ -149,6 +149,7 @@ int df_gen_init(struct df_gen *g, const struct at_index *ix, const struct gram_v
 void df_gen_free(struct df_gen *g)
 {
     fz_pool_free(&g->pool);
+    fz_creds_free(&g->creds);
     for (size_t i = 0; i < g->n_bases; i++)
         free(g->base[i]);
     memset(g, 0, sizeof *g);

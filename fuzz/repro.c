@@ -2,9 +2,14 @@
 #include "fuzz/repro.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/xalloc.h"
 
 /* ---- lines ---------------------------------------------------------------------------- */
 
@@ -62,12 +67,21 @@ int fz_lines_copy(struct fz_lines *dst, const struct fz_lines *src)
 void fz_creds_add(struct fz_creds *c, const char *value)
 {
     size_t len = strlen(value);
-    if (len < 3 || len >= sizeof c->value[0] || c->n >= FZ_MAX_CREDS)
+    if (len < AT_SECRET_MIN || c->n >= FZ_MAX_CREDS)
         return;
     for (unsigned i = 0; i < c->n; i++)
         if (strcmp(c->value[i], value) == 0)
             return;
-    memcpy(c->value[c->n++], value, len + 1);
+    c->value[c->n++] = oc_xstrdup(value);
+    at_secrets_add(&c->forms, value, len);
+}
+
+void fz_creds_free(struct fz_creds *c)
+{
+    for (unsigned i = 0; i < c->n; i++)
+        free(c->value[i]);
+    at_secrets_free(&c->forms);
+    memset(c, 0, sizeof *c);
 }
 
 static void put(char *out, size_t cap, size_t *o, const char *p, size_t n)
@@ -84,9 +98,13 @@ static void put(char *out, size_t cap, size_t *o, const char *p, size_t n)
 size_t fz_creds_hide(const struct fz_creds *c, const char *text, bool placeholders, char *out,
                      size_t cap)
 {
-    size_t o = 0;
     if (cap)
         out[0] = '\0';
+    /* the exact values first, whole (a placeholder is at most 4 times as long as the
+     * AT_SECRET_MIN bytes it stands for) */
+    size_t room = strlen(text) * 4 + 16, o = 0;
+    char *exact = oc_xmalloc(room);
+    exact[0] = '\0';
     for (const char *p = text; *p;) {
         /* the longest credential that starts here (one may hold another) */
         int best = -1;
@@ -99,36 +117,43 @@ size_t fz_creds_hide(const struct fz_creds *c, const char *text, bool placeholde
             }
         }
         if (best < 0) {
-            put(out, cap, &o, p, 1);
+            put(exact, room, &o, p, 1);
             p++;
             continue;
         }
         char ph[32];
-        int w = placeholders ? snprintf(ph, sizeof ph, "${cred:%d}", best + 1) : snprintf(ph, sizeof ph, "***");
-        put(out, cap, &o, ph, (size_t)w);
+        int w = placeholders ? snprintf(ph, sizeof ph, "${cred:%d}", best + 1) : snprintf(ph, sizeof ph, AT_MASK);
+        put(exact, room, &o, ph, (size_t)w);
         p += best_len;
     }
-    return o;
+    size_t n = at_secrets_mask(c ? &c->forms : NULL, exact, o, out, cap);
+    free(exact);
+    return n;
 }
 
-size_t fz_creds_fill(const struct fz_creds *c, const char *text, char *out, size_t cap)
+char *fz_creds_fill(const struct fz_creds *c, const char *text, size_t *len)
 {
+    size_t room = strlen(text) + 1;
+    for (unsigned k = 0; c && k < c->n; k++)
+        room += strlen(c->value[k]) * (strlen(text) / 9 + 1);
+    char *out = oc_xmalloc(room);
     size_t o = 0;
-    if (cap)
-        out[0] = '\0';
+    out[0] = '\0';
     for (const char *p = text; *p;) {
         unsigned k = 0;
         int used = 0;
         if (strncmp(p, "${cred:", 7) == 0 && sscanf(p + 7, "%u}%n", &k, &used) == 1 && used > 0 &&
             p[7 + used - 1] == '}' && k >= 1 && c && k <= c->n) {
-            put(out, cap, &o, c->value[k - 1], strlen(c->value[k - 1]));
+            put(out, room, &o, c->value[k - 1], strlen(c->value[k - 1]));
             p += 7 + used;
             continue;
         }
-        put(out, cap, &o, p, 1);
+        put(out, room, &o, p, 1);
         p++;
     }
-    return o;
+    if (len)
+        *len = o;
+    return out;
 }
 
 /* ---- reading -------------------------------------------------------------------------------- */
@@ -250,9 +275,12 @@ static void comment(FILE *f, const struct fz_creds *c, const char *label, const 
 int fz_repro_write(const char *path, const struct fz_repro_info *in, const struct fz_lines *lines,
                    const struct fz_creds *creds, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "w");
+    /* made in memory, then written in one piece: a failed write leaves no half reproducer */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -1;
     }
     char buf[512];
@@ -305,9 +333,13 @@ int fz_repro_write(const char *path, const struct fz_repro_info *in, const struc
         if (*t == '\n')
             t++;
     }
-    if (fclose(f) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(ENOMEM));
+        free(text);
         return -1;
     }
-    return 0;
+    int rc = oc_write_file_atomic(path, text, len, err, errlen);
+    free(text);
+    return rc;
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parser/mask.h"
+
 #define FZ_REPRO_MAX_COMMANDS 24
 #define FZ_REPRO_MAX_LINE 1000
 
@@ -44,17 +46,25 @@ int fz_lines_copy(struct fz_lines *dst, const struct fz_lines *src);
 #define FZ_MAX_CREDS 8
 
 struct fz_creds {
-    char value[FZ_MAX_CREDS][256];
+    char *value[FZ_MAX_CREDS]; /* each a whole copy (common/xalloc.h), never cut */
     unsigned n;
+    struct at_secrets forms;   /* their forms, for the "***" of parser/mask.h */
 };
 
-/* Adds a value (3 bytes or more; duplicates are ignored). */
+/* Adds a value (AT_SECRET_MIN bytes or more, any length; duplicates are ignored). A zeroed
+ * struct is empty. */
 void fz_creds_add(struct fz_creds *c, const char *value);
-/* Every credential of c in text replaced: by ${cred:N} (placeholders) or by "***". */
+/* Frees the values: c is empty again. */
+void fz_creds_free(struct fz_creds *c);
+/* Every credential of c in text replaced: by ${cred:N} (placeholders) or by "***"; then
+ * every other form of one (case, hex, base64: parser/mask.h) by "***", so that nothing of
+ * a credential is left, even where the line will no longer replay. The whole text is masked
+ * before it is cut to cap - 1 bytes. */
 size_t fz_creds_hide(const struct fz_creds *c, const char *text, bool placeholders, char *out,
                      size_t cap);
-/* ${cred:N} replaced by the value again (unknown placeholders are left as they are). */
-size_t fz_creds_fill(const struct fz_creds *c, const char *text, char *out, size_t cap);
+/* A new string (common/xalloc.h): text with ${cred:N} replaced by the value again (unknown
+ * placeholders are left as they are); *len gets its length. */
+char *fz_creds_fill(const struct fz_creds *c, const char *text, size_t *len);
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
@@ -93,7 +103,8 @@ struct fz_repro_info {
     const char *transcript;
 };
 
-/* Writes path (created or replaced). Returns 0, or -1 with a message in err. */
+/* Writes path (created or replaced, through oc_write_file_atomic, common/fileio.h). Returns 0, or -1 with a message
+ * in err ("cannot write PATH: No space left on device"). */
 int fz_repro_write(const char *path, const struct fz_repro_info *info, const struct fz_lines *lines,
                    const struct fz_creds *creds, char *err, size_t errlen);
 

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "grammar/load.h"
 #include "parser/classify.h"
 #include "parser/gen.h"
@@ -248,10 +250,33 @@ void fz_write_options(const struct fz_target_info *t, FILE *out)
 
 /* ---- seed corpora ------------------------------------------------------------------------ */
 
+/* Writes n bytes to path (created or truncated), every write and the close checked. On a
+ * failure the file is removed, so no half seed is left, and err says why (the first error
+ * only: err[0] set is kept). Returns 0 or -1. Seeds are regenerated, not precious: no fsync,
+ * no rename. */
+static int write_whole(const char *path, const void *data, size_t n, char *err, size_t errlen)
+{
+    int e = 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        e = errno;
+    } else {
+        e = oc_write_all(fd, data, n);
+        if (close(fd) != 0 && !e && errno != EINTR)
+            e = errno;
+        if (e)
+            (void)unlink(path);
+    }
+    if (e && !err[0])
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
+    return e ? -1 : 0;
+}
+
 struct seeds {
     const char *dir;
     int n;
     int errors;
+    char err[600]; /* the first write error */
     /* a growing buffer for one seed */
     char *buf;
     size_t len, cap;
@@ -287,10 +312,7 @@ static void sb_emit(struct seeds *sd)
         return;
     char path[4096];
     snprintf(path, sizeof path, "%s/g-%04d", sd->dir, sd->n++);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(sd->buf, 1, sd->len, f) != sd->len)
-        sd->errors++;
-    if (f && fclose(f) != 0)
+    if (write_whole(path, sd->buf, sd->len, sd->err, sizeof sd->err) != 0)
         sd->errors++;
     sd->len = 0;
 }
@@ -539,7 +561,7 @@ int fz_write_seeds(const struct fz_target_info *t, const struct gram_vendor *con
         return -1;
     }
     remove_generated(dir);
-    struct seeds sd = {dir, 0, 0, NULL, 0, 0};
+    struct seeds sd = {.dir = dir};
     if (is(t, "grammar"))
         grammar_seeds(&sd);
     for (size_t k = 0; k < nv && !is(t, "grammar"); k++) {
@@ -566,6 +588,8 @@ int fz_write_seeds(const struct fz_target_info *t, const struct gram_vendor *con
         at_index_free(&ix);
     }
     free(sd.buf);
+    if (sd.errors)
+        fprintf(stderr, "otacheck: %s\n", sd.err[0] ? sd.err : "out of memory making the seeds");
     return sd.errors ? -1 : sd.n;
 }
 
@@ -577,21 +601,34 @@ int fz_write_target_files(const struct fz_target_info *t, const struct gram_vend
         fprintf(stderr, "otacheck: cannot create %s: %s\n", root, strerror(errno));
         return -1;
     }
+    /* each made in memory, then written whole (or removed) */
+    char err[600] = "";
+    char *text = NULL;
+    size_t len = 0;
     snprintf(path, sizeof path, "%s/%s.dict", root, t->name);
-    FILE *f = fopen(path, "w");
+    FILE *f = open_memstream(&text, &len);
     int entries = f ? fz_write_dict(t, vs, nv, f) : -1;
-    if (!f || fclose(f) != 0 || entries < 0) {
-        fprintf(stderr, "otacheck: cannot write %s\n", path);
+    bool made = f && !ferror(f);
+    made = f && fclose(f) == 0 && made;
+    if (!made || entries < 0 || write_whole(path, text, len, err, sizeof err) != 0) {
+        fprintf(stderr, "otacheck: %s\n", err[0] ? err : "out of memory making the dictionary");
+        free(text);
         return -1;
     }
+    free(text);
+    text = NULL;
     snprintf(path, sizeof path, "%s/%s.options", root, t->name);
-    f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "otacheck: cannot write %s\n", path);
+    f = open_memstream(&text, &len);
+    if (f)
+        fz_write_options(t, f);
+    made = f && !ferror(f);
+    made = f && fclose(f) == 0 && made;
+    if (!made || write_whole(path, text, len, err, sizeof err) != 0) {
+        fprintf(stderr, "otacheck: %s\n", err[0] ? err : "out of memory making the options");
+        free(text);
         return -1;
     }
-    fz_write_options(t, f);
-    fclose(f);
+    free(text);
     snprintf(path, sizeof path, "%s/%s", root, t->name);
     int seeds = fz_write_seeds(t, vs, nv, path);
     if (seeds < 0)

@@ -108,6 +108,7 @@ void hx_session_free(struct hx_session *s)
     free(s->spill.text);
     free(s->pay);
     free(s->clear_seen);
+    hx_forget_secrets(s);
     at_index_free(&s->ix);
     memset(s, 0, sizeof *s);
 }
@@ -721,15 +722,20 @@ static int pump(struct hx_session *s, uint64_t timeout)
     return 1;
 }
 
-/* A credential sent: kept in the ring unless it is there already or too short to tell. */
-static void remember_secret(void *ctx, const char *val)
+/* A credential sent: kept whole in the ring (the oldest makes room) unless it is there
+ * already or too short to tell. */
+static void remember_secret(void *ctx, const char *val, size_t len)
 {
     struct hx_session *s = ctx;
     for (unsigned j = 0; j < hx_secret_count(s); j++)
-        if (strcmp(s->secrets[j], val) == 0)
+        if (s->secret_len[j] == len && memcmp(s->secrets[j], val, len) == 0)
             return;
-    if (strlen(val) >= HX_MIN_SECRET)
-        snprintf(s->secrets[s->n_secrets++ % HX_MAX_SECRETS], sizeof s->secrets[0], "%s", val);
+    if (len < HX_MIN_SECRET)
+        return;
+    unsigned k = s->n_secrets++ % HX_MAX_SECRETS;
+    free(s->secrets[k]);
+    s->secrets[k] = oc_xmemdup0(val, len);
+    s->secret_len[k] = len;
 }
 
 /* The form of the line's last command (what decides its final), and in s->line_forms
@@ -795,7 +801,7 @@ enum hx_status hx_exchange(struct hx_session *s, const char *line, uint64_t time
     /* what arrived before the command is not its answer */
     while (pump(s, 0) > 0)
         ;
-    at_secret_values(&s->ix, (const uint8_t *)as_read, strlen(as_read), remember_secret, s);
+    at_secret_values_n(&s->ix, (const uint8_t *)as_read, strlen(as_read), remember_secret, s);
     remember_clear(s, (const uint8_t *)as_read, strlen(as_read));
     s->x = x;
     x->first_ev = s->n_ev;
@@ -962,6 +968,11 @@ bool hx_judge_flood(const struct hx_session *s, uint64_t dropped_before, struct 
 
 void hx_forget_secrets(struct hx_session *s)
 {
+    for (unsigned i = 0; i < HX_MAX_SECRETS; i++) {
+        free(s->secrets[i]);
+        s->secrets[i] = NULL;
+        s->secret_len[i] = 0;
+    }
     s->n_secrets = 0;
 }
 
@@ -1045,22 +1056,14 @@ size_t hx_mask_command(const struct hx_session *s, const char *line, char *out, 
     return at_mask_command(&s->ix, (const uint8_t *)line, strlen(line), out, cap);
 }
 
-/* Any credential sent that is still in text (a line the masks could not read, a value
- * moved out of its secret parameter) becomes ***. */
-static void scrub_secrets(const struct hx_session *s, char *text, size_t cap)
+/* The masker's set of the credentials sent (the ring): any of them still in a line's text
+ * (a line the masks could not read, a value moved out of its secret parameter), in any of
+ * its forms (parser/mask.h), becomes ***. */
+static void sent_secrets(const struct hx_session *s, struct at_secrets *set)
 {
-    for (unsigned i = 0; i < hx_secret_count(s); i++) {
-        size_t sl = strlen(s->secrets[i]);
-        char *p = text;
-        while (sl >= HX_MIN_SECRET && (p = strstr(p, s->secrets[i])) != NULL) {
-            size_t tail = strlen(p + sl);
-            if ((size_t)(p - text) + 3 + tail + 1 > cap)
-                break;
-            memmove(p + 3, p + sl, tail + 1);
-            memcpy(p, AT_MASK, 3);
-            p += 3;
-        }
-    }
+    at_secrets_init(set);
+    for (unsigned i = 0; i < hx_secret_count(s); i++)
+        at_secrets_add(set, s->secrets[i], s->secret_len[i]);
 }
 
 size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *out, size_t cap)
@@ -1068,9 +1071,10 @@ size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *o
     size_t o = 0;
     if (cap)
         out[0] = '\0';
+    struct at_secrets set;
+    sent_secrets(s, &set);
     for (size_t i = from; i < to && i < s->n_ev && o + 8 < cap; i++) {
         const struct hx_event *e = &s->ev[i];
-        char masked[1200];
         if (e->restarted) {
             int w = snprintf(out + o, cap - o, "* %s\n", e->text);
             if (w < 0 || (o += (size_t)w) >= cap) {
@@ -1078,23 +1082,33 @@ size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *o
                 break;
             }
             continue;
-        } else if (e->sent || e->cls == AT_CLS_ECHO) {
-            at_mask_command(&s->ix, (const uint8_t *)e->text, e->len, masked, sizeof masked);
+        }
+        /* room for the whole line, masked and printable: the credentials are masked in all
+         * of it before anything is cut (a cut credential would no longer be found) */
+        size_t room = (size_t)e->len * 4 + 64;
+        char *masked = oc_xmalloc(room);
+        size_t ml;
+        if (e->sent || e->cls == AT_CLS_ECHO) {
+            ml = at_mask_command(&s->ix, (const uint8_t *)e->text, e->len, masked, room);
         } else if (e->tok == AT_TOK_PAYLOAD) {
-            snprintf(masked, sizeof masked, "<%llu bytes of data>", (unsigned long long)e->full_len);
+            ml = (size_t)snprintf(masked, room, "<%llu bytes of data>", (unsigned long long)e->full_len);
         } else if (e->leak) {
-            snprintf(masked, sizeof masked, "%s", AT_MASK " (a response that repeats a credential)");
+            ml = (size_t)snprintf(masked, room, "%s", AT_MASK " (a response that repeats a credential)");
         } else {
             struct at_result r;
             at_classify_line(&s->ix, NULL, (const uint8_t *)e->text, e->len, &r);
-            size_t ml = at_mask_response(&r, (const uint8_t *)e->text, e->len, masked, sizeof masked);
-            char clean[1200];
+            size_t rl = at_mask_response(&r, (const uint8_t *)e->text, e->len, masked, room);
+            size_t croom = (rl < room ? rl : room - 1) * 4 + 8;
+            char *clean = oc_xmalloc(croom);
             /* the length written, not strlen: a line may hold a NUL byte */
-            hx_printable((const uint8_t *)masked, ml < sizeof masked ? ml : sizeof masked - 1, clean, sizeof clean);
-            snprintf(masked, sizeof masked, "%s", clean);
+            ml = hx_printable((const uint8_t *)masked, rl < room ? rl : room - 1, clean, croom);
+            free(masked);
+            masked = clean;
         }
-        scrub_secrets(s, masked, sizeof masked);
-        int w = snprintf(out + o, cap - o, "%s %s\n", e->sent ? ">" : "<", masked);
+        char *shown = at_secrets_mask_dup(&set, masked, strnlen(masked, ml), NULL);
+        free(masked);
+        int w = snprintf(out + o, cap - o, "%s %s\n", e->sent ? ">" : "<", shown);
+        free(shown);
         if (w < 0)
             break;
         o += (size_t)w;
@@ -1103,5 +1117,6 @@ size_t hx_transcript(const struct hx_session *s, size_t from, size_t to, char *o
             break;
         }
     }
+    at_secrets_free(&set);
     return o;
 }

@@ -22,6 +22,7 @@
 #include "parser/classify.h"
 #include "parser/framer.h"
 #include "parser/index.h"
+#include "parser/mask.h"
 
 struct hx_event {
     uint8_t tok;          /* enum at_tok_kind */
@@ -59,8 +60,9 @@ enum hx_status {
 
 #define HX_MAX_FINDINGS 16
 #define HX_MAX_SECRETS 8
-/* A credential shorter than this cannot be told from text: it is not looked for. */
-#define HX_MIN_SECRET 3
+/* A credential shorter than this cannot be told from text: it is not looked for, and is
+ * masked only where the grammar puts it (the masker's rule, parser/mask.h). */
+#define HX_MIN_SECRET AT_SECRET_MIN
 #define HX_MAX_CLEAR 128
 /* What the log keeps between two hx_log_clear calls (a case): past HX_LOG_MAX_EVENTS events
  * or HX_LOG_MAX_BYTES bytes of text, lines the exchanges and flows do not need (unknown,
@@ -151,9 +153,13 @@ struct hx_session {
     const struct gram_form *payload_form;
     uint8_t *pay;
     size_t pay_len, pay_cap;
-    /* credentials sent, to spot them in responses: the last HX_MAX_SECRETS of them (a ring;
-     * n_secrets counts every one) */
-    char secrets[HX_MAX_SECRETS][256];
+    /* credentials sent, to spot them in responses and mask them in transcripts: the last
+     * HX_MAX_SECRETS of them (a ring; n_secrets counts every one). Each is a whole copy,
+     * never cut (common/xalloc.h: freed by hx_forget_secrets and hx_session_free), with a
+     * NUL after it; secret_len[i] is its length in bytes, which counts any NUL byte it holds
+     * (strlen sees the part before one). */
+    char *secrets[HX_MAX_SECRETS];
+    size_t secret_len[HX_MAX_SECRETS];
     unsigned n_secrets;
     /* values of parameters that are not secret, sent in valid lines: the last HX_MAX_CLEAR
      * of them, kept for the whole session (a module keeps an MCU version the host set long
@@ -189,7 +195,8 @@ bool hx_drain(struct hx_session *s, uint64_t quiet_ns);
  * events are freed and the next one is index 0 again; the session's knowledge (echo,
  * credentials sent, bytes the framer holds) stays. */
 void hx_log_clear(struct hx_session *s);
-/* Forgets the credentials sent so far: responses are checked for those sent after. */
+/* Forgets the credentials sent so far (and frees them): responses are checked, and
+ * transcripts masked, for those sent after. */
 void hx_forget_secrets(struct hx_session *s);
 /* AT -> OK within the probe limit? */
 bool hx_probe(struct hx_session *s);

@@ -15,6 +15,10 @@ uint64_t hx_monotonic_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+#define UNKNOWN_TARGET                                                                          \
+    "unknown target '%s': use sim:<vendor>, exec:<command>, pty:<path>, "                       \
+    "serial:<device>[,baud=N][,flow=none|rtscts|xonxoff] or tcp:<host>:<port>"
+
 int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **out, char *err,
             size_t errlen)
 {
@@ -31,10 +35,7 @@ int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **o
         r = hx_open_sim(spec + 4, gs, out, err, errlen);
     } else {
         r = -1;
-        snprintf(err, errlen,
-                 "unknown target '%s': use sim:<vendor>, exec:<command>, pty:<path>, "
-                 "serial:<device>[,baud=N][,flow=none|rtscts|xonxoff] or tcp:<host>:<port>",
-                 spec);
+        snprintf(err, errlen, UNKNOWN_TARGET, spec);
         for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
             if (strncmp(spec, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
                 r = kinds[i].open(spec + strlen(kinds[i].prefix), out, err, errlen);
@@ -42,6 +43,24 @@ int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **o
     if (r == 0)
         snprintf((*out)->spec, sizeof (*out)->spec, "%s", spec);
     return r;
+}
+
+int hx_check_spec(const char *spec, const struct gram_set *gs, char *err, size_t errlen)
+{
+    static const struct {
+        const char *prefix;
+        int (*check)(const char *, char *, size_t);
+    } kinds[] = {
+        {"exec:", hx_check_exec}, {"pty:", hx_check_pty}, {"serial:", hx_check_serial},
+        {"tcp:", hx_check_tcp},
+    };
+    if (strncmp(spec, "sim:", 4) == 0)
+        return hx_check_sim(spec + 4, gs, err, errlen);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strncmp(spec, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+            return kinds[i].check(spec + strlen(kinds[i].prefix), err, errlen);
+    snprintf(err, errlen, UNKNOWN_TARGET, spec);
+    return -1;
 }
 
 void hx_close(struct hx_transport *t)

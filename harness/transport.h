@@ -50,19 +50,29 @@ struct hx_transport {
 
 #define HX_READ_CANCELLED (-2L)
 
+/* The longest pause between bytes written (pace_us), in microseconds: --pace-us and the
+ * capability file's pace-us take 0..HX_PACE_US_MAX. */
+#define HX_PACE_US_MAX 100000u
+
 /* Opens a target. gs: the grammars (sim: needs them). Returns 0, or -1 with a message in err
  * (a usage error: bad spec) or -2 (the target cannot be reached). */
 int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **out, char *err,
             size_t errlen);
 void hx_close(struct hx_transport *t);
+/* Checks a target spec as hx_open would read it, without opening anything: its kind, and
+ * each option and value (sim: also its vendor, in gs). 0, or -1 with a message in err. */
+int hx_check_spec(const char *spec, const struct gram_set *gs, char *err, size_t errlen);
 /* Can the harness restart the module behind t (sim:, exec:)? Restarts it: 0, or -1. */
 bool hx_restartable(const struct hx_transport *t);
 int hx_restart(struct hx_transport *t);
 
 int hx_write(struct hx_transport *t, const void *p, size_t n);
 /* How long a partial line may wait for its next byte before it is taken as a line (an
- * event sent without CR LF), when the options do not say: by the kind of target. */
+ * event sent without CR LF), when the options do not say: by the kind of target (sim: 30 ms,
+ * exec:, pty: and serial: 100 ms, tcp: 250 ms). --line-gap MS and the capability file's
+ * line-gap set it, from 1 to HX_LINE_GAP_MS_MAX. */
 uint64_t hx_line_gap_default(const struct hx_transport *t);
+#define HX_LINE_GAP_MS_MAX 10000u
 /* Has the caller asked every wait on t to end (its cancel flag, its deadline)? */
 bool hx_cancelled(const struct hx_transport *t);
 /* Reads as ops->read does, or HX_READ_CANCELLED when the caller asked every wait to end
@@ -83,6 +93,16 @@ int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n
 int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n);
 int hx_open_serial(const char *arg, struct hx_transport **out, char *err, size_t n);
 int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n);
+/* The bounds of the reference module's options, the same for sim:<vendor>,time-scale=F,
+ * seed=N,urcs=N and `otacheck sim --time-scale F --seed N --standard-urcs N`. */
+#define HX_SIM_TIME_SCALE_MAX 1e6
+#define HX_SIM_URCS_MAX 1000u
+/* Their spec checks (hx_check_spec): 0, or -1 with the message hx_open_<kind> would give. */
+int hx_check_sim(const char *arg, const struct gram_set *gs, char *err, size_t n);
+int hx_check_exec(const char *arg, char *err, size_t n);
+int hx_check_pty(const char *arg, char *err, size_t n);
+int hx_check_serial(const char *arg, char *err, size_t n);
+int hx_check_tcp(const char *arg, char *err, size_t n);
 
 /* For fd-based transports (pty, exec, tcp): read with poll() (a signal ends the wait: 0,
  * nothing read). Writing gives up when the peer takes nothing for HX_WRITE_STALL_NS (a

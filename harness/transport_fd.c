@@ -19,6 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/num.h"
 #include "harness/transport.h"
 
 struct fd_transport {
@@ -102,12 +103,19 @@ static struct hx_transport *fd_transport_new(int fd, pid_t child)
     return &ft->t;
 }
 
-int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n)
+int hx_check_exec(const char *arg, char *err, size_t n)
 {
-    if (!*arg) {
+    if (!arg[strspn(arg, " \t")]) {
         snprintf(err, n, "exec: needs a command, e.g. exec:otacheck sim --vendor quectel");
         return -1;
     }
+    return 0;
+}
+
+int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n)
+{
+    if (hx_check_exec(arg, err, n) != 0)
+        return -1;
     int master;
     pid_t pid;
     int r = spawn(arg, &master, &pid, err, n);
@@ -188,28 +196,49 @@ static speed_t baud_constant(long baud)
     return 0;
 }
 
-int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n)
+/* pty:<path>[,baud=N]: the path and the termios speed. 0, or -1 with a message. */
+static int parse_pty(const char *arg, char *path, size_t path_cap, speed_t *sp, char *err, size_t n)
 {
-    char path[256];
     size_t pl = strcspn(arg, ",");
-    snprintf(path, sizeof path, "%.*s", (int)pl, arg);
-    long baud = 115200;
+    if (!pl || pl >= path_cap) {
+        snprintf(err, n, "pty: needs a path, e.g. pty:/dev/pts/3,baud=115200");
+        return -1;
+    }
+    snprintf(path, path_cap, "%.*s", (int)pl, arg);
+    unsigned long long baud = 115200;
     for (const char *p = arg + pl; *p == ',';) {
         p++;
         size_t len = strcspn(p, ",");
-        if (strncmp(p, "baud=", 5) == 0)
-            baud = strtol(p + 5, NULL, 10);
-        else {
+        char opt[64];
+        snprintf(opt, sizeof opt, "%.*s", (int)len, p);
+        if (len < sizeof opt && strncmp(opt, "baud=", 5) == 0) {
+            if (oc_parse_uint(opt + 5, 1, 4000000, &baud) != OC_NUM_OK || !baud_constant((long)baud)) {
+                snprintf(err, n, "pty:%s: bad baud rate '%s' (a standard one, such as 115200)", path, opt + 5);
+                return -1;
+            }
+        } else {
             snprintf(err, n, "pty:%s: unknown option '%.*s' (baud=N)", path, (int)len, p);
             return -1;
         }
         p += len;
     }
-    speed_t sp = baud_constant(baud);
-    if (!path[0] || !sp) {
-        snprintf(err, n, "pty: needs a path and a standard baud rate, e.g. pty:/dev/pts/3,baud=115200");
+    *sp = baud_constant((long)baud);
+    return 0;
+}
+
+int hx_check_pty(const char *arg, char *err, size_t n)
+{
+    char path[256];
+    speed_t sp;
+    return parse_pty(arg, path, sizeof path, &sp, err, n);
+}
+
+int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n)
+{
+    char path[256];
+    speed_t sp;
+    if (parse_pty(arg, path, sizeof path, &sp, err, n) != 0)
         return -1;
-    }
     int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         snprintf(err, n, "pty:%s: %s", path, strerror(errno));

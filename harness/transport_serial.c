@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/num.h"
 #include "harness/transport.h"
 
 #define WRITE_TIMEOUT_MS 5000u
@@ -123,14 +124,16 @@ static int parse_spec(const char *arg, struct serial_spec *sp, char *err, size_t
         char opt[64];
         snprintf(opt, sizeof opt, "%.*s", (int)len, p);
         if (strncmp(opt, "baud=", 5) == 0) {
-            char *end;
-            errno = 0;
-            sp->baud = strtol(opt + 5, &end, 10);
-            if (errno || end == opt + 5 || *end || sp->baud <= 0 || sp->baud > 16000000) {
+            unsigned long long baud;
+            if (len >= sizeof opt || oc_parse_uint(opt + 5, 1, 16000000, &baud) != OC_NUM_OK) {
                 snprintf(err, n, "serial:%s: bad baud rate '%s' (a number such as 115200)", sp->device,
                          opt + 5);
                 return -1;
             }
+            sp->baud = (long)baud;
+        } else if (len >= sizeof opt) {
+            snprintf(err, n, "serial:%s: option '%.40s...' is too long", sp->device, p);
+            return -1;
         } else if (strcmp(opt, "flow=none") == 0) {
             sp->flow = SP_FLOWCONTROL_NONE;
         } else if (strcmp(opt, "flow=rtscts") == 0) {
@@ -145,6 +148,12 @@ static int parse_spec(const char *arg, struct serial_spec *sp, char *err, size_t
         p += len;
     }
     return 0;
+}
+
+int hx_check_serial(const char *arg, char *err, size_t n)
+{
+    struct serial_spec sp;
+    return parse_spec(arg, &sp, err, n);
 }
 
 /* libserialport's last error as text, into buf. */

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/num.h"
 #include "harness/transport.h"
 
 #define CONNECT_TIMEOUT_NS (5000ull * 1000000ull)
@@ -73,13 +74,12 @@ static int parse_spec(const char *arg, char *host, size_t hn, char *port, size_t
         snprintf(host, hn, "%.*s", (int)(colon - arg), arg);
     }
     const char *ps = colon + 1;
-    char *end;
-    long pv = strtol(ps, &end, 10);
-    if (!host[0] || !*ps || *end || pv < 1 || pv > 65535) {
+    unsigned long long pv;
+    if (!host[0] || oc_parse_uint(ps, 1, 65535, &pv) != OC_NUM_OK) {
         snprintf(err, n, "tcp:%s: needs a host and a port 1..65535, e.g. tcp:127.0.0.1:2000", arg);
         return -1;
     }
-    snprintf(port, pn, "%ld", pv);
+    snprintf(port, pn, "%llu", pv);
     return 0;
 }
 
@@ -108,6 +108,12 @@ static int connect_until(int fd, const struct addrinfo *a, uint64_t deadline)
             return errno;
         return soerr;
     }
+}
+
+int hx_check_tcp(const char *arg, char *err, size_t n)
+{
+    char host[256], port[16];
+    return parse_spec(arg, host, sizeof host, port, sizeof port, err, n);
 }
 
 int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n)

@@ -1,8 +1,10 @@
 /* reports/files.c — where the report files go: the report directory made with its parents,
  * and each file written atomically (DIR/.NAME.tmp.<pid>, fsync, rename(2) into place, then
  * the directory fsynced), so that a reader sees the old file or the whole new one, never
- * half of one. On any error the temporary file is removed and the message names the path
- * and the system's reason. */
+ * half of one. Every write is checked: the first write(2) error is kept (stdio's flag is
+ * sticky, errno is not), then fflush, ferror, fsync and close. On any error the temporary
+ * file is removed, the final name is left as it was, and the message names the path and the
+ * system's reason. Also: the list of what was written (rp_files) and its printing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "reports/report_internal.h"
 
 int rp_mkdirs(const char *dir, char *err, size_t errlen)
@@ -64,6 +67,37 @@ static void fsync_dir(const char *dir)
     }
 }
 
+/* The temporary file's stdio stream writes through this sink, which keeps the first
+ * write(2) error: stdio's error flag is sticky but errno is not, so the reason reported is
+ * the write's own ("No space left on device"), not whatever a later call left in errno.
+ * After a failure nothing more is written (a full disk is not hammered with the rest of a
+ * large report). */
+struct sink {
+    int fd;
+    int err; /* the first write error, or 0 */
+};
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+    struct sink *s = cookie;
+    if (s->err) {
+        errno = s->err;
+        return -1;
+    }
+    s->err = oc_write_all(s->fd, buf, n);
+    if (s->err) {
+        errno = s->err;
+        return -1;
+    }
+    return (ssize_t)n;
+}
+
+static int sink_close(void *cookie)
+{
+    (void)cookie; /* the descriptor is closed by rp_write_atomic, which checks it */
+    return 0;
+}
+
 int rp_write_atomic(const char *dir, const char *name,
                     int (*fn)(FILE *out, const struct rp_results *r), const struct rp_results *r,
                     char *err, size_t errlen)
@@ -74,37 +108,41 @@ int rp_write_atomic(const char *dir, const char *name,
     char *final = join(dir, "", name, "");
     int rc = -1;
     FILE *f = NULL;
+    struct sink sk = {.fd = -1};
 
     (void)unlink(tmp); /* a leftover of an earlier process with our pid */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+    sk.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (sk.fd < 0) {
+        snprintf(err, errlen, "cannot create %s (as %s): %s", final, tmp, strerror(errno));
         goto out;
     }
-    f = fdopen(fd, "w");
+    f = fopencookie(&sk, "w", (cookie_io_functions_t){.write = sink_write, .close = sink_close});
     if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        close(fd);
+        snprintf(err, errlen, "cannot write %s: %s", final, strerror(errno ? errno : ENOMEM));
         goto fail;
     }
     errno = 0;
-    if (fn(f, r) != 0) {
-        snprintf(err, errlen, "cannot format %s%s%s", tmp, errno ? ": " : "",
-                 errno ? strerror(errno) : "");
-        goto fail;
-    }
-    if (fflush(f) != 0 || ferror(f)) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno ? errno : EIO));
-        goto fail;
-    }
-    if (fsync(fileno(f)) != 0) {
-        snprintf(err, errlen, "cannot sync %s: %s", tmp, strerror(errno));
-        goto fail;
-    }
-    int closed = fclose(f);
+    int formatted = fn(f, r);
+    int flushed = fflush(f);
+    bool bad = ferror(f) != 0;
+    int closed = fclose(f); /* stdio's buffer: sink_close leaves the descriptor open */
     f = NULL;
-    if (closed != 0) {
-        snprintf(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
+    if (sk.err || bad || flushed != 0 || closed != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", final, strerror(sk.err ? sk.err : EIO));
+        goto fail;
+    }
+    if (formatted != 0) {
+        snprintf(err, errlen, "cannot format %s", final);
+        goto fail;
+    }
+    if (fsync(sk.fd) != 0 && errno != EINVAL && errno != EROFS) {
+        snprintf(err, errlen, "cannot write %s: %s (fsync)", final, strerror(errno));
+        goto fail;
+    }
+    int e = close(sk.fd) != 0 ? errno : 0;
+    sk.fd = -1;
+    if (e && e != EINTR) {
+        snprintf(err, errlen, "cannot write %s: %s (close)", final, strerror(e));
         goto fail;
     }
     if (rename(tmp, final) != 0) {
@@ -117,6 +155,8 @@ int rp_write_atomic(const char *dir, const char *name,
 fail:
     if (f)
         fclose(f);
+    if (sk.fd >= 0)
+        close(sk.fd);
     (void)unlink(tmp);
 out:
     free(tmp);
@@ -135,8 +175,8 @@ const char *rp_format_file(enum rp_format f)
     return "?";
 }
 
-int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r, char *err,
-                     size_t errlen)
+int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r,
+                     struct rp_files *files, char *err, size_t errlen)
 {
     static const struct {
         enum rp_format f;
@@ -148,15 +188,55 @@ int rp_write_formats(const char *dir, unsigned formats, const struct rp_results 
         {RP_HTML, rp_write_html},
     };
     int rc = 0;
-    char msg[1024];
+    char msg[sizeof files->f[0].why];
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (!(formats & all[i].f))
             continue;
-        if (rp_write_atomic(dir, rp_format_file(all[i].f), all[i].fn, r, msg, sizeof msg) != 0 &&
-            rc == 0) {
+        bool ok = rp_write_atomic(dir, rp_format_file(all[i].f), all[i].fn, r, msg, sizeof msg) == 0;
+        if (files)
+            rp_files_add(files, rp_format_file(all[i].f), ok ? NULL : msg);
+        if (!ok && rc == 0) {
             snprintf(err, errlen, "%s", msg);
             rc = -1;
         }
     }
     return rc;
+}
+
+/* ---- what was written ------------------------------------------------------------------ */
+
+void rp_files_add(struct rp_files *files, const char *name, const char *why)
+{
+    if (files->n >= RP_MAX_FILES)
+        return;
+    struct rp_file_status *s = &files->f[files->n++];
+    s->name = name;
+    s->written = why == NULL;
+    snprintf(s->why, sizeof s->why, "%s", why ? why : "");
+}
+
+bool rp_files_ok(const struct rp_files *files)
+{
+    for (size_t i = 0; i < files->n; i++)
+        if (!files->f[i].written)
+            return false;
+    return true;
+}
+
+void rp_print_files(FILE *out, FILE *errout, const char *prefix, const char *dir,
+                    const struct rp_files *files)
+{
+    size_t n = 0;
+    const char *slash = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
+    for (size_t i = 0; i < files->n; i++)
+        if (files->f[i].written)
+            fprintf(out, "%s%s", n++ ? ", " : "reports written: ", files->f[i].name);
+    if (n)
+        fprintf(out, " (in %s%s)\n", dir, slash);
+    else
+        fprintf(out, "reports written: none (in %s%s)\n", dir, slash);
+    fflush(out);
+    for (size_t i = 0; i < files->n; i++)
+        if (!files->f[i].written)
+            fprintf(errout, "%s: not written: %s: %s\n", prefix, files->f[i].name, files->f[i].why);
 }

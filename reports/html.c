@@ -188,7 +188,7 @@ static void cases(FILE *out, const struct rp_results *r)
           "<th>limit</th><th>duration</th></tr></thead>\n<tbody>\n",
           out);
     char idn[512];
-    for (size_t i = 0; i < r->n_cases; i++) {
+    for (size_t i = 0; i < r->n_cases && !ferror(out); i++) { /* a write failed: stop */
         const struct rp_case *c = &r->cases[i];
         bool detailed = c->verdict == RP_FAIL || c->verdict == RP_ERROR || c->verdict == RP_WARN;
         fprintf(out, "<tr class=\"%s\"><td>%zu</td><td class=\"v\">", vclass(c->verdict), i + 1);
@@ -275,5 +275,5 @@ int rp_write_html(FILE *out, const struct rp_results *r)
     cases(out, r);
     details(out, r);
     fputs("</body>\n</html>\n", out);
-    return 0;
+    return ferror(out) ? -1 : 0;
 }

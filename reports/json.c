@@ -19,7 +19,7 @@ int rp_write_json(FILE *out, const struct rp_results *r)
     json_object_set_new(root, "cases", cases);
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     json_decref(root);
-    if (rc == 0)
-        fputc('\n', out);
-    return rc == 0 ? 0 : -1;
+    if (rc == 0 && fputc('\n', out) == EOF)
+        rc = -1;
+    return rc == 0 && !ferror(out) ? 0 : -1;
 }

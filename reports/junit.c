@@ -451,12 +451,12 @@ int rp_write_junit(FILE *out, const struct rp_results *r)
         attr_u(out, "id", i);
         fputs(">\n", out);
         properties(out, r, s->target < r->n_targets ? &r->targets[s->target] : NULL);
-        for (size_t j = 0; j < s->n; j++)
+        for (size_t j = 0; j < s->n && !ferror(out); j++) /* a write failed: stop */
             testcase(out, r, &r->cases[s->cases[j]], s->cases[j], &names);
         fputs("  </testsuite>\n", out);
     }
     fputs("</testsuites>\n", out);
     nameset_free(&names);
     groups_free(&g);
-    return 0;
+    return ferror(out) ? -1 : 0;
 }

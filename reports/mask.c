@@ -1,8 +1,10 @@
 /* reports/mask.c — the last line of defence for credentials, and text every format can
  * hold: each text the report files get is cleaned here first — every secret registered
- * with rp_add_secret replaced by AT_MASK (the parser's mask, parser/mask.h), then the
- * bytes made valid UTF-8 (U+FFFD for each byte that does not start a valid sequence, and
- * for the non-characters U+FFFE/U+FFFF, which XML and YAML refuse). */
+ * with rp_add_secret replaced by AT_MASK in each of its forms (its text, case copies, hex,
+ * base64: the parser's one masker, at_secrets_mask in parser/mask.h, which also gives the
+ * rule for short secrets), then the bytes made valid UTF-8 (U+FFFD for each byte that does
+ * not start a valid sequence, and for the non-characters U+FFFE/U+FFFF, which XML and YAML
+ * refuse). struct rp_secrets holds the forms (its v is an at_secrets' form list). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,51 +17,29 @@ void rp_secrets_init(struct rp_secrets *s)
     s->n = s->cap = 0;
 }
 
+/* The parser's set over the same list (no copy). */
+static struct at_secrets as_set(const struct rp_secrets *s)
+{
+    struct at_secrets set = {s->v, s->n, s->cap};
+    return set;
+}
+
 void rp_secrets_free(struct rp_secrets *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
+    struct at_secrets set = as_set(s);
+    at_secrets_free(&set);
     rp_secrets_init(s);
 }
 
 void rp_secrets_add(struct rp_secrets *s, const char *secret)
 {
-    if (!secret || !*secret)
+    if (!secret)
         return;
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], secret) == 0)
-            return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        char **v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            abort();
-        s->v = v;
-        s->cap = cap;
-    }
-    char *copy = strdup(secret);
-    if (!copy)
-        abort();
-    /* longest first, so that a secret containing another is masked whole */
-    size_t len = strlen(copy), at = s->n;
-    while (at > 0 && strlen(s->v[at - 1]) < len) {
-        s->v[at] = s->v[at - 1];
-        at--;
-    }
-    s->v[at] = copy;
-    s->n++;
-}
-
-/* The length of the secret that starts at p, or 0. */
-static size_t secret_at(const struct rp_secrets *s, const char *p)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        const char *q = s->v[i];
-        if (q[0] == p[0] && strncmp(q, p, strlen(q)) == 0)
-            return strlen(q);
-    }
-    return 0;
+    struct at_secrets set = as_set(s);
+    at_secrets_add(&set, secret, strlen(secret)); /* shorter than AT_SECRET_MIN: nothing */
+    s->v = set.form;
+    s->n = set.n;
+    s->cap = set.cap;
 }
 
 /* The length of the valid UTF-8 sequence at p (up to end), or 0. */
@@ -106,22 +86,10 @@ char *rp_clean(struct oc_arena *a, const struct rp_secrets *s, const char *text)
 {
     if (!text)
         return NULL;
-    size_t len = strlen(text), mlen = strlen(AT_MASK);
-    /* pass 1: masked (a secret of one byte grows to mlen bytes at most) */
-    char *masked = malloc(len * (mlen > 1 ? mlen : 1) + 1);
-    if (!masked)
-        abort();
     size_t m = 0;
-    for (size_t i = 0; i < len;) {
-        size_t k = s ? secret_at(s, text + i) : 0;
-        if (k) {
-            memcpy(masked + m, AT_MASK, mlen);
-            m += mlen;
-            i += k;
-        } else {
-            masked[m++] = text[i++];
-        }
-    }
+    /* pass 1: masked (never longer than the text) */
+    struct at_secrets set = s ? as_set(s) : (struct at_secrets){NULL, 0, 0};
+    char *masked = at_secrets_mask_dup(&set, text, strlen(text), &m);
     /* pass 2: valid UTF-8 (one bad byte becomes the 3 bytes of U+FFFD) */
     char *out = oc_arena_alloc(a, m * 3 + 1);
     const unsigned char *p = (const unsigned char *)masked, *end = p + m;

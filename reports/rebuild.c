@@ -123,13 +123,16 @@ static char *dir_of(const char *path)
     return d;
 }
 
-int rp_rebuild_counts(const char *jsonl, const char *dir, unsigned formats,
-                      struct rp_counts *counts, bool *interrupted, char *err, size_t errlen)
+int rp_rebuild_files(const char *jsonl, const char *dir, unsigned formats,
+                     struct rp_counts *counts, bool *interrupted, struct rp_files *files,
+                     char *err, size_t errlen)
 {
+    if (files)
+        memset(files, 0, sizeof *files);
     FILE *f = fopen(jsonl, "rb");
     if (!f) {
         snprintf(err, errlen, "cannot open %s: %s", jsonl, strerror(errno));
-        return -1;
+        return RP_REBUILD_NOT_READ;
     }
     struct reader rd = {.path = jsonl, .err = err, .errlen = errlen};
     rp_results_init(&rd.res);
@@ -139,30 +142,45 @@ int rp_rebuild_counts(const char *jsonl, const char *dir, unsigned formats,
         snprintf(err, errlen, "%s: no run line: empty, or not an otacheck results stream", jsonl);
         rc = -1;
     }
-    if (rc == 0 && !rd.ended) {
+    if (rc != 0) {
+        rp_results_free(&rd.res);
+        return RP_REBUILD_NOT_READ;
+    }
+    if (!rd.ended) {
         struct rp_run run = rd.res.run;
         run.interrupted = true;
         if (!run.stopped_because)
             run.stopped_because = "the run stopped before it ended (its stream has no end line)";
         rp_results_merge_run(&rd.res, &run, NULL);
     }
+    if (counts)
+        *counts = rp_results_counts(&rd.res);
+    if (interrupted)
+        *interrupted = rd.res.run.interrupted;
     char *d = dir ? NULL : dir_of(jsonl);
-    if (rc == 0)
-        rc = rp_mkdirs(dir ? dir : d, err, errlen);
-    if (rc == 0) {
+    const char *out = dir ? dir : d;
+    if (rp_mkdirs(out, err, errlen) != 0) {
+        for (unsigned bit = RP_JUNIT; files && bit <= RP_HTML; bit <<= 1)
+            if (formats & bit)
+                rp_files_add(files, rp_format_file(bit), err);
+        rc = RP_REBUILD_NOT_WRITTEN;
+    } else {
         struct rp_results clean;
         rp_results_init(&clean);
         rp_results_copy_clean(&clean, &rd.res, NULL);
-        rc = rp_write_formats(dir ? dir : d, formats, &clean, err, errlen);
+        if (rp_write_formats(out, formats, &clean, files, err, errlen) != 0)
+            rc = RP_REBUILD_NOT_WRITTEN;
         rp_results_free(&clean);
     }
-    if (rc == 0 && counts)
-        *counts = rp_results_counts(&rd.res);
-    if (rc == 0 && interrupted)
-        *interrupted = rd.res.run.interrupted;
     free(d);
     rp_results_free(&rd.res);
     return rc;
+}
+
+int rp_rebuild_counts(const char *jsonl, const char *dir, unsigned formats,
+                      struct rp_counts *counts, bool *interrupted, char *err, size_t errlen)
+{
+    return rp_rebuild_files(jsonl, dir, formats, counts, interrupted, NULL, err, errlen) == 0 ? 0 : -1;
 }
 
 int rp_rebuild(const char *jsonl, const char *dir, unsigned formats, char *err, size_t errlen)

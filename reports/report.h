@@ -17,6 +17,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/xalloc.h"
+
+/* The exit status of a verb whose output files could not all be written (disk full, I/O
+ * error, no permission): the same code as a run that ran out of memory (OC_EXIT_NO_MEMORY),
+ * "the host failed the run", whatever the verdicts (README, "Exit status"). */
+#define RP_EXIT_NOT_WRITTEN OC_EXIT_NO_MEMORY
+
 /* WARN: an expectation otacheck inferred (no document or standard states it) was not met:
  * reported with its reason, not counted as a failure (exit 0 unless --strict). */
 enum rp_verdict { RP_PASS, RP_FAIL, RP_NA, RP_ERROR, RP_WARN };
@@ -91,6 +98,30 @@ struct rp_writer;
 /* Parses "junit,tap,json,html" into a mask; 0 and a message on an unknown name. */
 unsigned rp_parse_formats(const char *list, char *err, size_t errlen);
 
+/* What became of each file a writer (or a rebuild) was to write: written is true only for a
+ * file that is whole and in place; otherwise why says what failed, with the path and the
+ * system's reason ("cannot write DIR/.junit.xml.tmp.42: No space left on device"). A file
+ * not written whole is never left in place of the name (the temporary file is removed), except
+ * results.jsonl, which is cut back to its last whole line and kept: it holds every case
+ * streamed before the failure. */
+#define RP_MAX_FILES 5
+struct rp_file_status {
+    const char *name; /* "results.jsonl", "junit.xml", "results.tap", "results.json", "report.html" */
+    bool written;
+    char why[600];
+};
+struct rp_files {
+    size_t n;
+    struct rp_file_status f[RP_MAX_FILES];
+};
+/* Whether every file of the list was written whole. */
+bool rp_files_ok(const struct rp_files *files);
+/* Prints "written: DIR/ (a, b)" to out, naming only the files written whole ("written:
+ * nothing in DIR/" when none was), then one line "PREFIX: not written: NAME: WHY" per file
+ * that was not, to errout. prefix names the verb ("otacheck conform"). */
+void rp_print_files(FILE *out, FILE *errout, const char *prefix, const char *dir,
+                    const struct rp_files *files);
+
 /* Creates dir (and parents) and starts DIR/results.jsonl. Returns NULL with a message.
  * Removes the files of the selected formats that an earlier run left in dir, so that a
  * killed run never leaves an earlier run's report looking like its own. */
@@ -106,8 +137,21 @@ void rp_set_run(struct rp_writer *w, const struct rp_run *run);
 unsigned rp_add_target(struct rp_writer *w, const struct rp_target *t);
 /* Records a case and appends it to the stream (written and flushed before returning). */
 void rp_case(struct rp_writer *w, const struct rp_case *c);
-/* Writes the other files atomically. Returns 0, or -1 with a message. */
+/* The first write to the stream that fails (disk full, I/O error) ends the stream: the file
+ * is cut back to its last whole line and nothing more is appended to it, but the writer
+ * goes on keeping every case in memory, so the run goes on, its cases are still judged and
+ * the files of rp_finish are still attempted. The failure is said once, when it happens,
+ * through fn (default, fn NULL: "otacheck: MESSAGE" on stderr), and again by rp_finish
+ * (rp_finish_files: results.jsonl not written). */
+void rp_on_stream_error(struct rp_writer *w, void (*fn)(void *ctx, const char *msg), void *ctx);
+/* The first error writing the stream, or NULL while it is whole. */
+const char *rp_stream_error(const struct rp_writer *w);
+/* Writes the stream's end line and the other files atomically; every format is attempted
+ * even when one fails. Returns 0 when every file (the stream included) is whole, or -1 with
+ * the first failure's message; rp_finish_files then says which were written. */
 int rp_finish(struct rp_writer *w, const struct rp_run *run, char *err, size_t errlen);
+/* After rp_finish: results.jsonl, then each selected format (junit, tap, json, html). */
+const struct rp_files *rp_finish_files(const struct rp_writer *w);
 void rp_free(struct rp_writer *w);
 
 /* Counts so far. */
@@ -140,5 +184,13 @@ int rp_rebuild(const char *jsonl, const char *dir, unsigned formats, char *err, 
  * short (no "end" line, or the run said so). counts and interrupted may be NULL. */
 int rp_rebuild_counts(const char *jsonl, const char *dir, unsigned formats,
                       struct rp_counts *counts, bool *interrupted, char *err, size_t errlen);
+/* rp_rebuild_counts, telling a stream that cannot be read (-1: nothing written) from files
+ * that cannot be written (-2: files, which may be NULL, says which were; err the first
+ * failure). counts and interrupted are set in both cases once the stream was read. */
+#define RP_REBUILD_NOT_READ (-1)
+#define RP_REBUILD_NOT_WRITTEN (-2)
+int rp_rebuild_files(const char *jsonl, const char *dir, unsigned formats,
+                     struct rp_counts *counts, bool *interrupted, struct rp_files *files,
+                     char *err, size_t errlen);
 
 #endif

@@ -95,8 +95,10 @@ int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, 
 
 /* ---- the format writers: clean results (rp_results_copy_clean) into an open file ------- */
 
-/* Each returns 0, or -1 when the data cannot be formatted (a write error shows in
- * ferror(out), which the caller checks). */
+/* Each returns 0, or -1 when the data cannot be formatted. A write error shows in
+ * ferror(out), which is sticky: rp_write_atomic checks it (and the first write(2) error, the
+ * fflush and the close) after fn, so no write goes unchecked; the writers also stop early,
+ * between cases, once ferror(out) is set. */
 int rp_write_junit(FILE *out, const struct rp_results *r);
 int rp_write_tap(FILE *out, const struct rp_results *r);
 int rp_write_json(FILE *out, const struct rp_results *r);
@@ -107,15 +109,19 @@ int rp_write_html(FILE *out, const struct rp_results *r);
 /* mkdir -p. Returns 0, or -1 with "path: strerror". */
 int rp_mkdirs(const char *dir, char *err, size_t errlen);
 /* Writes dir/name through fn into dir/.name.tmp.<pid>, fsyncs it and renames it into place.
- * On any error the temporary file is removed; returns -1 with the path and strerror. */
+ * Every write is checked (the first write(2) error is kept, then fflush, ferror, fsync and
+ * close). On any error the temporary file is removed and dir/name is left as it was; returns
+ * -1 with the path and strerror. */
 int rp_write_atomic(const char *dir, const char *name,
                     int (*fn)(FILE *out, const struct rp_results *r), const struct rp_results *r,
                     char *err, size_t errlen);
 /* The file name of one format ("junit.xml"...). */
 const char *rp_format_file(enum rp_format f);
-/* Writes every format of the mask into dir atomically. All are attempted; returns 0, or -1
- * with the first failure's message. */
-int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r, char *err,
-                     size_t errlen);
+/* Writes every format of the mask into dir atomically. All are attempted, each added to files
+ * (may be NULL) as written or not and why; returns 0, or -1 with the first failure's message. */
+int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r,
+                     struct rp_files *files, char *err, size_t errlen);
+/* Appends name to files: written when why is NULL, else not written because of why. */
+void rp_files_add(struct rp_files *files, const char *name, const char *why);
 
 #endif

@@ -160,7 +160,7 @@ static void diagnostics(FILE *out, const struct rp_results *r, const struct rp_c
 int rp_write_tap(FILE *out, const struct rp_results *r)
 {
     fprintf(out, "TAP version 14\n1..%zu\n", r->n_cases);
-    for (size_t i = 0; i < r->n_cases; i++) {
+    for (size_t i = 0; i < r->n_cases && !ferror(out); i++) { /* a write failed: stop */
         const struct rp_case *c = &r->cases[i];
         bool ok = c->verdict == RP_PASS || c->verdict == RP_NA || c->verdict == RP_WARN;
         const char *name = c->name ? c->name : c->id;
@@ -192,5 +192,5 @@ int rp_write_tap(FILE *out, const struct rp_results *r)
         }
         fputc('\n', out);
     }
-    return 0;
+    return ferror(out) ? -1 : 0;
 }

@@ -6,7 +6,13 @@
  * The stream is not fsynced per case: measured on the project's machine (ext4), fsync after
  * each of 1000 lines took 300-900 ms, far over the 100 ms a 1000-case run may spend on its
  * report. A line handed to write(2) survives the process being killed (it is in the
- * kernel's page cache); only a power cut can lose the last lines. rp_finish fsyncs once. */
+ * kernel's page cache); only a power cut can lose the last lines. rp_finish fsyncs once.
+ *
+ * A write to the stream that fails (disk full, I/O error, the file size limit) ends the
+ * stream: the file is cut back to its last whole line (a reader and `otacheck report --from`
+ * see a run that stopped there), the failure is said once at once (rp_on_stream_error), and
+ * the run goes on: every case is still kept in memory and judged, rp_finish still attempts the
+ * other files, and says results.jsonl was not written whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "reports/report_internal.h"
 
 #define RP_STREAM_FILE "results.jsonl"
@@ -23,9 +30,15 @@ struct rp_writer {
     char *stream_path;
     unsigned formats;
     int fd;                    /* results.jsonl; -1 after a write error */
+    off_t stream_len;          /* bytes of whole lines in results.jsonl */
+    size_t stream_cases;       /* case lines in it */
     struct rp_results res;     /* as given (not masked: secrets may come later) */
     struct rp_secrets secrets;
     char stream_err[512];      /* the first error writing the stream, or "" */
+    bool finishing;            /* in rp_finish: the failure is of the end line */
+    void (*on_err)(void *ctx, const char *msg);
+    void *on_err_ctx;
+    struct rp_files files;     /* what rp_finish wrote */
 };
 
 /* ---- formats ----------------------------------------------------------------------- */
@@ -69,14 +82,32 @@ unsigned rp_parse_formats(const char *list, char *err, size_t errlen)
 
 /* ---- the stream -------------------------------------------------------------------- */
 
+/* The first failure ends the stream: cut back to its last whole line, closed, said once. */
 static void stream_fail(struct rp_writer *w, const char *what, int e)
 {
-    if (!w->stream_err[0])
-        snprintf(w->stream_err, sizeof w->stream_err, "cannot %s %s: %s", what, w->stream_path,
-                 strerror(e));
-    if (w->fd >= 0)
+    bool first = !w->stream_err[0];
+    if (first)
+        snprintf(w->stream_err, sizeof w->stream_err, "cannot %s %s: %s", what, w->stream_path, strerror(e));
+    if (w->fd >= 0) {
+        (void)ftruncate(w->fd, w->stream_len); /* best effort: a reader drops a cut last line */
         close(w->fd);
+    }
     w->fd = -1;
+    if (!first)
+        return;
+    char msg[sizeof w->stream_err + 200];
+    if (w->finishing)
+        snprintf(msg, sizeof msg, "%s (its end line is missing; it holds %zu case%s, every line whole)",
+                 w->stream_err, w->stream_cases, w->stream_cases == 1 ? "" : "s");
+    else
+        snprintf(msg, sizeof msg,
+                 "%s (the stream stops after %zu case%s, every line whole; the run goes on, and its "
+                 "other reports are still attempted at its end)",
+                 w->stream_err, w->stream_cases, w->stream_cases == 1 ? "" : "s");
+    if (w->on_err)
+        w->on_err(w->on_err_ctx, msg);
+    else
+        fprintf(stderr, "otacheck: %s\n", msg);
 }
 
 /* Appends {"type": type, ...fields of obj} and a newline with one write(2). Takes obj. */
@@ -88,27 +119,32 @@ static void stream_line(struct rp_writer *w, const char *type, json_t *obj)
     char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(line);
     if (!text) {
-        if (!w->stream_err[0])
-            snprintf(w->stream_err, sizeof w->stream_err, "cannot encode a %s line for %s", type,
-                     w->stream_path);
+        if (w->fd >= 0)
+            stream_fail(w, "write", ENOMEM); /* a line missing: the stream stops whole */
         return;
     }
     size_t n = strlen(text);
     text[n] = '\n'; /* json_dumps' terminating NUL becomes the newline */
-    for (size_t off = 0; w->fd >= 0 && off < n + 1;) {
-        ssize_t k = write(w->fd, text + off, n + 1 - off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            stream_fail(w, "write", k < 0 ? errno : EIO);
-            break;
-        }
-        off += (size_t)k;
+    size_t off = 0;
+    int e = w->fd >= 0 ? oc_write_all(w->fd, text, n + 1) : EBADF;
+    if (e && w->fd >= 0)
+        stream_fail(w, "write", e);
+    else if (!e)
+        off = n + 1;
+    if (w->fd >= 0 && off == n + 1) {
+        w->stream_len += (off_t)off;
+        w->stream_cases += strcmp(type, "case") == 0;
     }
     free(text);
 }
 
 /* ---- the writer -------------------------------------------------------------------- */
+
+static void say_nothing(void *ctx, const char *msg)
+{
+    (void)ctx;
+    (void)msg;
+}
 
 struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t errlen)
 {
@@ -155,13 +191,31 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     if (gethostname(host, sizeof host - 1) != 0)
         host[0] = '\0';
     struct rp_run run = {.host = host[0] ? host : NULL, .started_at = rp_now_iso(now, sizeof now)};
+    w->on_err = say_nothing; /* a failure here is rp_open's error, said by its caller */
     rp_set_run(w, &run);
+    w->on_err = NULL;
     if (w->stream_err[0]) {
         snprintf(err, errlen, "%s", w->stream_err);
         rp_free(w);
         return NULL;
     }
     return w;
+}
+
+void rp_on_stream_error(struct rp_writer *w, void (*fn)(void *ctx, const char *msg), void *ctx)
+{
+    w->on_err = fn;
+    w->on_err_ctx = ctx;
+}
+
+const char *rp_stream_error(const struct rp_writer *w)
+{
+    return w->stream_err[0] ? w->stream_err : NULL;
+}
+
+const struct rp_files *rp_finish_files(const struct rp_writer *w)
+{
+    return &w->files;
 }
 
 void rp_add_secret(struct rp_writer *w, const char *secret)
@@ -234,14 +288,36 @@ int rp_finish(struct rp_writer *w, const struct rp_run *run, char *err, size_t e
     struct rp_results clean;
     rp_results_init(&clean);
     rp_results_copy_clean(&clean, &w->res, &w->secrets);
+    w->finishing = true;
+    off_t before_end = w->stream_len;
     stream_line(w, "end", rp_run_to_json(&clean.run));
-    if (w->fd >= 0 && fsync(w->fd) != 0 && errno != EINVAL)
-        stream_fail(w, "sync", errno);
+    /* a delayed write error shows in fsync or close: the end line is then taken back, so
+     * that a stream with an end line is a stream that was written whole */
+    int e = 0;
+    if (w->fd >= 0 && fsync(w->fd) != 0 && errno != EINVAL && errno != EROFS)
+        e = errno;
+    if (w->fd >= 0 && !e) {
+        int c = close(w->fd) != 0 ? errno : 0;
+        w->fd = -1;
+        if (c && c != EINTR) {
+            w->fd = open(w->stream_path, O_WRONLY | O_CLOEXEC); /* to take the end line back */
+            e = c;
+        }
+    }
+    if (e) {
+        w->stream_len = before_end;
+        stream_fail(w, "write", e);
+    }
 
-    int rc = rp_write_formats(w->dir, w->formats, &clean, err, errlen);
+    memset(&w->files, 0, sizeof w->files);
+    char why[sizeof w->files.f[0].why];
+    snprintf(why, sizeof why, "%.400s (incomplete: it holds the first %zu case%s, every line whole, and no end line)",
+             w->stream_err, w->stream_cases, w->stream_cases == 1 ? "" : "s");
+    rp_files_add(&w->files, RP_STREAM_FILE, w->stream_err[0] ? why : NULL);
+    int rc = rp_write_formats(w->dir, w->formats, &clean, &w->files, err, errlen);
     rp_results_free(&clean);
-    if (rc == 0 && w->stream_err[0]) {
-        snprintf(err, errlen, "%s", w->stream_err);
+    if (w->stream_err[0]) {
+        snprintf(err, errlen, "%s", w->stream_err); /* the first failure */
         rc = -1;
     }
     return rc;

@@ -3,7 +3,9 @@
 # errors as file:line:col, secrets masked in transcripts, the JSON dump, dictionary and corpus
 # outputs, the bench verbs, `parse` on a crafted capture, `report --from` rebuilding the
 # files of a killed run from its stream, and `conform`: the main job, its exit codes and
-# reports, a module that does not answer, and a run killed mid-way.
+# reports, a module that does not answer, and a run killed mid-way; and every bad option
+# value of conform, fuzz, sim, parse and grammar (numbers, --only, --dialect, target specs)
+# a usage error before anything runs.
 # Usage: tests/cli.sh PATH/TO/otacheck
 set -u
 ot=$1
@@ -176,6 +178,9 @@ has "conform says it is unreachable" "does not answer"
 [[ -s "$tmp/conf4/junit.xml" ]] || { echo "FAIL conform: no report for an unreachable target"; fails=$((fails+1)); }
 check "conform: a real target needs a vendor" 2 "$ot" conform --target "pty:/dev/null"
 check "conform: unknown target kind" 2 "$ot" conform --vendor fibocom --target "carrier-pigeon:1" --report-dir "$tmp/conf5" --quiet
+has "conform: the unknown target is named" "unknown target 'carrier-pigeon:1'"
+lacks "conform: no case ran for an unknown target" " cases: "
+[[ ! -e "$tmp/conf5" ]] || { echo "FAIL conform: an unknown target made a report directory"; fails=$((fails+1)); }
 printf '[module]\nvendor = fibocom\nvendr = x\n' >"$tmp/bad.ini"
 check "conform: a bad capability file" 2 "$ot" conform --caps "$tmp/bad.ini"
 has "capability errors name the line" "bad.ini:3:"
@@ -185,6 +190,171 @@ printf '[module]\nvendor = fibocom\ntarget = sim:fibocom\n' >"$tmp/fib.ini"
 check "fuzz: vendor and target from the capability file" 0 "$ot" fuzz --caps "$tmp/fib.ini" --cases 5 --quiet --out "$tmp/fz"
 has "fuzz --caps ran the cases" "5 cases"
 check "conform: unknown format" 2 "$ot" conform --format pdf
+
+# ---- every bad value is a usage error (exit 2) before anything runs -------------------
+# usage_error NAME MESSAGE COMMAND...: exit 2, MESSAGE said, and nothing ran: $nd (the
+# report or fuzz directory the command is given) was not made and no case was counted
+nd=$tmp/nothing
+usage_error() {
+  local name=$1 msg=$2; shift 2
+  rm -rf "$nd"
+  "$@" </dev/null >"$tmp/out" 2>&1
+  local got=$?
+  if [[ $got -ne 2 ]]; then
+    echo "FAIL $name: exit $got, expected 2"; sed 's/^/    /' "$tmp/out" | head -20; fails=$((fails+1))
+  elif ! grep -qF -- "$msg" "$tmp/out"; then
+    echo "FAIL $name: output lacks: $msg"; sed 's/^/    /' "$tmp/out" | head -20; fails=$((fails+1))
+  elif [[ -e "$nd" ]]; then
+    echo "FAIL $name: $nd was made: something ran"; fails=$((fails+1))
+  elif grep -qE '[0-9]+ cases[:,]|\] (PASS|FAIL|ERROR)' "$tmp/out"; then
+    echo "FAIL $name: cases ran"; sed 's/^/    /' "$tmp/out" | head -5; fails=$((fails+1))
+  else
+    echo "ok   $name"
+  fi
+}
+c() { "$ot" conform --report-dir "$nd" --quiet "$@"; }
+usage_error "conform --only: an unclosed [" "--only '[': a '[' without its ']'" c --only "["
+usage_error "conform --only: an unclosed [ in a longer pattern" "--only 'quectel/flow/[ab': a '[' without its ']'" \
+  c --vendor quectel --only "quectel/flow/[ab"
+usage_error "conform --only: a [: class without its :]" "without its ':]'" c --only "quectel/[[:alpha/*"
+usage_error "conform --only: a backslash at the end" "escapes nothing" c --only 'quectel/*\'
+usage_error "conform --only: empty" "--only '': an empty pattern" c --only ""
+usage_error "conform --only: a word no case has" "no case matches --only 'no-such-case'" c --only no-such-case
+usage_error "conform --only: a glob no case matches" "no case matches --only 'nosuch/*'" c --only "nosuch/*"
+usage_error "conform --only: a case of another vendor" "no case matches --only 'quectel/flow/*'" \
+  c --vendor fibocom --only "quectel/flow/*"
+usage_error "conform --list --only: nothing to list" "no case matches --only 'no-such-case'" \
+  "$ot" conform --list --only no-such-case
+check "conform --only: a bracket set that matches" 0 "$ot" conform --vendor quectel --only "quectel/flow/[a-z]*" \
+  --report-dir "$tmp/brk" --quiet
+has "conform --only: the bracket set ran the flows" "2 cases: 2 passed"
+usage_error "conform --dialect: no vendor named" "--dialect 'nosuch=x': no vendor is named: give --vendor ID or write VENDOR:nosuch=x" \
+  c --dialect nosuch=x
+usage_error "conform --dialect: a knob without a vendor, several vendors run" "a knob of airm2m, fibocom" \
+  c --dialect colon-space=none
+usage_error "conform --dialect: unknown knob" "--dialect 'nosuch=x': quectel has no dialect knob 'nosuch' (knobs: trailing-space, colon-space," \
+  c --vendor quectel --dialect nosuch=x
+usage_error "conform --dialect: unknown choice" "--dialect 'colon-space=maybe': quectel: knob 'colon-space' has no choice 'maybe' (choices: space, none, or any)" \
+  c --vendor quectel --dialect colon-space=maybe
+usage_error "conform --dialect: a vendor not in the run" "--dialect 'simcom:colon-space=none': simcom is not a vendor of this run (quectel)" \
+  c --vendor quectel --dialect simcom:colon-space=none
+usage_error "conform --dialect: unknown vendor" "--dialect 'nosuch:colon-space=none': no vendor 'nosuch' (known: airm2m," \
+  c --dialect nosuch:colon-space=none
+usage_error "conform --dialect: no =" "--dialect 'colon-space': write [VENDOR:]KNOB=CHOICE" c --vendor quectel --dialect colon-space
+usage_error "conform --dialect: too many" "at most 32 dialect choices" \
+  c --vendor quectel $(for _ in $(seq 33); do printf -- '--dialect colon-space=any '; done)
+check "conform --dialect: the sim: target names the vendor" 0 "$ot" conform --target sim:quectel --dialect colon-space=any \
+  --only "quectel/flow/*" --report-dir "$tmp/dia" --quiet
+has "conform --dialect with a sim: target ran" "2 cases: 2 passed"
+check "conform --dialect VENDOR:KNOB with every vendor" 0 "$ot" conform --dialect quectel:colon-space=any \
+  --only "quectel/flow/*" --report-dir "$tmp/dia2" --quiet
+usage_error "conform: --vendor and a sim: target of another vendor" "--target sim:quectel is a quectel module, but --vendor says fibocom" \
+  c --vendor fibocom --target sim:quectel
+usage_error "conform: a list of vendors without the sim: target's" "is a quectel module, but --vendor says fibocom,simcom" \
+  c --vendor fibocom,simcom --target sim:quectel
+usage_error "conform: the capability file's vendor and a sim: target of another" "is a quectel module, but the capability file says fibocom" \
+  c --caps "$tmp/fib.ini" --target sim:quectel
+usage_error "conform: --vendor empty" "--vendor needs a vendor" c --vendor ""
+usage_error "conform: --vendor twice the same" "fibocom is named twice" c --vendor fibocom,fibocom
+usage_error "conform --pace-us: over the capability file's maximum" "--pace-us: '99999999999' is out of range (a whole number from 0 to 100000)" \
+  c --vendor fibocom --pace-us 99999999999
+usage_error "conform --pace-us: past 64 bits" "--pace-us: '99999999999999999999999' is out of range" c --pace-us 99999999999999999999999
+usage_error "conform --pace-us: negative" "--pace-us: '-1' is not a number" c --pace-us -1
+usage_error "conform --pace-us: trailing text" "--pace-us: '10us' is not a number" c --pace-us 10us
+usage_error "conform --pace-us: empty" "--pace-us: '' is not a number" c --pace-us ""
+for spec in "time-scale=-1" "time-scale=nan" "time-scale=inf" "time-scale=0" "time-scale=1e7" "time-scale=" "time-scale=0x10"; do
+  usage_error "sim: target $spec" "sim:fibocom: time-scale= needs a number above 0 and at most 1e+06, not '${spec#time-scale=}'" \
+    c --target "sim:fibocom,$spec"
+done
+for spec in "seed=abc" "seed=-1" "seed=" "seed=1x" "seed=99999999999999999999"; do
+  usage_error "sim: target $spec" "sim:fibocom: seed= needs a whole number from 0 to 18446744073709551615, not '${spec#seed=}'" \
+    c --target "sim:fibocom,$spec"
+done
+usage_error "sim: target urcs=x" "sim:fibocom: urcs= needs N from 0 to 1000" c --target "sim:fibocom,urcs=x"
+usage_error "sim: target urcs=1001" "not '1001'" c --target "sim:fibocom,urcs=1001"
+usage_error "sim: target unknown option" "sim:fibocom: unknown option 'speed=2' (fault=, time-scale=, seed=, urcs=)" \
+  c --target "sim:fibocom,speed=2"
+usage_error "sim: target empty fault=" "sim:fibocom: fault= needs a fault name" c --target "sim:fibocom,fault="
+usage_error "sim: target unknown fault" "sim:fibocom: unknown fault 'nosuch'" c --target "sim:fibocom,fault=garbage+nosuch"
+usage_error "sim: target without a vendor" "sim: needs a vendor" c --target "sim:"
+usage_error "sim: target of an unknown vendor" "sim:nosuch: no such vendor in the grammar" c --target "sim:nosuch"
+usage_error "conform: unknown target kind, nothing run" "unknown target 'foo:bar': use sim:<vendor>" c --vendor fibocom --target foo:bar
+usage_error "conform: exec: without a command" "exec: needs a command" c --vendor fibocom --target "exec:"
+usage_error "conform: pty: without a path" "pty: needs a path" c --vendor fibocom --target "pty:"
+usage_error "conform: pty: baud with trailing text" "pty:/dev/null: bad baud rate '115200x'" c --vendor fibocom --target "pty:/dev/null,baud=115200x"
+usage_error "conform: pty: a baud rate no tty has" "pty:/dev/null: bad baud rate '1234'" c --vendor fibocom --target "pty:/dev/null,baud=1234"
+usage_error "conform: serial: bad baud" "serial:/dev/otacheck-none: bad baud rate '-9600'" \
+  c --vendor fibocom --target "serial:/dev/otacheck-none,baud=-9600"
+usage_error "conform: serial: unknown option" "serial:/dev/otacheck-none: unknown option 'parity=odd'" \
+  c --vendor fibocom --target "serial:/dev/otacheck-none,parity=odd"
+usage_error "conform: tcp: port out of range" "tcp:localhost:99999: needs a host and a port 1..65535" c --vendor fibocom --target "tcp:localhost:99999"
+usage_error "conform: tcp: port with a sign" "tcp:localhost:+80: needs a host and a port" c --vendor fibocom --target "tcp:localhost:+80"
+printf '[module]\nvendor = fibocom\ntarget = foo:bar\n' >"$tmp/badtarget.ini"
+usage_error "conform: the capability file's target is checked too" "badtarget.ini: [module] target: unknown target 'foo:bar'" \
+  c --caps "$tmp/badtarget.ini"
+usage_error "conform --line-gap 0" "--line-gap: '0' is out of range (a whole number from 1 to 10000)" c --line-gap 0
+usage_error "conform --line-gap 1s" "--line-gap: '1s' is not a number" c --line-gap 1s
+usage_error "fuzz --line-gap past its bound" "--line-gap: '10001' is out of range" \
+  "$ot" fuzz --out "$nd" --target sim:fibocom --cases 3 --line-gap 10001
+printf '[module]\nvendor = fibocom\nline-gap = 0\n' >"$tmp/badgap.ini"
+usage_error "conform: the capability file's line-gap is checked" "badgap.ini:3: line-gap must be 1..10000" c --caps "$tmp/badgap.ini"
+# bench: a bad number is a usage error before anything is written (--mb -1 wrote 80 GB)
+usage_error "bench make-stream --mb -1" "--mb: '-1' is not a number (a whole number from 1 to 4096)" \
+  "$ot" bench make-stream "$nd" --mb -1
+usage_error "bench make-stream --mb past its bound" "--mb: '5000' is out of range" "$ot" bench make-stream "$nd" --mb 5000
+usage_error "bench make-stream --payload-share nan" "--payload-share: 'nan' is not a finite number" \
+  "$ot" bench make-stream "$nd" --payload-share nan
+usage_error "bench make-commands --lines 1e6" "--lines: '1e6' is not a number" "$ot" bench make-commands "$nd" --lines 1e6
+usage_error "bench parse --repeat 99" "--repeat: '99' is out of range (a whole number from 1 to 64)" \
+  "$ot" bench parse "$nd" --repeat 99
+usage_error "bench parse --chunk 0" "--chunk: '0' is out of range" "$ot" bench parse "$nd" --chunk 0
+usage_error "bench latency --count 0x" "--count: '0x' is not a number" "$ot" bench latency --target sim:quectel --count 0x
+f() { "$ot" fuzz --out "$nd" --quiet "$@"; }
+usage_error "fuzz --cases 0" "--cases: '0' is out of range (a whole number from 1 to" f --target sim:fibocom --cases 0
+usage_error "fuzz --cases hex" "--cases: '0x10' is not a number" f --target sim:fibocom --cases 0x10
+usage_error "fuzz --cases past 64 bits" "--cases: '99999999999999999999' is out of range" f --target sim:fibocom --cases 99999999999999999999
+usage_error "fuzz --seed abc" "--seed: 'abc' is not a number" f --target sim:fibocom --cases 3 --seed abc
+usage_error "fuzz --seed -1" "--seed: '-1' is not a number" f --target sim:fibocom --cases 3 --seed -1
+usage_error "fuzz --duration nan" "--duration: 'nan' is not a finite number (a number above 0 and at most 1e+09)" f --target sim:fibocom --duration nan
+usage_error "fuzz --duration inf" "--duration: 'inf' is not a finite number" f --target sim:fibocom --duration inf
+usage_error "fuzz --duration 0" "--duration: '0' is out of range" f --target sim:fibocom --duration 0
+usage_error "fuzz --duration -5" "--duration: '-5' is out of range" f --target sim:fibocom --duration -5
+usage_error "fuzz --max-runs over" "--max-runs: '100001' is out of range (a whole number from 0 to 100000)" f --target sim:fibocom --cases 3 --max-runs 100001
+usage_error "fuzz --max-findings 0" "--max-findings: '0' is out of range (a whole number from 1 to 100000)" f --target sim:fibocom --cases 3 --max-findings 0
+usage_error "fuzz --flow-quiet 0" "--flow-quiet: '0' is out of range (a whole number from 1 to 3600000)" f --target sim:fibocom --cases 3 --flow-quiet 0
+usage_error "fuzz --flow-quiet text" "--flow-quiet: '1s' is not a number" f --target sim:fibocom --cases 3 --flow-quiet 1s
+usage_error "fuzz: unknown target kind" "unknown target 'foo:bar'" f --vendor fibocom --target foo:bar --cases 3
+usage_error "fuzz: bad sim: option" "sim:fibocom: seed= needs a whole number" f --target "sim:fibocom,seed=x" --cases 3
+usage_error "fuzz: --vendor and a sim: target of another vendor" "--target sim:quectel is a quectel module, not fibocom" \
+  f --vendor fibocom --target sim:quectel --cases 3
+usage_error "fuzz --dialect: unknown knob" "--dialect 'nosuch=1': fibocom has no dialect knob 'nosuch' (knobs: " \
+  f --target sim:fibocom --cases 3 --dialect nosuch=1
+usage_error "fuzz --dialect: another vendor's" "--dialect 'quectel:colon-space=none': quectel is not a vendor of this run (fibocom)" \
+  f --target sim:fibocom --cases 3 --dialect quectel:colon-space=none
+usage_error "sim --time-scale nan" "otacheck sim: --time-scale: 'nan' is not a finite number" "$ot" sim --vendor fibocom --time-scale nan
+usage_error "sim --time-scale -1" "--time-scale: '-1' is out of range (a number above 0 and at most 1e+06)" "$ot" sim --vendor fibocom --time-scale -1
+usage_error "sim --seed abc" "otacheck sim: --seed: 'abc' is not a number" "$ot" sim --vendor fibocom --seed abc
+usage_error "sim --seed -1" "--seed: '-1' is not a number" "$ot" sim --vendor fibocom --seed -1
+usage_error "sim --latency 1e3" "--latency: '1e3' is not a number (a whole number from 0 to 60000000)" "$ot" sim --vendor fibocom --latency 1e3
+usage_error "sim --latency over" "--latency: '60000001' is out of range" "$ot" sim --vendor fibocom --latency 60000001
+usage_error "sim --standard-urcs over" "--standard-urcs: '1001' is out of range (a whole number from 0 to 1000)" \
+  "$ot" sim --vendor fibocom --standard-urcs 1001
+usage_error "parse of a directory" "otacheck parse: $tmp: is a directory" "$ot" parse "$tmp" --vendor fibocom
+lacks "parse of a directory reads nothing" "0 bytes"
+usage_error "parse of a file whose read fails" "cannot read /proc/self/mem: Input/output error" "$ot" parse /proc/self/mem --vendor fibocom
+check "parse of standard input that is a directory" 2 bash -c '"$0" parse - --vendor fibocom <"$1"' "$ot" "$tmp"
+has "parse says standard input is a directory" "standard input: is a directory"
+if [[ $EUID -ne 0 ]]; then
+  printf 'OK\r\n' >"$tmp/unreadable.log"; chmod 000 "$tmp/unreadable.log"
+  usage_error "parse of an unreadable file" "cannot open $tmp/unreadable.log: Permission denied" "$ot" parse "$tmp/unreadable.log"
+fi
+usage_error "parse --dialect without a vendor" "--dialect 'colon-space=none': no vendor is named" "$ot" parse "$tmp/good.log" --dialect colon-space=none
+usage_error "parse --dialect: unknown knob" "fibocom has no dialect knob 'nosuch'" "$ot" parse "$tmp/good.log" --vendor fibocom --dialect nosuch=x
+check "parse --dialect VENDOR:KNOB=CHOICE" 0 "$ot" parse "$tmp/good.log" --dialect fibocom:colon-space=any
+usage_error "grammar list --dialect without a vendor" "otacheck grammar: --dialect 'colon-space=none': no vendor is named" \
+  "$ot" grammar list --dialect colon-space=none
+check "grammar list --dialect with one vendor" 0 "$ot" grammar list --vendor fibocom --dialect colon-space=none
+has "grammar list shows the choice" "colon-space=none"
 # a run killed mid-way keeps every case that finished, and its report can be rebuilt
 "$ot" conform --target "exec:$ot sim --vendor fibocom" --vendor fibocom --report-dir "$tmp/kill" --quiet \
   >/dev/null 2>&1 &

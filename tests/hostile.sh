@@ -2,7 +2,7 @@
 # tests/hostile.sh — otacheck against hostile modules: every run ends within its bound,
 # whatever the module sends, in bounded memory, and answers signals. The modules are the
 # independent module (tests/indep/) behind tests/hostile/relay.py, which distorts its output
-# (chatty, storm, flood, stall, pause, trickle), `yes` (an endless stream of short lines) and
+# (chatty, storm, flood, stall, pause, pause:MS, trickle), `yes` (an endless stream of short lines) and
 # tests/hostile/okall.py (OK to everything, never an event: flows wait to their bound).
 # Bounds are generous (seconds, on a busy 2-core machine); they check that a run ends and
 # how, not how fast. Peak memory is the largest process's resident set (goal: 64 MB).
@@ -120,10 +120,32 @@ else
   echo "ok   pause: the same $(verdicts "$tmp/pause" | wc -l) verdicts as without the pause"
 fi
 
+# 5b. a pause of 200 ms inside every line, past exec:'s default line gap (100 ms): the lines
+#     are cut in two (and FAIL), unless --line-gap says how long the module may pause
+run plain-c --limit 300 -- "$ot" conform --caps "$caps" --only 'fibocom/+C*' --report-dir "$tmp/plain-c" --quiet
+run longpause --limit 300 -- "$ot" conform --caps "$caps" --target "$(relay pause:200)" --only 'fibocom/+C*' \
+  --report-dir "$tmp/longpause" --quiet
+bounded longpause 120
+if [[ $(verdicts "$tmp/longpause" | grep -c ' FAIL ') -eq 0 ]]; then
+  fail "longpause: a 200 ms pause inside lines FAILed nothing with the default line gap"
+else
+  echo "ok   longpause: with the default line gap, $(verdicts "$tmp/longpause" | grep -c ' FAIL ') cases FAIL"
+fi
+run linegap --limit 300 -- "$ot" conform --caps "$caps" --target "$(relay pause:200)" --only 'fibocom/+C*' \
+  --line-gap 500 --report-dir "$tmp/linegap" --quiet
+bounded linegap 120
+if ! diff <(verdicts "$tmp/plain-c") <(verdicts "$tmp/linegap") >"$tmp/linegap.diff"; then
+  fail "linegap: --line-gap 500: verdicts differ from the plain run"; head -20 "$tmp/linegap.diff"
+else
+  echo "ok   linegap: --line-gap 500: the same $(verdicts "$tmp/linegap" | wc -l) verdicts as without the pause"
+fi
+
 # 6. a module trickling a byte every 50 ms is slow, not dead: reachable, and what FAILs is
 #    its response time, read whole (no stray finals, no lost echoes)
+#    (--line-gap 300: a byte every 50 ms is 50 ms short of the default gap of 100 ms, and a
+#    busy machine stretches the relay's sleeps past it; this checks slowness, not the gap)
 run trickle --limit 400 -- "$ot" conform --caps "$caps" --target "$(relay trickle)" --only '+CMEE' \
-  --report-dir "$tmp/trickle" --quiet
+  --line-gap 300 --report-dir "$tmp/trickle" --quiet
 bounded trickle 300
 want_rc trickle 0 1
 if verdicts "$tmp/trickle" | grep -E ' (FAIL|ERROR) ' | grep -v ' response-time$' >"$tmp/trickle.bad"; then
@@ -177,6 +199,17 @@ run second-signal --limit 120 --signal 6:TERM --signal 6:INT -- "$ot" conform --
   --report-dir "$tmp/second" --quiet
 bounded second-signal 5
 want_rc second-signal 130
+
+# 11. a line no grammar knows that lands among ATI's lines is not the module's identity
+"$ot" conform --vendor fibocom --target "exec:$py tests/hostile/okall.py --ati-noise" --only 'fibocom/AT/exec' \
+  --report-dir "$tmp/ati" --quiet >/dev/null 2>&1
+ident=$("$py" -c 'import json, sys; t = json.load(open(sys.argv[1]))["targets"][0]; print(t["manufacturer"], "|", t["model"])' \
+  "$tmp/ati/results.json" 2>&1)
+if [[ $ident == "Manufacturer: Noisy | Model: M1" ]]; then
+  echo "ok   ati-noise: the identity is ATI's own lines ($ident)"
+else
+  fail "ati-noise: the identity is '$ident', not 'Manufacturer: Noisy | Model: M1'"
+fi
 
 echo "hostile: $fails failures"
 [[ $fails -eq 0 ]]

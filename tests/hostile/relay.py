@@ -2,7 +2,8 @@
 # tests/hostile/relay.py — puts a module behind a hostile line: runs the module (any
 # command) with pipes, passes the host's bytes to it unchanged, and distorts what it sends
 # back. The distortions are the kinds real modules, USB adapters and TCP hops show:
-#   pause     each line pauses 35 ms in its middle (a module at work, an adapter's timer)
+#   pause     each line pauses 35 ms in its middle (a module at work, an adapter's timer);
+#             pause:MS pauses MS milliseconds
 #   trickle   one byte every 50 ms (a slow module: slow, not dead)
 #   chatty    a line no grammar knows (+NOISE: 1) every 50 ms, between the module's lines
 #   storm     a standard URC (+CEREG: 1) every 2 ms, for ever, between the module's lines
@@ -20,7 +21,8 @@ import time
 
 
 def main():
-    mode = sys.argv[1]
+    mode, _, arg = sys.argv[1].partition(":")
+    pause_s = float(arg) / 1000 if mode == "pause" and arg else 0.035
     cmd = sys.argv[sys.argv.index("--") + 1:]
     child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
     host_in, mod_out = sys.stdin.fileno(), child.stdout.fileno()
@@ -84,7 +86,7 @@ def main():
             elif mode == "pause" and len(line) > 2:
                 half = len(line) // 2
                 send(line[:half])
-                time.sleep(0.035)
+                time.sleep(pause_s)
                 send(line[half:])
             else:
                 send(line)
