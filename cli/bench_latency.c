@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "cli/bench.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
 #include "cli/cli.h"
 #include "harness/session.h"
 #include "harness/transport.h"
@@ -73,7 +75,7 @@ static uint64_t file_size(const char *path)
 static size_t read_write_log(const char *path, uint64_t from, uint64_t **out)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
+    FILE *f = oc_fopen(path, "r");
     if (!f)
         return 0;
     fseek(f, (long)from, SEEK_SET);
@@ -83,7 +85,7 @@ static size_t read_write_log(const char *path, uint64_t from, uint64_t **out)
     while (fscanf(f, "%" SCNu64 " %ld", &t, &bytes) == 2) {
         if (n == cap) {
             cap = cap ? cap * 2 : 1024;
-            *out = realloc(*out, cap * sizeof **out);
+            *out = oc_xrealloc(*out, cap * sizeof **out);
         }
         (*out)[n++] = t;
     }
@@ -191,12 +193,12 @@ static int exchange_all_raw(struct hx_transport *t, size_t count, const char *lo
 static void report(const struct run *r, const uint64_t *t_write, size_t n_write)
 {
     size_t n = r->done;
-    double *rt = malloc(n * sizeof *rt);
+    double *rt = oc_xmalloc(n * sizeof *rt);
     for (size_t i = 0; i < n; i++)
         rt[i] = (double)(r->t_final[i] - r->t_sent[i]) / 1e3;
     qsort(rt, n, sizeof *rt, cmp_double);
     if (t_write && n_write == n) {
-        double *lat = malloc(n * sizeof *lat);
+        double *lat = oc_xmalloc(n * sizeof *lat);
         size_t over = 0;
         for (size_t i = 0; i < n; i++) {
             lat[i] = ((double)r->t_final[i] - (double)t_write[i]) / 1e3;
@@ -291,7 +293,7 @@ int bench_latency(int argc, char **argv)
     /* no wait for a second final after each one: only the final's own time is measured */
     struct hx_session_opts so = {.settle_ns = 1};
     struct hx_session s;
-    struct run run = {calloc((size_t)count, sizeof(uint64_t)), calloc((size_t)count, sizeof(uint64_t)), 0};
+    struct run run = {oc_xcalloc((size_t)count, sizeof(uint64_t)), oc_xcalloc((size_t)count, sizeof(uint64_t)), 0};
     uint64_t log_from = 0;
     if (raw) {
         rc = exchange_all_raw(t, (size_t)count, have_log ? log_path : NULL, &log_from, &run);

@@ -3,6 +3,7 @@
  * command lines, both generated from the grammar with a fixed seed so every run measures
  * the same bytes. */
 #include "cli/bench.h"
+#include "common/xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,9 +35,9 @@ static void pool_add(struct pool_lines *p, const char *s)
 {
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 256;
-        p->v = realloc(p->v, p->cap * sizeof *p->v);
+        p->v = oc_xrealloc(p->v, p->cap * sizeof *p->v);
     }
-    p->v[p->n++] = strdup(s);
+    p->v[p->n++] = oc_xstrdup(s);
 }
 
 static void pool_free(struct pool_lines *p)
@@ -71,11 +72,11 @@ static void collect_case(void *ctx, const struct gram_gen_case *c)
     }
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 256;
-        g->ex = realloc(g->ex, g->cap * sizeof *g->ex);
+        g->ex = oc_xrealloc(g->ex, g->cap * sizeof *g->ex);
     }
     struct exch *e = &g->ex[g->n++];
     memset(e, 0, sizeof *e);
-    e->cmd = strdup(c->line);
+    e->cmd = oc_xstrdup(c->line);
     for (uint16_t i = 0; i < c->form->n_infos; i++)
         if (c->form->infos[i].payload_field >= 0)
             e->payload_info = &c->form->infos[i];

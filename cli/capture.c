@@ -1,5 +1,6 @@
 /* cli/capture.c — reading the files `otacheck parse` takes; see capture.h. */
 #include "cli/capture.h"
+#include "common/fileio.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -44,7 +45,7 @@ static char *slurp(FILE *f, size_t *len, int *err_no)
 int capture_read(const char *path, struct capture *c, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    FILE *f = strcmp(path, "-") == 0 ? stdin : oc_fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;

@@ -1,8 +1,19 @@
 /* cli/main.c — the otacheck command: dispatches to a verb (DESIGN.md, "CLI contract"). */
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/xalloc.h"
+#include "reports/report.h"
+
+/* Out of memory, whatever the verb: a report file half written is not left behind. */
+static void on_no_memory(size_t asked)
+{
+    (void)asked;
+    rp_remove_temporary();
+}
 
 static void usage(FILE *out)
 {
@@ -34,7 +45,8 @@ static void usage(FILE *out)
             "  version\n"
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
-            "3 the target could not be reached or was lost.\n");
+            "3 the target could not be reached or was lost, 4 out of memory or a report could not\n"
+            "be written.\n");
 }
 
 int main(int argc, char **argv)
@@ -44,6 +56,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *verb = argv[1];
+    /* jansson's memory is what the reports cannot go without: it never returns NULL for
+     * lack of it, the run ends (exit 4) as everywhere else */
+    json_set_alloc_funcs(oc_xmalloc, free);
+    oc_set_oom_handler(on_no_memory);
     if (strcmp(verb, "grammar") == 0)
         return verb_grammar(argc - 1, argv + 1);
     if (strcmp(verb, "parse") == 0)

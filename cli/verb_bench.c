@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "cli/bench.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
 #include "cli/cli.h"
 #include "parser/monitor.h"
 #include "parser/validate.h"
@@ -34,7 +36,7 @@ static double now_s(void)
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = oc_fopen(path, "rb");
     if (!f) {
         fprintf(stderr, "otacheck bench: cannot open %s\n", path);
         return NULL;
@@ -42,8 +44,8 @@ static uint8_t *slurp(const char *path, size_t *len)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (!buf || (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+    uint8_t *buf = oc_xmalloc(n > 0 ? (size_t)n : 1);
+    if ((n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)) {
         fprintf(stderr, "otacheck bench: cannot read %s\n", path);
         free(buf);
         fclose(f);
@@ -131,15 +133,15 @@ static int bench_commands(const struct at_index *ix, const char *path, int repea
         return EXIT_USAGE;
     /* line starts, found once, outside the timed loop */
     size_t n_lines = 0, cap = 1024;
-    uint32_t *starts = malloc(cap * sizeof *starts), *lens = malloc(cap * sizeof *lens);
+    uint32_t *starts = oc_xmalloc(cap * sizeof *starts), *lens = oc_xmalloc(cap * sizeof *lens);
     for (size_t off = 0; off < len;) {
         uint8_t *nl = memchr(data + off, '\n', len - off);
         size_t e = nl ? (size_t)(nl - data) : len;
         if (e > off) {
             if (n_lines == cap) {
                 cap *= 2;
-                starts = realloc(starts, cap * sizeof *starts);
-                lens = realloc(lens, cap * sizeof *lens);
+                starts = oc_xrealloc(starts, cap * sizeof *starts);
+                lens = oc_xrealloc(lens, cap * sizeof *lens);
             }
             starts[n_lines] = (uint32_t)off;
             lens[n_lines++] = (uint32_t)(e - off);

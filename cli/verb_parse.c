@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "cli/capture.h"
+#include "common/xalloc.h"
 #include "cli/cli.h"
 #include "grammar/source.h"
 #include "parser/mask.h"
@@ -180,9 +181,7 @@ static void print_doc_line(struct parse_run *pr, const char *cls, unsigned line,
 
 static struct at_monitor *new_monitor(const struct at_index *ix, uint8_t *carry, size_t cap)
 {
-    struct at_monitor *m = malloc(sizeof *m);
-    if (!m)
-        return NULL;
+    struct at_monitor *m = oc_xmalloc(sizeof *m);
     at_monitor_init(m, ix, carry, cap);
     m->check_echo = true;  /* a capture's command lines are worth checking too */
     m->loose_infos = true; /* a capture may not show the commands */
@@ -193,8 +192,6 @@ static struct at_monitor *new_monitor(const struct at_index *ix, uint8_t *carry,
 static void parse_lines(struct parse_run *pr, const struct capture *c, unsigned first_line, uint8_t *carry, size_t cap)
 {
     struct at_monitor *m = new_monitor(pr->ix, carry, cap);
-    if (!m)
-        return;
     struct at_event ev;
     bool rendered = false; /* a document shows binary data announced by the line before */
     unsigned line = first_line;
@@ -242,8 +239,6 @@ static unsigned parse_text(const struct at_index *ix, const char *s, size_t n, s
     struct at_monitor *m = new_monitor(ix, carry, cap);
     unsigned bad = 0;
     *n_ev = 0;
-    if (!m)
-        return 1;
     struct at_event ev;
     at_monitor_feed(m, s, n, 0);
     for (int pass = 0; pass < 2; pass++)
@@ -264,13 +259,8 @@ static void parse_strings(struct parse_run *pr, const struct capture *c, unsigne
                           size_t cap)
 {
     unsigned line = first_line;
-    char *text = malloc(8192);
-    struct at_event *evs = malloc(sizeof *evs * LITERAL_EVENTS);
-    if (!text || !evs) {
-        free(text);
-        free(evs);
-        return;
-    }
+    char *text = oc_xmalloc(8192);
+    struct at_event *evs = oc_xmalloc(sizeof *evs * LITERAL_EVENTS);
     for (size_t p = c->body; p < c->len; line++) {
         const char *s = c->data + p;
         const char *nl = memchr(s, '\n', c->len - p);
@@ -387,7 +377,7 @@ int verb_parse(int argc, char **argv)
         c.kind = (enum capture_kind)kind;
     struct at_index ix;
     at_index_build(&ix, vs, dp, nv);
-    uint8_t *carry = malloc(65536);
+    uint8_t *carry = oc_xmalloc(65536);
     struct parse_run pr = {&ix, quiet, classes, 0, 0};
     if (!classes && (c.header_lines || c.kind != CAPTURE_STREAM))
         printf("%u header line%s; the body is read as a %s%s\n", c.header_lines, c.header_lines == 1 ? "" : "s",

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/xalloc.h"
 #include "harness/sim.h"
 #include "harness/transport.h"
 
@@ -289,11 +290,7 @@ int verb_sim(int argc, char **argv)
         cli_env_free(&env);
         return rc;
     }
-    struct sim_io *io = calloc(1, sizeof *io);
-    if (!io) {
-        cli_env_free(&env);
-        return EXIT_FAIL;
-    }
+    struct sim_io *io = oc_xcalloc(1, sizeof *io);
     io->in_fd = 0;
     io->out_fd = 1;
     io->log_fd = -1;

@@ -1,7 +1,7 @@
 /* common/arena.c — bump allocator; see arena.h. */
 #include "common/arena.h"
+#include "common/xalloc.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,11 +38,7 @@ void *oc_arena_alloc(struct oc_arena *a, size_t n)
     struct oc_arena_block *b = a->head;
     if (!b || b->cap - b->used < need) {
         size_t cap = need > a->block_size ? need : a->block_size;
-        b = malloc(sizeof *b + cap);
-        if (!b) {
-            fprintf(stderr, "otacheck: out of memory (%zu bytes)\n", cap);
-            abort();
-        }
+        b = oc_xmalloc(sizeof *b + cap);
         b->used = 0;
         b->cap = cap;
         /* A big one-off block goes behind the current one so the current one keeps

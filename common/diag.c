@@ -1,5 +1,6 @@
 /* common/diag.c — see diag.h. */
 #include "common/diag.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,7 @@ void oc_diag_free(struct oc_diag *d)
 
 static char *dup_or_null(const char *s)
 {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    char *p = malloc(n + 1);
-    if (p)
-        memcpy(p, s, n + 1);
-    return p;
+    return s ? oc_xstrdup(s) : NULL;
 }
 
 void oc_diag_addv(struct oc_diag *d, enum oc_severity sev, const char *file, unsigned line,
@@ -43,10 +38,7 @@ void oc_diag_addv(struct oc_diag *d, enum oc_severity sev, const char *file, uns
 {
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        struct oc_diag_entry *v = realloc(d->v, cap * sizeof *v);
-        if (!v)
-            return;
-        d->v = v;
+        d->v = oc_xrealloc(d->v, cap * sizeof *d->v);
         d->cap = cap;
     }
     char buf[1024];

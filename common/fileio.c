@@ -1,5 +1,6 @@
 /* common/fileio.c — see fileio.h. */
 #include "common/fileio.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,11 +28,7 @@ int oc_write_file_atomic(const char *path, const void *data, size_t n, char *err
     const char *slash = strrchr(path, '/');
     size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
     size_t tl = strlen(path) + 40;
-    char *tmp = malloc(tl);
-    if (!tmp) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(ENOMEM));
-        return -1;
-    }
+    char *tmp = oc_xmalloc(tl);
     snprintf(tmp, tl, "%.*s.%s.tmp.%ld", (int)dl, path, path + dl, (long)getpid());
     (void)unlink(tmp); /* a leftover of an earlier process with our pid */
     int e;
@@ -58,4 +55,21 @@ int oc_write_file_atomic(const char *path, const void *data, size_t n, char *err
     }
     free(tmp);
     return e ? -1 : 0;
+}
+
+FILE *oc_fopen(const char *path, const char *mode)
+{
+    FILE *f = fopen(path, mode);
+    if (!f && errno == ENOMEM)
+        oc_out_of_memory(0);
+    return f;
+}
+
+ssize_t oc_getline(char **line, size_t *cap, FILE *f)
+{
+    errno = 0;
+    ssize_t n = getline(line, cap, f);
+    if (n < 0 && errno == ENOMEM)
+        oc_out_of_memory(*cap);
+    return n;
 }

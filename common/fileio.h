@@ -5,6 +5,8 @@
 #define OTACHECK_COMMON_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /* Writes all n bytes to fd. Returns 0, or the errno of the write that failed (EIO for a
  * write that wrote nothing without an error). */
@@ -15,5 +17,11 @@ int oc_write_all(int fd, const void *data, size_t n);
  * I/O error, no permission) the temporary file is removed and path is left as it was: a
  * reader sees the whole new file or none. Returns 0, or -1 with "cannot write PATH: why". */
 int oc_write_file_atomic(const char *path, const void *data, size_t n, char *err, size_t errlen);
+
+/* fopen(3) and getline(3), except that a failure for lack of memory (ENOMEM: stdio's own
+ * memory) ends the run as common/xalloc.h does: NULL or -1 is then the file's own failure
+ * (no such file, no permission, a read error) or, for oc_getline, the end of the file. */
+FILE *oc_fopen(const char *path, const char *mode);
+ssize_t oc_getline(char **line, size_t *cap, FILE *f);
 
 #endif

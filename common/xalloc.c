@@ -2,6 +2,7 @@
  * out of memory can happen anywhere, and only the verb knows what to say about its run. */
 #include "common/xalloc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ void oc_set_oom_handler(oc_oom_handler h)
     oom_handler = h;
 }
 
-static void out_of_memory(size_t asked)
+void oc_out_of_memory(size_t asked)
 {
     static const char msg[] = "otacheck: out of memory: the run ends here\n";
     if (oom_handler) {
@@ -32,7 +33,7 @@ void *oc_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        out_of_memory(n);
+        oc_out_of_memory(n);
     return p;
 }
 
@@ -40,7 +41,7 @@ void *oc_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        out_of_memory(n * size);
+        oc_out_of_memory(n * size);
     return p;
 }
 
@@ -48,7 +49,7 @@ void *oc_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        out_of_memory(n);
+        oc_out_of_memory(n);
     return q;
 }
 
@@ -63,4 +64,19 @@ char *oc_xmemdup0(const void *p, size_t n)
     memcpy(q, p, n);
     q[n] = '\0';
     return q;
+}
+
+FILE *oc_xmemstream(char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    if (!f)
+        oc_out_of_memory(0);
+    return f;
+}
+
+void oc_xmemstream_close(FILE *f)
+{
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad)
+        oc_out_of_memory(0);
 }

@@ -6,6 +6,7 @@
 #define OTACHECK_COMMON_XALLOC_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The exit status of a run that ran out of memory (README, exit codes). */
 #define OC_EXIT_NO_MEMORY 4
@@ -20,5 +21,15 @@ void *oc_xrealloc(void *p, size_t n);
 char *oc_xstrdup(const char *s);
 /* A copy of n bytes with a NUL after them. */
 char *oc_xmemdup0(const void *p, size_t n);
+
+/* The same end, for a library call that failed for lack of memory (CUnit's CUE_NOMEMORY,
+ * jansson's NULL, open_memstream): asked is the size, 0 when unknown. */
+_Noreturn void oc_out_of_memory(size_t asked);
+
+/* A stream into memory (open_memstream), and its close, which leaves the text in *buf and
+ * its length in *len: such a stream fails for lack of memory alone, so both end the run the
+ * same way when it does. */
+FILE *oc_xmemstream(char **buf, size_t *len);
+void oc_xmemstream_close(FILE *f);
 
 #endif

@@ -6,6 +6,7 @@
  * would not fit is an error, never cut), and NUL bytes (which would cut it). The line as
  * written is kept, so a credential can be checked against it (nothing after it). */
 #include "conformance/caps.h"
+#include "common/fileio.h"
 
 #include "common/num.h"
 #include "harness/transport.h"
@@ -54,7 +55,7 @@ static char *reader(char *str, int num, void *stream)
     struct loader *l = stream;
     if (l->failed)
         return NULL;
-    ssize_t got = getline(&l->raw, &l->raw_cap, l->f);
+    ssize_t got = oc_getline(&l->raw, &l->raw_cap, l->f);
     if (got < 0)
         return NULL;
     l->line++;
@@ -388,7 +389,7 @@ int cf_caps_load(struct cf_caps *c, const char *path, char *err, size_t errlen)
 {
     cf_caps_init(c);
     c->path = oc_xstrdup(path);
-    struct loader l = {.c = c, .f = fopen(path, "r"), .err = err, .errlen = errlen};
+    struct loader l = {.c = c, .f = oc_fopen(path, "r"), .err = err, .errlen = errlen};
     if (!l.f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
@@ -406,8 +407,10 @@ int cf_caps_load(struct cf_caps *c, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s:%d: not a 'key = value' line or a [section]", path, r);
         return -1;
     }
+    if (r == -2)
+        oc_out_of_memory(0); /* inih's line buffer */
     if (r < 0 || read_error) {
-        snprintf(err, errlen, "%s: cannot be read%s", path, r == -2 ? " (out of memory)" : "");
+        snprintf(err, errlen, "%s: cannot be read", path);
         return -1;
     }
     /* credentials are known only after the whole file: expand the [ota] lines now, each

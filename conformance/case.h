@@ -65,9 +65,8 @@ struct cf_plan_opts {
     const char *const *flows;         /* the flows it claims; NULL: all */
 };
 
-/* Builds the cases of the vendor in ix slot 0 (its dialect there). Returns 0, -1 on no
- * memory. */
-int cf_plan_build(struct cf_plan *p, const struct at_index *ix, const struct cf_plan_opts *o);
+/* Builds the cases of the vendor in ix slot 0 (its dialect there). */
+void cf_plan_build(struct cf_plan *p, const struct at_index *ix, const struct cf_plan_opts *o);
 void cf_plan_free(struct cf_plan *p);
 
 /* Keeps only the cases whose id or suite matches the pattern (fnmatch, '*' and '?'; a

@@ -5,6 +5,7 @@
  * the CUnit test it is (a sorted table, binary search). The stop flag is the other static:
  * a signal handler can only reach a static. */
 #include "conformance/conform.h"
+#include "common/xalloc.h"
 
 #include <CUnit/CUnit.h>
 #include <CUnit/TestRun.h>
@@ -266,16 +267,19 @@ static void play_registered(void)
 
 /* ---- registration ------------------------------------------------------------------ */
 
+/* CUnit failed: for lack of memory, the run ends as any other that runs out of it. */
+static void cunit_memory_check(void)
+{
+    if (CU_get_error() == CUE_NOMEMORY)
+        oc_out_of_memory(0);
+}
+
 static int register_cases(struct run *run, char *err, size_t errlen)
 {
     size_t total = 0;
     for (unsigned i = 0; i < run->n_vr; i++)
         total += run->vr[i].plan.n;
-    run->reg = calloc(total ? total : 1, sizeof *run->reg);
-    if (!run->reg) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    run->reg = oc_xcalloc(total, sizeof *run->reg);
     for (unsigned i = 0; i < run->n_vr; i++) {
         struct vendor_run *vr = &run->vr[i];
         for (size_t k = 0; k < vr->plan.n; k++) {
@@ -285,6 +289,7 @@ static int register_cases(struct run *run, char *err, size_t errlen)
                 su = CU_add_suite(c->suite, NULL, NULL);
             CU_pTest t = su ? CU_add_test(su, c->name, play_registered) : NULL;
             if (!t) {
+                cunit_memory_check();
                 snprintf(err, errlen, "CUnit refused case %s: %s", c->id, CU_get_error_msg());
                 return -1;
             }
@@ -307,11 +312,7 @@ static void list_cases(const struct run *run)
 int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *sum, char *err, size_t errlen)
 {
     memset(sum, 0, sizeof *sum);
-    struct run *run = calloc(1, sizeof *run);
-    if (!run) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    struct run *run = oc_xcalloc(1, sizeof *run);
     run->o = o;
     run->sum = sum;
     int rc = 0;
@@ -325,11 +326,12 @@ int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *s
         vr->d = &o->dialects[i];
         const struct gram_vendor *vs[1] = {vr->v};
         const struct gram_dialect *ds[1] = {vr->d};
-        if (at_index_build(&vr->ix, vs, ds, 1) != 0 || cf_plan_build(&vr->plan, &vr->ix, &po) != 0) {
+        if (at_index_build(&vr->ix, vs, ds, 1) != 0) {
             snprintf(err, errlen, "cannot build the cases of %s", vr->v->id);
             rc = -1;
             goto out;
         }
+        cf_plan_build(&vr->plan, &vr->ix, &po);
         cf_plan_filter(&vr->plan, o->only);
     }
     if (o->list_only) {
@@ -337,6 +339,7 @@ int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *s
         goto out;
     }
     if (CU_initialize_registry() != CUE_SUCCESS) {
+        cunit_memory_check();
         snprintf(err, errlen, "CUnit: %s", CU_get_error_msg());
         rc = -1;
         goto out;

@@ -1,5 +1,6 @@
 /* conformance/flowcheck.c — see flowcheck.h. */
 #include "conformance/flowcheck.h"
+#include "common/xalloc.h"
 
 #include <inttypes.h>
 #include <openssl/evp.h>
@@ -249,10 +250,7 @@ void cf_flow_exchange(struct cf_flowcheck *fc, const struct hx_session *s, const
         size_t cap = fc->data_cap ? fc->data_cap : 65536;
         while (cap < fc->data_len + x->payload_len)
             cap *= 2;
-        uint8_t *d = realloc(fc->data, cap);
-        if (!d)
-            return;
-        fc->data = d;
+        fc->data = oc_xrealloc(fc->data, cap);
         fc->data_cap = cap;
     }
     memcpy(fc->data + fc->data_len, x->payload, x->payload_len);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "conformance/case.h"
+#include "common/xalloc.h"
 #include "grammar/source.h"
 #include "harness/defaults.h"
 #include "parser/classify.h"
@@ -24,12 +25,14 @@ const char *cf_kind_name(enum cf_kind k)
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *dupf(const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, aq;
     va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
+    va_copy(aq, ap);
+    size_t n = (size_t)vsnprintf(NULL, 0, fmt, ap) + 1;
     va_end(ap);
+    char *s = oc_xmalloc(n);
+    vsnprintf(s, n, fmt, aq);
+    va_end(aq);
     return s;
 }
 
@@ -38,7 +41,6 @@ struct planner {
     const struct at_index *ix;
     const struct gram_vendor *v;
     const struct cf_plan_opts *o;
-    bool oom;
     /* refused cases already made: (form, state mask) pairs */
     struct {
         const struct gram_form *f;
@@ -67,12 +69,7 @@ static struct cf_case *new_case(struct planner *pl, enum cf_kind k, const struct
     struct cf_plan *p = pl->p;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 256;
-        struct cf_case *n = realloc(p->cases, cap * sizeof *n);
-        if (!n) {
-            pl->oom = true;
-            return NULL;
-        }
-        p->cases = n;
+        p->cases = oc_xrealloc(p->cases, cap * sizeof *p->cases);
         p->cap = cap;
     }
     struct cf_case *c = &p->cases[p->n];
@@ -109,10 +106,6 @@ static void add(struct planner *pl, struct cf_case *c, const char *suite, const 
     c->suite = dupf("%s", suite);
     c->name = same_name ? dupf("%s #%u", name, same_name + 1) : dupf("%s", name);
     c->id = dupf("%s/%s/%u", vid, idpath, same_id + 1);
-    if (!c->suite || !c->name || !c->id) {
-        pl->oom = true;
-        return;
-    }
     pl->p->n++;
 }
 
@@ -198,8 +191,6 @@ static void add_refused(struct planner *pl, const struct gram_gen_case *g, uint3
     int st = refusing_state(pl, ok);
     const struct gram_command *cmd = g->form->cmd;
     struct cf_case *c = new_case(pl, CF_REFUSED, cmd, g->form);
-    if (!c)
-        return;
     c->line = dupf("%s", g->line);
     c->rule = HR_STATE_REFUSAL;
     c->src = refusal_src(pl, g->line, st);
@@ -228,7 +219,7 @@ static bool sendable(const char *line)
 static void on_gen(void *ctx, const struct gram_gen_case *g)
 {
     struct planner *pl = ctx;
-    if (pl->oom || !sendable(g->line))
+    if (!sendable(g->line))
         return;
     const struct gram_command *cmd = g->form ? g->form->cmd : NULL;
     if (!cmd && g->expect && strcmp(g->expect, "no-such-form") == 0) {
@@ -255,8 +246,6 @@ static void on_gen(void *ctx, const struct gram_gen_case *g)
         }
     }
     struct cf_case *c = new_case(pl, k, cmd, g->form);
-    if (!c)
-        return;
     if (!g->form && cmd)
         c->destructive = false; /* a form the command lacks: nothing to start */
     c->line = dupf("%s", g->line);
@@ -319,8 +308,6 @@ static void plan_read_write(struct planner *pl)
         if (cmd->basic && strcmp(cmd->name, "E") == 0)
             continue;
         struct cf_case *c = new_case(pl, CF_READ_WRITE, cmd, w);
-        if (!c)
-            return;
         c->rule = HR_READ_REFLECTS_WRITE;
         c->src = gram_src_form(gram_command_form(cmd, GF_READ, NULL));
         c->what = dupf("write a value, read it back, restore the original");
@@ -371,8 +358,6 @@ static void plan_examples(struct planner *pl)
                 na = "the example shows no final result";
             const struct gram_command *cmd = f ? f->cmd : NULL;
             struct cf_case *c = new_case(pl, CF_EXAMPLE, cmd, f);
-            if (!c)
-                return;
             /* the state the documented exchange happened in: one that takes the line when it
              * was answered OK, one that refuses it when it was refused */
             uint32_t ok = valid ? valid_states(pl, ctext) : 0;
@@ -407,8 +392,6 @@ static void plan_flows(struct planner *pl)
     for (uint16_t i = 0; i < pl->v->n_flows; i++) {
         const struct gram_flow *f = &pl->v->flows[i];
         struct cf_case *c = new_case(pl, CF_FLOW, f->start_cmd, f->start_form);
-        if (!c)
-            return;
         c->flow = f;
         c->destructive = true; /* a flow downloads, flashes, restarts */
         c->rule = HR_FLOW_ORDER;
@@ -424,7 +407,7 @@ static void plan_flows(struct planner *pl)
     }
 }
 
-int cf_plan_build(struct cf_plan *p, const struct at_index *ix, const struct cf_plan_opts *o)
+void cf_plan_build(struct cf_plan *p, const struct at_index *ix, const struct cf_plan_opts *o)
 {
     memset(p, 0, sizeof *p);
     struct planner pl;
@@ -438,7 +421,6 @@ int cf_plan_build(struct cf_plan *p, const struct at_index *ix, const struct cf_
     gram_gen_vendor_cases(ix, 0, on_gen, &pl);
     plan_read_write(&pl);
     plan_flows(&pl);
-    return pl.oom ? -1 : 0;
 }
 
 static void case_free(struct cf_case *c)

@@ -2,6 +2,7 @@
  * the tracked state, optional commands, the cases of one line, and the verdict; routes
  * between states are in runner_route.c; see runner.h and steps.h. */
 #include "conformance/runner.h"
+#include "common/xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -519,9 +520,7 @@ static char *other_findings(const struct cf_ctx *cx, const struct hx_finding *be
     size_t cap = 1, o = 0;
     for (unsigned i = 0; i < cx->n_findings; i++)
         cap += strlen(cx->findings[i].seen) + 400;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
+    char *out = oc_xmalloc(cap);
     out[0] = '\0';
     for (unsigned i = 0; i < cx->n_findings; i++) {
         const struct hx_finding *f = &cx->findings[i];
@@ -590,12 +589,7 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
     memset(res, 0, sizeof *res);
     res->latency_ms = res->first_byte_ms = -1;
     res->rule = hx_rule_name(c->rule);
-    struct cf_ctx *cx = calloc(1, sizeof *cx);
-    if (!cx) {
-        res->verdict = RP_ERROR;
-        snprintf(res->reason, sizeof res->reason, "out of memory");
-        return;
-    }
+    struct cf_ctx *cx = oc_xcalloc(1, sizeof *cx);
     cx->r = r;
     cx->c = c;
     struct hx_session *s = r->s;
@@ -642,9 +636,8 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
         res->limit_ms = cx->limit_ms;
     }
     res->duration_ms = (double)(hx_now(s->t) - t0) / 1e6;
-    res->transcript = malloc(TRANSCRIPT_MAX);
-    if (res->transcript)
-        hx_transcript(s, ev0, s->n_ev, res->transcript, TRANSCRIPT_MAX);
+    res->transcript = oc_xmalloc(TRANSCRIPT_MAX);
+    hx_transcript(s, ev0, s->n_ev, res->transcript, TRANSCRIPT_MAX);
     free(cx);
 }
 
@@ -698,8 +691,8 @@ int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_r
     if (o)
         r->o = *o;
     s->clean_output = r->o.clean_output;
-    r->implemented = calloc(r->v->n_commands ? r->v->n_commands : 1, 1);
-    r->absent_why = calloc(r->v->n_commands ? r->v->n_commands : 1, sizeof *r->absent_why);
+    r->implemented = oc_xcalloc(r->v->n_commands, 1);
+    r->absent_why = oc_xcalloc(r->v->n_commands, sizeof *r->absent_why);
     r->state = r->v->machine ? r->v->machine->initial : -1;
     r->overhead_ms = -1;
     bool alive = false;

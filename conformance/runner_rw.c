@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "conformance/steps.h"
+#include "common/xalloc.h"
 #include "grammar/source.h"
 #include "parser/classify.h"
 #include "parser/gen.h"
@@ -223,9 +224,7 @@ void cf_play_read_write(struct cf_ctx *cx)
     if (cx->error)
         return;
     /* a valid value other than the current one */
-    struct candidates *cands = calloc(1, sizeof *cands);
-    if (!cands)
-        return;
+    struct candidates *cands = oc_xcalloc(1, sizeof *cands);
     gram_gen_form_cases(cx->r->ix, 0, w, keep_valid, cands);
     /* the line that sets the most of what the read shows, and changes some of it */
     const char *chosen = NULL;

@@ -1,6 +1,7 @@
 /* fuzz/devfuzz.c — the device fuzzer's run: cases, findings, minimisation, reproducers
  * (see devfuzz.h). */
 #include "fuzz/devfuzz.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -44,9 +45,7 @@ static void key_add(struct df_run *r, const struct df_finding *f)
     if (r->n_keys >= DF_MAX_KEYS)
         return;
     size_t n = strlen(f->rule) + strlen(f->where) + 2;
-    char *k = malloc(n);
-    if (!k)
-        return;
+    char *k = oc_xmalloc(n);
     snprintf(k, n, "%s\t%s", f->rule, f->where);
     r->keys[r->n_keys++] = k;
 }
@@ -242,9 +241,7 @@ static int save_finding(struct df_run *r, uint64_t number, const struct fz_lines
 {
     const struct df_options *o = r->o;
     struct df_min m = {.r = r, .rule = f->rule, .max = o->max_runs, .best = *f};
-    m.transcript = calloc(1, DF_TRANSCRIPT_MAX);
-    if (!m.transcript)
-        return -1;
+    m.transcript = oc_xcalloc(1, DF_TRANSCRIPT_MAX);
     /* the case's own transcript, until a try gives a smaller one */
     snprintf(m.transcript, DF_TRANSCRIPT_MAX, "%s", case_transcript);
     struct fz_lines cur;
@@ -347,9 +344,7 @@ static int handle_findings(struct df_run *r, uint64_t number, const struct fz_li
         }
     int rc = 0;
     bool minimised = false;
-    char *transcript = n ? malloc(DF_TRANSCRIPT_MAX) : NULL;
-    if (n && !transcript)
-        return -1;
+    char *transcript = n ? oc_xmalloc(DF_TRANSCRIPT_MAX) : NULL;
     if (transcript)
         df_transcript(&r->tg, transcript, DF_TRANSCRIPT_MAX); /* before the tries replace the log */
     for (unsigned i = 0; i < n && i < DF_NEW_PER_CASE; i++) {
@@ -453,11 +448,7 @@ static void teardown(struct df_run *r)
 int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_t errlen)
 {
     memset(sum, 0, sizeof *sum);
-    struct df_run *r = calloc(1, sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    struct df_run *r = oc_xcalloc(1, sizeof *r);
     int rc = setup(r, o, sum, err, errlen);
     if (rc != 0)
         goto out;
@@ -476,11 +467,7 @@ int df_fuzz(const struct df_options *o, struct df_summary *sum, char *err, size_
                          o->duration_s > 0 ? t0 + (uint64_t)(o->duration_s * 1e9) + DF_DURATION_GRACE_NS : 0);
     struct fz_lines c;
     fz_lines_init(&c);
-    struct df_outcome *out = malloc(sizeof *out);
-    if (!out) {
-        rc = -1;
-        goto out;
-    }
+    struct df_outcome *out = oc_xmalloc(sizeof *out);
     for (uint64_t n = 0;; n++) {
         uint64_t now = hx_monotonic_ns();
         if ((o->max_cases && n >= o->max_cases) || (o->duration_s > 0 && (double)(now - t0) / 1e9 >= o->duration_s))
@@ -555,11 +542,7 @@ int df_replay(const struct df_options *o, const struct fz_lines *lines, FILE *ou
 {
     struct df_summary sum;
     memset(&sum, 0, sizeof sum);
-    struct df_run *r = calloc(1, sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    struct df_run *r = oc_xcalloc(1, sizeof *r);
     int rc = setup(r, o, &sum, err, errlen);
     if (rc != 0)
         goto out;
@@ -575,12 +558,10 @@ int df_replay(const struct df_options *o, const struct fz_lines *lines, FILE *ou
     struct df_outcome res;
     df_run_lines(&r->tg, &filled, true, &res);
     fz_lines_free(&filled);
-    char *t = malloc(DF_TRANSCRIPT_MAX), *hidden = malloc(DF_TRANSCRIPT_MAX);
-    if (t && hidden) {
-        df_transcript(&r->tg, t, DF_TRANSCRIPT_MAX);
-        fz_creds_hide(&r->gen.creds, t, false, hidden, DF_TRANSCRIPT_MAX);
-        fprintf(outf, "%s", hidden);
-    }
+    char *t = oc_xmalloc(DF_TRANSCRIPT_MAX), *hidden = oc_xmalloc(DF_TRANSCRIPT_MAX);
+    df_transcript(&r->tg, t, DF_TRANSCRIPT_MAX);
+    fz_creds_hide(&r->gen.creds, t, false, hidden, DF_TRANSCRIPT_MAX);
+    fprintf(outf, "%s", hidden);
     free(t);
     free(hidden);
     for (unsigned i = 0; i < res.n; i++) {

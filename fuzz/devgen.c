@@ -1,5 +1,6 @@
 /* fuzz/devgen.c — the device fuzzer's cases (see devgen.h). */
 #include "fuzz/devgen.h"
+#include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,7 @@ static void add_base(struct df_gen *g, const char *const *lines, size_t n)
     size_t len = 0;
     for (size_t i = 0; i < n; i++)
         len += strlen(lines[i]) + 1;
-    char *b = malloc(len + 1);
-    if (!b)
-        return;
+    char *b = oc_xmalloc(len + 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(lines[i]);

@@ -7,15 +7,14 @@
 #include <string.h>
 
 #include "common/diag.h"
+#include "common/xalloc.h"
 #include "grammar/load.h"
 
 static struct fz_fixture *build(void)
 {
-    struct fz_fixture *fx = calloc(1, sizeof *fx);
+    struct fz_fixture *fx = oc_xcalloc(1, sizeof *fx);
     struct oc_diag d;
     oc_diag_init(&d);
-    if (!fx)
-        abort();
     gram_set_init(&fx->set);
     if (gram_load_all(&fx->set, NULL, 0, &d) != 0) {
         oc_diag_print(&d, stderr);

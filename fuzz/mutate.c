@@ -5,6 +5,7 @@
  * the line is written back. The parameter types come from the validator's reading of the
  * line (at_identify_command), so a boundary mutation knows the range it is pushing on. */
 #include "fuzz/mutate.h"
+#include "common/xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,20 +23,14 @@ static void pool_add(void *ctx, const struct gram_gen_case *c)
     size_t len = strlen(c->line);
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 256;
-        struct fz_pool_line *l = realloc(p->lines, cap * sizeof *l);
-        if (!l)
-            return;
-        p->lines = l;
+        p->lines = oc_xrealloc(p->lines, cap * sizeof *p->lines);
         p->cap = cap;
     }
     if (p->text_len + len + 1 > p->text_cap) {
         size_t cap = p->text_cap ? p->text_cap : 1 << 14;
         while (p->text_len + len + 1 > cap)
             cap *= 2;
-        char *t = realloc(p->text, cap);
-        if (!t)
-            return;
-        p->text = t;
+        p->text = oc_xrealloc(p->text, cap);
         p->text_cap = cap;
     }
     memcpy(p->text + p->text_len, c->line, len + 1);

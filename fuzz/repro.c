@@ -32,34 +32,22 @@ void fz_lines_free(struct fz_lines *l)
     memset(l, 0, sizeof *l);
 }
 
-int fz_lines_push(struct fz_lines *l, const char *p, size_t n)
+void fz_lines_push(struct fz_lines *l, const char *p, size_t n)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **nl = realloc(l->line, cap * sizeof *nl);
-        if (!nl)
-            return -1;
-        l->line = nl;
-        l->cap = cap;
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->line = oc_xrealloc(l->line, l->cap * sizeof *l->line);
     }
-    char *c = malloc(n + 1);
-    if (!c)
-        return -1;
-    memcpy(c, p, n);
-    c[n] = '\0';
-    l->line[l->n++] = c;
-    return 0;
+    l->line[l->n++] = oc_xmemdup0(p, n);
 }
 
-int fz_lines_copy(struct fz_lines *dst, const struct fz_lines *src)
+void fz_lines_copy(struct fz_lines *dst, const struct fz_lines *src)
 {
     if (dst == src)
-        return 0;
+        return;
     fz_lines_clear(dst);
     for (size_t i = 0; i < src->n; i++)
-        if (fz_lines_push(dst, src->line[i], strlen(src->line[i])) != 0)
-            return -1;
-    return 0;
+        fz_lines_push(dst, src->line[i], strlen(src->line[i]));
 }
 
 /* ---- credentials ------------------------------------------------------------------------ */
@@ -182,7 +170,7 @@ size_t fz_header_vendor(const uint8_t *data, size_t size, const char **id)
     return n;
 }
 
-int fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t size)
+void fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t size)
 {
     fz_lines_clear(&r->lines);
     r->vendor[0] = '\0';
@@ -203,15 +191,13 @@ int fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t size)
             r->skipped++;
             continue;
         }
-        if (fz_lines_push(&r->lines, (const char *)p, n) != 0)
-            return -1;
+        fz_lines_push(&r->lines, (const char *)p, n);
     }
-    return 0;
 }
 
 int fz_repro_load(struct fz_repro *r, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = oc_fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
@@ -227,14 +213,7 @@ int fz_repro_load(struct fz_repro *r, const char *path, char *err, size_t errlen
                 fclose(f);
                 return -1;
             }
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return -1;
-            }
-            buf = nb;
+            buf = oc_xrealloc(buf, cap);
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
@@ -248,11 +227,9 @@ int fz_repro_load(struct fz_repro *r, const char *path, char *err, size_t errlen
         free(buf);
         return -1;
     }
-    int rc = fz_repro_parse(r, buf, n);
+    fz_repro_parse(r, buf, n);
     free(buf);
-    if (rc != 0)
-        snprintf(err, errlen, "%s: out of memory", path);
-    return rc;
+    return 0;
 }
 
 /* ---- writing ---------------------------------------------------------------------------------- */
@@ -278,11 +255,7 @@ int fz_repro_write(const char *path, const struct fz_repro_info *in, const struc
     /* made in memory, then written in one piece: a failed write leaves no half reproducer */
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
+    FILE *f = oc_xmemstream(&text, &len);
     char buf[512];
     fprintf(f, "#vendor %s\n", in->vendor);
     fprintf(f, "# otacheck fuzz: a finding, and the command lines that make it happen again.\n");
@@ -333,12 +306,7 @@ int fz_repro_write(const char *path, const struct fz_repro_info *in, const struc
         if (*t == '\n')
             t++;
     }
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(ENOMEM));
-        free(text);
-        return -1;
-    }
+    oc_xmemstream_close(f);
     int rc = oc_write_file_atomic(path, text, len, err, errlen);
     free(text);
     return rc;

@@ -36,10 +36,10 @@ struct fz_lines {
 void fz_lines_init(struct fz_lines *l);
 void fz_lines_free(struct fz_lines *l);
 void fz_lines_clear(struct fz_lines *l);
-/* Appends a copy of p[0..n). Returns 0, or -1 when out of memory. */
-int fz_lines_push(struct fz_lines *l, const char *p, size_t n);
+/* Appends a copy of p[0..n). */
+void fz_lines_push(struct fz_lines *l, const char *p, size_t n);
 /* dst = src (dst's old lines are freed). */
-int fz_lines_copy(struct fz_lines *dst, const struct fz_lines *src);
+void fz_lines_copy(struct fz_lines *dst, const struct fz_lines *src);
 
 /* ---- credentials from configuration --------------------------------------------------- */
 
@@ -82,7 +82,7 @@ size_t fz_header_vendor(const uint8_t *data, size_t size, const char **id);
 void fz_repro_init(struct fz_repro *r);
 void fz_repro_free(struct fz_repro *r);
 /* Parses a reproducer (or a host fuzzer's session input) held in memory. */
-int fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t n);
+void fz_repro_parse(struct fz_repro *r, const uint8_t *data, size_t n);
 /* Reads a file. Returns 0, or -1 with a message in err. */
 int fz_repro_load(struct fz_repro *r, const char *path, char *err, size_t errlen);
 

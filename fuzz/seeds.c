@@ -2,6 +2,7 @@
  * grammar (see seeds.h). Everything written here is a pure function of the grammar, so the
  * checked-in copies can be compared with a fresh run. */
 #include "fuzz/seeds.h"
+#include "common/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -216,9 +217,7 @@ static void dict_grammar_words(struct dict *dc)
 int fz_write_dict(const struct fz_target_info *t, const struct gram_vendor *const *vs, size_t nv,
                   FILE *out)
 {
-    struct dict *dc = calloc(1, sizeof *dc);
-    if (!dc)
-        return -1;
+    struct dict *dc = oc_xcalloc(1, sizeof *dc);
     dc->out = out;
     fprintf(out, "# fuzz_%s dictionary, generated from the grammar by `otacheck grammar dict "
                  "--fuzz-target %s` (do not edit)\n", t->name, t->name);
@@ -288,12 +287,7 @@ static void sb_put(struct seeds *sd, const void *p, size_t n)
         size_t cap = sd->cap ? sd->cap : 4096;
         while (sd->len + n + 1 > cap)
             cap *= 2;
-        char *b = realloc(sd->buf, cap);
-        if (!b) {
-            sd->errors++;
-            return;
-        }
-        sd->buf = b;
+        sd->buf = oc_xrealloc(sd->buf, cap);
         sd->cap = cap;
     }
     memcpy(sd->buf + sd->len, p, n);
@@ -589,7 +583,7 @@ int fz_write_seeds(const struct fz_target_info *t, const struct gram_vendor *con
     }
     free(sd.buf);
     if (sd.errors)
-        fprintf(stderr, "otacheck: %s\n", sd.err[0] ? sd.err : "out of memory making the seeds");
+        fprintf(stderr, "otacheck: %s\n", sd.err);
     return sd.errors ? -1 : sd.n;
 }
 
@@ -606,25 +600,22 @@ int fz_write_target_files(const struct fz_target_info *t, const struct gram_vend
     char *text = NULL;
     size_t len = 0;
     snprintf(path, sizeof path, "%s/%s.dict", root, t->name);
-    FILE *f = open_memstream(&text, &len);
-    int entries = f ? fz_write_dict(t, vs, nv, f) : -1;
-    bool made = f && !ferror(f);
-    made = f && fclose(f) == 0 && made;
-    if (!made || entries < 0 || write_whole(path, text, len, err, sizeof err) != 0) {
-        fprintf(stderr, "otacheck: %s\n", err[0] ? err : "out of memory making the dictionary");
+    FILE *f = oc_xmemstream(&text, &len);
+    int entries = fz_write_dict(t, vs, nv, f);
+    oc_xmemstream_close(f);
+    if (write_whole(path, text, len, err, sizeof err) != 0) {
+        fprintf(stderr, "otacheck: %s\n", err);
         free(text);
         return -1;
     }
     free(text);
     text = NULL;
     snprintf(path, sizeof path, "%s/%s.options", root, t->name);
-    f = open_memstream(&text, &len);
-    if (f)
-        fz_write_options(t, f);
-    made = f && !ferror(f);
-    made = f && fclose(f) == 0 && made;
-    if (!made || write_whole(path, text, len, err, sizeof err) != 0) {
-        fprintf(stderr, "otacheck: %s\n", err[0] ? err : "out of memory making the options");
+    f = oc_xmemstream(&text, &len);
+    fz_write_options(t, f);
+    oc_xmemstream_close(f);
+    if (write_whole(path, text, len, err, sizeof err) != 0) {
+        fprintf(stderr, "otacheck: %s\n", err);
         free(text);
         return -1;
     }

@@ -27,7 +27,7 @@ const struct fz_target_info *fz_targets(size_t *n);
 /* By name ("framer"), or NULL. */
 const struct fz_target_info *fz_target_by_name(const char *name);
 
-/* The target's dictionary, over the given vendors, to out. Returns the entry count or -1. */
+/* The target's dictionary, over the given vendors, to out. Returns the entry count. */
 int fz_write_dict(const struct fz_target_info *t, const struct gram_vendor *const *vs, size_t nv,
                   FILE *out);
 /* Its options file. */

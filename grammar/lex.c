@@ -1,5 +1,6 @@
 /* grammar/lex.c — tokenizer for grammar files; see lex.h. */
 #include "grammar/lex.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,10 +121,7 @@ static void scratch_put(struct glex *lx, size_t at, char c)
         size_t cap = lx->scratch_cap ? lx->scratch_cap * 2 : 256;
         while (cap < at + 2)
             cap *= 2;
-        char *p = realloc(lx->scratch, cap);
-        if (!p)
-            abort();
-        lx->scratch = p;
+        lx->scratch = oc_xrealloc(lx->scratch, cap);
         lx->scratch_cap = cap;
     }
     lx->scratch[at] = c;

@@ -7,6 +7,8 @@
  * is bounded (GRAM_MAX_COUNT in model.h, the nesting limits in load.h): the item that would
  * go past a bound is an error at its own position, reported once per list, and dropped. */
 #include "grammar/load.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -2165,10 +2167,7 @@ static void set_put_vendor(struct gram_set *s, struct gram_vendor *v)
         }
     if (s->n_vendors == s->cap_vendors) {
         size_t cap = s->cap_vendors ? s->cap_vendors * 2 : 8;
-        struct gram_vendor **p = realloc(s->vendors, cap * sizeof *p);
-        if (!p)
-            abort();
-        s->vendors = p;
+        s->vendors = oc_xrealloc(s->vendors, cap * sizeof *s->vendors);
         s->cap_vendors = cap;
     }
     s->vendors[s->n_vendors++] = v;
@@ -2222,13 +2221,13 @@ int gram_load_text(struct gram_set *s, const char *file, const char *text, size_
 
 static char *read_file(const char *path, size_t *len, struct oc_diag *d)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = oc_fopen(path, "rb");
     if (!f) {
         oc_diag_add(d, OC_SEV_ERROR, path, 0, 0, "io", "cannot open: %s", strerror(errno));
         return NULL;
     }
     size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
+    char *buf = oc_xmalloc(cap);
     for (;;) {
         if (n == cap) {
             if (cap > (64u << 20)) {
@@ -2238,7 +2237,7 @@ static char *read_file(const char *path, size_t *len, struct oc_diag *d)
                 return NULL;
             }
             cap *= 2;
-            buf = realloc(buf, cap);
+            buf = oc_xrealloc(buf, cap);
         }
         size_t r = fread(buf + n, 1, cap - n, f);
         if (r == 0)
@@ -2297,8 +2296,8 @@ int gram_load_all(struct gram_set *s, const char *const *files, size_t n_files,
                   struct oc_diag *d)
 {
     int rc = 0;
-    char **texts = calloc(n_files ? n_files : 1, sizeof *texts);
-    size_t *lens = calloc(n_files ? n_files : 1, sizeof *lens);
+    char **texts = oc_xcalloc(n_files, sizeof *texts);
+    size_t *lens = oc_xcalloc(n_files, sizeof *lens);
     bool user_core = false;
     for (size_t i = 0; i < n_files; i++) {
         texts[i] = read_file(files[i], &lens[i], d);

@@ -127,7 +127,7 @@ static struct hx_event *new_event(struct hx_session *s, bool needed, uint32_t *i
 {
     if (s->n_ev == s->cap_ev && !log_full(s, needed)) {
         size_t cap = s->cap_ev ? s->cap_ev * 2 : 256;
-        struct hx_event *ev = realloc(s->ev, cap * sizeof *s->ev);
+        struct hx_event *ev = realloc(s->ev, cap * sizeof *s->ev); /* can go without: spilled */
         if (ev) {
             s->ev = ev;
             s->cap_ev = cap;
@@ -265,13 +265,11 @@ static void add_clear(struct hx_session *s, const char *val, size_t vl)
     if (vl < HX_MIN_SECRET)
         return;
     if (!s->clear_seen)
-        s->clear_seen = calloc(HX_CLEAR_BITS / 64, sizeof *s->clear_seen);
-    if (s->clear_seen) {
-        uint32_t bit[3];
-        clear_bits((const uint8_t *)val, vl, bit);
-        for (int k = 0; k < 3; k++)
-            s->clear_seen[bit[k] / 64] |= 1ull << (bit[k] % 64);
-    }
+        s->clear_seen = oc_xcalloc(HX_CLEAR_BITS / 64, sizeof *s->clear_seen);
+    uint32_t bit[3];
+    clear_bits((const uint8_t *)val, vl, bit);
+    for (int k = 0; k < 3; k++)
+        s->clear_seen[bit[k] / 64] |= 1ull << (bit[k] % 64);
     if (vl >= sizeof s->clear[0])
         return;
     unsigned nc = s->n_clear < HX_MAX_CLEAR ? s->n_clear : HX_MAX_CLEAR;

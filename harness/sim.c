@@ -26,7 +26,7 @@ static void add_effect(struct sim *s, uint64_t due, const struct gram_line *urc,
 {
     if (s->n_effects == s->cap_effects) {
         s->cap_effects = s->cap_effects ? s->cap_effects * 2 : 16;
-        s->effects = realloc(s->effects, s->cap_effects * sizeof *s->effects);
+        s->effects = oc_xrealloc(s->effects, s->cap_effects * sizeof *s->effects);
     }
     size_t at = s->n_effects;
     while (at > 0 && s->effects[at - 1].due > due)
@@ -193,13 +193,13 @@ void sim_emit_raw(struct sim *s, uint64_t delay, const void *data, size_t n)
         size_t cap = s->out_cap ? s->out_cap : 4096;
         while (cap < s->out_len + n)
             cap *= 2;
-        s->out = realloc(s->out, cap);
+        s->out = oc_xrealloc(s->out, cap);
         s->out_cap = cap;
     }
     memcpy(s->out + s->out_len, data, n);
     if (s->n_seg == s->cap_seg) {
         s->cap_seg = s->cap_seg ? s->cap_seg * 2 : 64;
-        s->seg = realloc(s->seg, s->cap_seg * sizeof *s->seg);
+        s->seg = oc_xrealloc(s->seg, s->cap_seg * sizeof *s->seg);
     }
     /* in the order it is due: an answer now goes before events scheduled for later */
     size_t at = s->n_seg;
@@ -482,7 +482,7 @@ const struct sim_image *sim_image(struct sim *s)
     struct sim_image *im = &s->image;
     if (im->bytes)
         return im;
-    im->bytes = malloc(im->len ? im->len : 1);
+    im->bytes = oc_xmalloc(im->len);
     uint64_t x = s->o.seed * 0x9E3779B97F4A7C15ull + 0x1234567;
     for (size_t i = 0; i < im->len; i++) {
         x ^= x << 13;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness/defaults.h"
+#include "common/xalloc.h"
 #include "harness/sim.h"
 
 struct air {
@@ -141,7 +142,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 
 static void init(struct sim *s)
 {
-    s->vstate = calloc(1, sizeof(struct air));
+    s->vstate = oc_xcalloc(1, sizeof(struct air));
 }
 
 static void fini(struct sim *s)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "harness/defaults.h"
+#include "common/xalloc.h"
 #include "harness/sim.h"
 
 #define PIECE 16384u /* the size of the pieces an MCU image is downloaded in */
@@ -144,7 +145,7 @@ static void read_block(struct sim *s, const struct at_cmd *c)
     snprintf(hdr, sizeof hdr, "+QIOTOTARD: %lld,%zu", (long long)start, n);
     sim_emit_line(s, r, hdr);
     const struct sim_image *im = sim_image(s);
-    uint8_t *data = malloc(sent);
+    uint8_t *data = oc_xmalloc(sent);
     for (size_t i = 0; i < sent; i++)
         data[i] = (size_t)start + i < im->len ? im->bytes[(size_t)start + i] : 0x5a;
     sim_emit_raw(s, 0, data, sent);
@@ -226,7 +227,7 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 
 static void init(struct sim *s)
 {
-    s->vstate = calloc(1, sizeof(struct quectel));
+    s->vstate = oc_xcalloc(1, sizeof(struct quectel));
     sim_declare_image(s, ota_defaults_for("quectel")->image_size);
 }
 

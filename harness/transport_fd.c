@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/num.h"
+#include "common/xalloc.h"
 #include "harness/transport.h"
 
 struct fd_transport {
@@ -94,9 +95,7 @@ static const struct hx_transport_ops exec_ops = {fd_write, fd_read, fd_now, fd_c
 
 static struct hx_transport *fd_transport_new(int fd, pid_t child)
 {
-    struct fd_transport *ft = calloc(1, sizeof *ft);
-    if (!ft)
-        return NULL;
+    struct fd_transport *ft = oc_xcalloc(1, sizeof *ft);
     ft->t.ops = &fd_ops;
     ft->fd = fd;
     ft->child = child;
@@ -123,18 +122,7 @@ int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n
         return r;
     *out = fd_transport_new(master, pid);
     struct fd_transport *ft = (struct fd_transport *)*out;
-    if (ft)
-        ft->command = strdup(arg);
-    if (!ft || !ft->command) {
-        if (ft)
-            fd_close(*out);
-        else {
-            close(master);
-            end_child(pid);
-        }
-        snprintf(err, n, "exec: out of memory");
-        return -2;
-    }
+    ft->command = oc_xstrdup(arg);
     ft->t.ops = &exec_ops;
     return 0;
 }
@@ -255,9 +243,5 @@ int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n)
         tcsetattr(fd, TCSANOW, &tio);
     }
     *out = fd_transport_new(fd, 0);
-    if (!*out) {
-        close(fd);
-        return -2;
-    }
     return 0;
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/num.h"
+#include "common/xalloc.h"
 #include "harness/transport.h"
 
 #define WRITE_TIMEOUT_MS 5000u
@@ -170,10 +171,8 @@ static const char *sp_error(char *buf, size_t n)
 static int configure(struct sp_port *port, const struct serial_spec *sp, char *why, size_t n)
 {
     struct sp_port_config *c;
-    if (sp_new_config(&c) != SP_OK) {
-        snprintf(why, n, "out of memory");
-        return -1;
-    }
+    if (sp_new_config(&c) != SP_OK)
+        oc_out_of_memory(0); /* it fails for lack of memory alone */
     int r = -1;
     if (sp_get_config(port, c) == SP_OK && sp_set_config_baudrate(c, (int)sp->baud) == SP_OK &&
         sp_set_config_bits(c, 8) == SP_OK && sp_set_config_parity(c, SP_PARITY_NONE) == SP_OK &&
@@ -201,12 +200,11 @@ int hx_open_serial(const char *arg, struct hx_transport **out, char *err, size_t
             snprintf(err, n, "serial:%s: %s", sp.device, strerror(errno));
         return -2;
     }
-    struct serial_transport *st = calloc(1, sizeof *st);
-    if (!st) {
-        snprintf(err, n, "serial:%s: out of memory", sp.device);
-        return -2;
-    }
-    if (sp_get_port_by_name(real, &st->port) != SP_OK) {
+    struct serial_transport *st = oc_xcalloc(1, sizeof *st);
+    enum sp_return got = sp_get_port_by_name(real, &st->port);
+    if (got == SP_ERR_MEM)
+        oc_out_of_memory(0);
+    if (got != SP_OK) {
         st->port = NULL;
         snprintf(err, n, "serial:%s: not a serial port (no /sys/class/tty entry for %s)%s%s", sp.device,
                  real, strncmp(real, "/dev/pts/", 9) == 0 ? "; for a pseudo-terminal use pty:" : "",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/num.h"
+#include "common/xalloc.h"
 #include "harness/sim.h"
 #include "harness/transport.h"
 
@@ -158,8 +159,8 @@ int hx_open_sim(const char *arg, const struct gram_set *gs, struct hx_transport 
     struct sim_options o;
     if (parse_spec(arg, gs, &v, &o, err, n) != 0)
         return -1;
-    struct sim_transport *st = calloc(1, sizeof *st);
-    if (!st || sim_init(&st->sim, v, &o) != 0) {
+    struct sim_transport *st = oc_xcalloc(1, sizeof *st);
+    if (sim_init(&st->sim, v, &o) != 0) {
         free(st);
         snprintf(err, n, "sim:%s: cannot start the reference module", v->id);
         return -2;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/num.h"
+#include "common/xalloc.h"
 #include "harness/transport.h"
 
 #define CONNECT_TIMEOUT_NS (5000ull * 1000000ull)
@@ -156,12 +157,7 @@ int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n)
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct tcp_transport *tt = calloc(1, sizeof *tt);
-    if (!tt) {
-        close(fd);
-        snprintf(err, n, "tcp:%s: out of memory", arg);
-        return -2;
-    }
+    struct tcp_transport *tt = oc_xcalloc(1, sizeof *tt);
     tt->t.ops = &tcp_ops;
     tt->fd = fd;
     *out = &tt->t;

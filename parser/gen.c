@@ -5,6 +5,7 @@
  * valid "base" assignment is searched for with the validator, so that the rules across
  * parameters hold; every case then changes the base in one place. */
 #include "parser/gen.h"
+#include "common/xalloc.h"
 
 #include <inttypes.h>
 #include <errno.h>
@@ -799,9 +800,7 @@ static void rule_cases(struct gen *g)
 void gram_gen_form_cases(const struct at_index *ix, uint8_t slot, const struct gram_form *f,
                          gram_gen_cb cb, void *ctx)
 {
-    struct gen *g = calloc(1, sizeof *g);
-    if (!g)
-        return;
+    struct gen *g = oc_xcalloc(1, sizeof *g);
     g->ix = ix;
     g->slot = slot;
     g->v = ix->slots[slot].v;
@@ -862,9 +861,7 @@ void gram_gen_vendor_cases(const struct at_index *ix, uint8_t slot, gram_gen_cb 
 bool gram_gen_base_line(const struct at_index *ix, uint8_t slot, const struct gram_form *f,
                         char *line, size_t n)
 {
-    struct gen *g = calloc(1, sizeof *g);
-    if (!g)
-        return false;
+    struct gen *g = oc_xcalloc(1, sizeof *g);
     g->ix = ix;
     g->slot = slot;
     g->v = ix->slots[slot].v;

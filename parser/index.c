@@ -1,5 +1,6 @@
 /* parser/index.c — see index.h. Open addressing with linear probing, FNV-1a keys. */
 #include "parser/index.h"
+#include "common/xalloc.h"
 
 #include "parser/bytes.h"
 
@@ -113,8 +114,8 @@ int at_index_build(struct at_index *ix, const struct gram_vendor *const *vendors
         }
     }
 
-    struct tmp_cand *tc = malloc(sizeof *tc * (total_lines ? total_lines : 1));
-    struct tmp_cand *sc = malloc(sizeof *sc * (total_lines ? total_lines : 1));
+    struct tmp_cand *tc = oc_xmalloc(sizeof *tc * total_lines);
+    struct tmp_cand *sc = oc_xmalloc(sizeof *sc * total_lines);
     size_t ntc = 0, nsc = 0;
     for (size_t s = 0; s < n; s++) {
         const struct gram_vendor *v = vendors[s];

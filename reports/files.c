@@ -14,15 +14,13 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/xalloc.h"
 #include "reports/report_internal.h"
 
 int rp_mkdirs(const char *dir, char *err, size_t errlen)
 {
     size_t n = strlen(dir);
-    char *p = malloc(n + 1);
-    if (!p)
-        abort();
-    memcpy(p, dir, n + 1);
+    char *p = oc_xstrdup(dir);
     while (n > 1 && p[n - 1] == '/')
         p[--n] = '\0';
     for (size_t i = 1; i <= n; i++) {
@@ -48,12 +46,14 @@ int rp_mkdirs(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
+/* The temporary file rp_write_atomic is writing, for rp_remove_temporary: a process that
+ * runs out of memory in the middle of a report ends without returning there. */
+static const char *temporary;
+
 static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
 {
     size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(suffix) + 2;
-    char *p = malloc(n);
-    if (!p)
-        abort();
+    char *p = oc_xmalloc(n);
     snprintf(p, n, "%s/%s%s%s", dir, prefix, name, suffix);
     return p;
 }
@@ -116,11 +116,10 @@ int rp_write_atomic(const char *dir, const char *name,
         snprintf(err, errlen, "cannot create %s (as %s): %s", final, tmp, strerror(errno));
         goto out;
     }
+    temporary = tmp;
     f = fopencookie(&sk, "w", (cookie_io_functions_t){.write = sink_write, .close = sink_close});
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", final, strerror(errno ? errno : ENOMEM));
-        goto fail;
-    }
+    if (!f)
+        oc_out_of_memory(0); /* it fails for lack of memory alone; the handler removes tmp */
     errno = 0;
     int formatted = fn(f, r);
     int flushed = fflush(f);
@@ -159,9 +158,16 @@ fail:
         close(sk.fd);
     (void)unlink(tmp);
 out:
+    temporary = NULL;
     free(tmp);
     free(final);
     return rc;
+}
+
+void rp_remove_temporary(void)
+{
+    if (temporary)
+        (void)unlink(temporary);
 }
 
 const char *rp_format_file(enum rp_format f)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "reports/report_internal.h"
+#include "common/xalloc.h"
 
 /* ---- escaping ----------------------------------------------------------------------- */
 
@@ -88,9 +89,7 @@ static void group_cases(const struct rp_results *r, struct groups *g)
         if (k == g->n) {
             if (g->n == g->cap) {
                 g->cap = g->cap ? g->cap * 2 : 16;
-                g->v = realloc(g->v, g->cap * sizeof *g->v);
-                if (!g->v)
-                    abort();
+                g->v = oc_xrealloc(g->v, g->cap * sizeof *g->v);
             }
             memset(&g->v[k], 0, sizeof g->v[k]);
             g->v[k].suite = suite_of(c);
@@ -100,9 +99,7 @@ static void group_cases(const struct rp_results *r, struct groups *g)
         struct group *s = &g->v[k];
         if (s->n == s->cap) {
             s->cap = s->cap ? s->cap * 2 : 16;
-            s->cases = realloc(s->cases, s->cap * sizeof *s->cases);
-            if (!s->cases)
-                abort();
+            s->cases = oc_xrealloc(s->cases, s->cap * sizeof *s->cases);
         }
         s->cases[s->n++] = i;
         s->fail += c->verdict == RP_FAIL;
@@ -139,10 +136,8 @@ static uint64_t hash(const char *s)
 static bool nameset_add(struct nameset *ns, char *key)
 {
     if (2 * (ns->n + 1) > ns->cap) {
-        struct nameset bigger = {calloc(ns->cap ? ns->cap * 2 : 64, sizeof(char *)),
+        struct nameset bigger = {oc_xcalloc(ns->cap ? ns->cap * 2 : 64, sizeof(char *)),
                                  ns->cap ? ns->cap * 2 : 64, 0};
-        if (!bigger.slot)
-            abort();
         for (size_t i = 0; i < ns->cap; i++)
             if (ns->slot[i])
                 nameset_add(&bigger, ns->slot[i]);
@@ -172,9 +167,7 @@ static void nameset_free(struct nameset *ns)
 static char *pair_key(const char *classname, const char *name)
 {
     size_t a = strlen(classname), b = strlen(name);
-    char *k = malloc(a + b + 2);
-    if (!k)
-        abort();
+    char *k = oc_xmalloc(a + b + 2);
     memcpy(k, classname, a);
     k[a] = '\x1f';
     memcpy(k + a + 1, name, b + 1);
@@ -186,9 +179,7 @@ static char *pair_key(const char *classname, const char *name)
 static char *unique_name(struct nameset *ns, const char *classname, const char *name)
 {
     size_t n = strlen(name) + 32;
-    char *out = malloc(n);
-    if (!out)
-        abort();
+    char *out = oc_xmalloc(n);
     snprintf(out, n, "%s", name);
     for (unsigned k = 2; !nameset_add(ns, pair_key(classname, out)); k++)
         snprintf(out, n, "%s #%u", name, k);
@@ -273,9 +264,7 @@ static void others_lines(FILE *out, const char *others)
     for (const char *p = others; *p;) {
         size_t n = strcspn(p, "\n");
         if (n) {
-            char *line = strndup(p, n);
-            if (!line)
-                abort();
+            char *line = oc_xmemdup0(p, n);
             fputs("  ", out);
             xml_put(out, line, false);
             fputc('\n', out);
@@ -352,9 +341,7 @@ static void outcome(FILE *out, const struct rp_case *c)
     }
     const char *el = c->verdict == RP_FAIL ? "failure" : "error";
     size_t n = strlen(c->rule ? c->rule : "") + strlen(c->reason ? c->reason : "") + 3;
-    char *msg = malloc(n + 16);
-    if (!msg)
-        abort();
+    char *msg = oc_xmalloc(n + 16);
     if (c->rule && c->reason)
         snprintf(msg, n + 16, "%s: %s", c->rule, c->reason);
     else
@@ -381,9 +368,7 @@ static void testcase(FILE *out, const struct rp_results *r, const struct rp_case
                      struct nameset *names)
 {
     const struct rp_target *t = rp_results_target(r, c);
-    char *classname = strdup(suite_of(c));
-    if (!classname)
-        abort();
+    char *classname = oc_xstrdup(suite_of(c));
     for (char *p = classname; *p; p++)
         if (*p == '.')
             *p = '_';
@@ -395,9 +380,7 @@ static void testcase(FILE *out, const struct rp_results *r, const struct rp_case
     }
     rp_target_identity(t, idn, sizeof idn);
     size_t n = strlen(base) + strlen(idn) + 4;
-    char *full = malloc(n);
-    if (!full)
-        abort();
+    char *full = oc_xmalloc(n);
     snprintf(full, n, "%s [%s]", base, idn);
     char *name = unique_name(names, classname, full);
 

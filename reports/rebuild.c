@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "reports/report_internal.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
 
 struct reader {
     const char *path;
@@ -84,7 +86,7 @@ static int read_stream(struct reader *rd, FILE *f)
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
-    while (rc == 0 && (n = getline(&buf, &cap, f)) > 0) {
+    while (rc == 0 && (n = oc_getline(&buf, &cap, f)) > 0) {
         rd->line++;
         bool complete = buf[n - 1] == '\n';
         size_t len = (size_t)n - (complete ? 1 : 0);
@@ -117,10 +119,7 @@ static int read_stream(struct reader *rd, FILE *f)
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *d = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    if (!d)
-        abort();
-    return d;
+    return slash ? oc_xmemdup0(path, slash == path ? 1 : (size_t)(slash - path)) : oc_xstrdup(".");
 }
 
 int rp_rebuild_files(const char *jsonl, const char *dir, unsigned formats,
@@ -129,7 +128,7 @@ int rp_rebuild_files(const char *jsonl, const char *dir, unsigned formats,
 {
     if (files)
         memset(files, 0, sizeof *files);
-    FILE *f = fopen(jsonl, "rb");
+    FILE *f = oc_fopen(jsonl, "rb");
     if (!f) {
         snprintf(err, errlen, "cannot open %s: %s", jsonl, strerror(errno));
         return RP_REBUILD_NOT_READ;

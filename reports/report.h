@@ -152,6 +152,9 @@ const char *rp_stream_error(const struct rp_writer *w);
 int rp_finish(struct rp_writer *w, const struct rp_run *run, char *err, size_t errlen);
 /* After rp_finish: results.jsonl, then each selected format (junit, tap, json, html). */
 const struct rp_files *rp_finish_files(const struct rp_writer *w);
+/* Removes the temporary file of the report file being written, if one is: for a process
+ * that ends in the middle of writing it (out of memory, common/xalloc.h's handler). */
+void rp_remove_temporary(void);
 void rp_free(struct rp_writer *w);
 
 /* Counts so far. */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "reports/report_internal.h"
+#include "common/xalloc.h"
 
 const char *rp_verdict_name(enum rp_verdict v)
 {
@@ -40,13 +41,9 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
     if (n < *cap)
         return v;
     size_t c = *cap ? *cap * 2 : 16;
-    void *p = realloc(v, c * size);
-    if (!p) {
-        fprintf(stderr, "otacheck: out of memory\n");
-        abort();
-    }
+    v = oc_xrealloc(v, c * size);
     *cap = c;
-    return p;
+    return v;
 }
 
 unsigned rp_results_add_target(struct rp_results *r, const struct rp_target *t,
@@ -176,9 +173,7 @@ char *rp_source_text(const struct rp_case *c)
     if (kind && src && strncmp(src, kind, kl) == 0 && src[kl] == ':')
         kind = NULL; /* "inferred: why": the source says its kind */
     size_t n = (kind ? strlen(kind) + 2 : 0) + (src ? strlen(src) : 0) + 1;
-    char *text = malloc(n);
-    if (!text)
-        abort();
+    char *text = oc_xmalloc(n);
     snprintf(text, n, "%s%s%s", kind ? kind : "", kind && src ? ": " : "", src ? src : "");
     return text;
 }

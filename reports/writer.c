@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/xalloc.h"
 #include "reports/report_internal.h"
 
 #define RP_STREAM_FILE "results.jsonl"
@@ -118,11 +119,8 @@ static void stream_line(struct rp_writer *w, const char *type, json_t *obj)
     json_object_update_new(line, obj);
     char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(line);
-    if (!text) {
-        if (w->fd >= 0)
-            stream_fail(w, "write", ENOMEM); /* a line missing: the stream stops whole */
-        return;
-    }
+    if (!text)
+        oc_out_of_memory(0); /* an object it dumps for lack of memory alone */
     size_t n = strlen(text);
     text[n] = '\n'; /* json_dumps' terminating NUL becomes the newline */
     size_t off = 0;
@@ -154,15 +152,11 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     }
     if (rp_mkdirs(dir, err, errlen) != 0)
         return NULL;
-    struct rp_writer *w = calloc(1, sizeof *w);
-    if (!w)
-        abort();
+    struct rp_writer *w = oc_xcalloc(1, sizeof *w);
     w->fd = -1;
-    w->dir = strdup(dir);
+    w->dir = oc_xstrdup(dir);
     size_t n = strlen(dir) + sizeof RP_STREAM_FILE + 1;
-    w->stream_path = malloc(n);
-    if (!w->dir || !w->stream_path)
-        abort();
+    w->stream_path = oc_xmalloc(n);
     snprintf(w->stream_path, n, "%s/%s", dir, RP_STREAM_FILE);
     w->formats = formats;
     rp_results_init(&w->res);
@@ -173,9 +167,7 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
         if (!(formats & bit))
             continue;
         size_t m = strlen(dir) + strlen(rp_format_file(bit)) + 2;
-        char *old = malloc(m);
-        if (!old)
-            abort();
+        char *old = oc_xmalloc(m);
         snprintf(old, m, "%s/%s", dir, rp_format_file(bit));
         (void)unlink(old);
         free(old);
