@@ -7,12 +7,15 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
 #include "fuzz/seeds.h"
 #include "grammar/lint.h"
 #include "grammar/dump.h"
 #include "parser/crosscheck.h"
 #include "parser/examples.h"
 #include "parser/mask.h"
+#include "reports/report.h"
 
 static void usage(FILE *out)
 {
@@ -223,15 +226,23 @@ static int fuzz_files(const char *sub, const char *name, const struct gram_vendo
                             "(or write them all with `grammar corpus --out DIR`)\n");
             return EXIT_USAGE;
         }
-        FILE *f = out ? fopen(out, "w") : stdout;
-        if (!f) {
-            fprintf(stderr, "otacheck grammar dict: cannot write %s\n", out);
-            return EXIT_USAGE;
+        /* made in memory, then written whole (or not at all): a file that cannot be
+         * written is exit 4, as for every output (README, "Exit status") */
+        char *text = NULL, err[600];
+        size_t len = 0;
+        FILE *f = oc_xmemstream(&text, &len);
+        fz_write_dict(one, vs, nv, f);
+        oc_xmemstream_close(f);
+        int rc = EXIT_PASS;
+        if (out && oc_write_file_atomic(out, text, len, err, sizeof err) != 0) {
+            fprintf(stderr, "otacheck grammar dict: %s\n", err);
+            rc = RP_EXIT_NOT_WRITTEN;
+        } else if (!out && (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)) {
+            fprintf(stderr, "otacheck grammar dict: cannot write the standard output\n");
+            rc = RP_EXIT_NOT_WRITTEN;
         }
-        int n = fz_write_dict(one, vs, nv, f);
-        if (out && fclose(f) != 0)
-            n = -1;
-        return n < 0 ? EXIT_USAGE : EXIT_PASS;
+        free(text);
+        return rc;
     }
     if (!out) {
         fprintf(stderr, "otacheck grammar corpus: --out DIR is required\n");
@@ -239,7 +250,7 @@ static int fuzz_files(const char *sub, const char *name, const struct gram_vendo
     }
     for (size_t i = 0; i < nt; i++)
         if ((!one || one == &all[i]) && fz_write_target_files(&all[i], vs, nv, out) != 0)
-            return EXIT_USAGE;
+            return RP_EXIT_NOT_WRITTEN; /* said on stderr: the file and why */
     return EXIT_PASS;
 }
 

@@ -84,6 +84,10 @@ for t in framer payload command response grammar session; do
 done
 grep -q '^#vendor fibocom$' "$tmp"/corpus/session/g-* || { echo "FAIL corpus: no fibocom session seed"; fails=$((fails+1)); }
 check "corpus needs --out" 2 "$ot" grammar corpus
+check "dict that cannot be written: exit 4" 4 "$ot" grammar dict --fuzz-target command --out /dev/full/x.dict
+has "dict says why" "cannot create /dev/full/x.dict"
+check "dict to a full standard output: exit 4" 4 bash -c '"$0" grammar dict --fuzz-target command >/dev/full' "$ot"
+check "corpus that cannot be written: exit 4" 4 "$ot" grammar corpus --out /dev/full/corpus
 
 check "bench make-stream" 0 "$ot" bench make-stream "$tmp/s.bin" --mb 1
 check "bench parse" 0 "$ot" bench parse "$tmp/s.bin" --chunk 64 --repeat 1
