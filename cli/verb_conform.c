@@ -33,7 +33,7 @@ static void usage(FILE *out)
             "usage: otacheck conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
             "                        [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html]\n"
             "                        [--dialect [VENDOR:]KNOB=CHOICE]... [--grammar FILE] [--pace-us N] [--line-gap MS]\n"
-            "                        [--list] [--quiet] [--strict]\n"
+            "                        [--list] [--quiet] [--strict] [-v]\n"
             "  --target SPEC   sim:<vendor> (default: each vendor's reference module), exec:<command>,\n"
             "                  pty:<path>, serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
             "  --caps FILE     the module's capability file (conformance/caps.example.ini)\n"
@@ -47,6 +47,7 @@ static void usage(FILE *out)
             "  --quiet         no progress as the run goes (the cases that did not pass and the\n"
             "                  totals are printed at the end all the same)\n"
             "  --strict        a WARN (an expectation otacheck inferred, not met) fails the run too\n"
+            "  -v, --verbose   the end of the run shows the transcript of each case that did not pass\n"
             "exit: 0 all applicable cases passed (WARN allowed unless --strict), 1 some failed,\n"
             "      2 usage error, 3 target unreachable or lost, 4 a report could not be written\n"
             "      (disk full, I/O error) or out of memory\n",
@@ -168,6 +169,7 @@ int verb_conform(int argc, char **argv)
         {"list", no_argument, NULL, O_LIST},
         {"quiet", no_argument, NULL, O_QUIET},
         {"strict", no_argument, NULL, O_STRICT},
+        {"verbose", no_argument, NULL, 'v'},
         {"pace-us", required_argument, NULL, O_PACE},
         {"line-gap", required_argument, NULL, O_LINE_GAP},
         {"help", no_argument, NULL, O_HELP},
@@ -177,14 +179,14 @@ int verb_conform(int argc, char **argv)
     cli_env_init(&env);
     const char *target = NULL, *caps_file = NULL, *only = NULL, *dir = "otacheck-report",
                *formats = "junit,tap,json,html";
-    bool destructive = false, list = false, quiet = false, strict = false;
+    bool destructive = false, list = false, quiet = false, strict = false, verbose = false;
     long pace = -1;
     unsigned line_gap_ms = 0;
     unsigned long long u;
     const char *bad_only;
     int opt, rc = EXIT_USAGE;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
         if (cli_common_option(&env, opt, optarg))
             continue;
         switch (opt) {
@@ -204,6 +206,7 @@ int verb_conform(int argc, char **argv)
         case O_LIST: list = true; break;
         case O_QUIET: quiet = true; break;
         case O_STRICT: strict = true; break;
+        case 'v': verbose = true; break;
         case O_PACE:
             if (cli_parse_uint("conform", "--pace-us", optarg, 0, HX_PACE_US_MAX, &u) != EXIT_PASS) {
                 cli_env_free(&env);
@@ -385,7 +388,8 @@ int verb_conform(int argc, char **argv)
             more = "report.html";
     char more_in[700];
     snprintf(more_in, sizeof more_in, "%s/%s", dir, more);
-    rp_write_summary(stdout, w, SUMMARY_MAX_EACH, more_in);
+    struct rp_summary_opts so = {SUMMARY_MAX_EACH, more_in, rp_colour_wanted(1), verbose};
+    rp_write_summary(stdout, w, &so);
     printf("otacheck conform: %u cases: %u passed, %u warned, %u failed, %u N/A, %u errors%s%s\n", sum.total,
            sum.pass, sum.warn, sum.fail, sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
     rp_print_files(stdout, stderr, "otacheck conform", dir, files);

@@ -172,13 +172,25 @@ bool rp_counts_failed(struct rp_counts k, bool strict);
 void rp_each_case(const struct rp_writer *w, void (*fn)(void *ctx, const struct rp_case *c),
                   void *ctx);
 /* The end of a run for a person at a terminal (or its log), from the cases as rp_each_case
- * gives them: one entry per FAIL, then ERROR, then WARN case, "FAIL ID  RULE: REASON" (the
- * rule once when the reason starts with it) and "  source: KIND: SOURCE" when it says one; at
- * most max_each of each verdict, then "... and N more FAIL (see MORE_IN)". Nothing when no
- * case FAILed, ERRORed or WARNed. Control characters are written as \xNN, so no text a module
- * sent can move the cursor or start an escape sequence. more_in may be NULL. */
-void rp_write_summary(FILE *out, const struct rp_writer *w, unsigned max_each,
-                      const char *more_in);
+ * gives them: one entry per FAIL, then ERROR, then WARN case:
+ *     FAIL ID  RULE: REASON            (the rule once when the reason starts with it)
+ *       expected: ...                  (when the reason does not say it already)
+ *       seen: ...
+ *       source: KIND: SOURCE           (when the case says one)
+ *       transcript: MORE_IN#case-N     (#case-N: the case's section when MORE_IN is the HTML)
+ * and with transcripts (-v) the case's transcript, indented; at most max_each of each
+ * verdict, then "... and N more FAIL (see MORE_IN)". Nothing when no case FAILed, ERRORed or
+ * WARNed. Control characters are written as \xNN, so no text a module sent can move the
+ * cursor or start an escape sequence; colour: the verdict words in ANSI colour. */
+struct rp_summary_opts {
+    unsigned max_each;
+    const char *more_in; /* "DIR/report.html", or NULL */
+    bool colour;
+    bool transcripts;
+};
+void rp_write_summary(FILE *out, const struct rp_writer *w, const struct rp_summary_opts *o);
+/* Colour on fd: a terminal, NO_COLOR unset or empty (no-color.org), TERM not "dumb". */
+bool rp_colour_wanted(int fd);
 
 /* Rebuilds the files of a run from its stream (a run that was killed): reads jsonl, writes
  * the formats into dir (NULL: the directory of jsonl). Returns 0, or -1 with a message. */

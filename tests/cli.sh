@@ -395,5 +395,24 @@ has "conform says the target was lost" "was lost"
 grep -q '"interrupted": true' "$tmp/closed/results.json" || { echo "FAIL closed: the report is not marked interrupted"; fails=$((fails+1)); }
 grep -q '"verdict": "PASS"' "$tmp/closed/results.json" || { echo "FAIL closed: the cases before the loss are not in the report"; fails=$((fails+1)); }
 
+# ---- the end of a failing run: expected, seen, where the transcript is; -v; colour ----------
+check "summary of a failing run" 1 "$ot" conform --vendor fibocom --target sim:fibocom,fault=double-final \
+  --report-dir "$tmp/sum" --quiet
+has "summary: what was expected" "  expected: "
+has "summary: where the transcript is" "  transcript: $tmp/sum/report.html#case-"
+lacks "summary: no transcript without -v" "    > AT+"
+lacks "summary: no colour off a terminal" $'\033['
+check "summary -v" 1 "$ot" conform --vendor fibocom --target sim:fibocom,fault=double-final \
+  --report-dir "$tmp/sum" --quiet -v
+has "summary -v: the transcript" "    > AT+"
+# on a terminal (script(1) gives the run a pty): colour, unless NO_COLOR is set
+script -qec "$ot conform --vendor fibocom --target sim:fibocom,fault=double-final --report-dir $tmp/sum --quiet" \
+  /dev/null >"$tmp/out" 2>&1
+has "summary on a terminal: in colour" $'\033[1;31mFAIL\033[0m '
+NO_COLOR=1 script -qec "$ot conform --vendor fibocom --target sim:fibocom,fault=double-final --report-dir $tmp/sum --quiet" \
+  /dev/null >"$tmp/out" 2>&1
+has "summary with NO_COLOR: still listed" "FAIL fibocom/"
+lacks "summary with NO_COLOR: no colour" $'\033[1;31m'
+
 if [[ $fails -ne 0 ]]; then echo "$fails check(s) failed"; exit 1; fi
 echo "all CLI checks passed"

@@ -398,7 +398,8 @@ static char *summary_of(const struct rp_writer *w, unsigned max_each, const char
     FILE *f = open_memstream(&text, &len);
     if (!f)
         abort();
-    rp_write_summary(f, w, max_each, more_in);
+    struct rp_summary_opts o = {max_each, more_in, false, false};
+    rp_write_summary(f, w, &o);
     fclose(f);
     return text;
 }
@@ -431,15 +432,46 @@ static void terminal_summary(void)
     char *text = summary_of(w, 50, "otacheck-report/report.html");
     static const char *WANT =
         "FAIL quectel/+QIOTUPDATE/write/invalid/1  response-time: no final within the limit\n"
+        "  expected: a final result within 300 ms\n"
+        "  seen: OK after 412.5 ms\n"
+        "  transcript: otacheck-report/report.html#case-2\n"
         "FAIL quectel/+QIOTUPDATE/write/invalid/update_action=4  rejects-invalid: update_action=4 "
         "was accepted\n"
+        "  expected: an error result\n"
+        "  seen: OK\n"
         "  source: document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)\n"
+        "  transcript: otacheck-report/report.html#case-6\n"
         "ERROR quectel/+QIOTOTARD/read  the port vanished\n"
+        "  transcript: otacheck-report/report.html#case-4\n"
         "WARN quectel/+QIOTCFG/write/valid/product_key=longest  accepts-valid: the longest "
         "product_key was refused\n"
-        "  source: inferred: the seed gives only a maximum length\n";
+        "  expected: OK\n"
+        "  seen: +CME ERROR: 3\n"
+        "  source: inferred: the seed gives only a maximum length\n"
+        "  transcript: otacheck-report/report.html#case-5\n";
     TU_CHECK(text && strcmp(text, WANT) == 0, "summary:\n%s--- expected:\n%s", text ? text : "(none)", WANT);
     free(text);
+
+    /* colour: the verdict words only; -v: the transcripts, indented */
+    {
+        char *ctext = NULL;
+        size_t clen = 0;
+        FILE *f = open_memstream(&ctext, &clen);
+        struct rp_summary_opts o = {50, NULL, true, true};
+        rp_write_summary(f, w, &o);
+        fclose(f);
+        TU_CHECK(strstr(ctext, "\033[1;31mFAIL\033[0m quectel/+QIOTUPDATE/write/invalid/1  response-time") &&
+                     strstr(ctext, "\033[1;35mERROR\033[0m ") && strstr(ctext, "\033[33mWARN\033[0m "),
+                 "verdicts coloured: %s", ctext);
+        TU_CHECK(strstr(ctext, "\n    > AT+QIOTUPDATE=") != NULL, "-v: the transcript, indented: %s", ctext);
+        TU_CHECK(!strstr(ctext, "transcript: "), "no place to point to without more_in: %s", ctext);
+        free(ctext);
+        /* NO_COLOR, or not a terminal: no colour */
+        setenv("NO_COLOR", "1", 1);
+        TU_CHECK(!rp_colour_wanted(1) && !rp_colour_wanted(-1), "NO_COLOR is honoured");
+        unsetenv("NO_COLOR");
+        TU_CHECK(!rp_colour_wanted(-1), "not a terminal: no colour");
+    }
 
     /* over the cap: the first of each verdict, then how many more and where they are */
     struct rp_case c = WARN_CASE;
@@ -449,7 +481,9 @@ static void terminal_summary(void)
     rp_case(w, &c);
     text = summary_of(w, 1, "dir/report.html");
     static const char *HEAD = "FAIL quectel/+QIOTUPDATE/write/invalid/1  response-time: no final "
-                              "within the limit\n... and 1 more FAIL (see dir/report.html)\nERROR ";
+                              "within the limit\n  expected: a final result within 300 ms\n  seen: OK after "
+                              "412.5 ms\n  transcript: dir/report.html#case-2\n... and 1 more FAIL (see "
+                              "dir/report.html)\nERROR ";
     TU_CHECK(text && strncmp(text, HEAD, strlen(HEAD)) == 0, "cap of 1: %s", text ? text : "(none)");
     TU_CHECK(text && strstr(text, "\n... and 2 more WARN (see dir/report.html)\n") &&
                  !strstr(text, "quectel/warn/2") && !strstr(text, "more ERROR"),
