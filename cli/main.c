@@ -17,11 +17,13 @@ static void on_no_memory(size_t asked)
 
 static void usage(FILE *out)
 {
+    char names[256];
+    rp_format_names(names, sizeof names, ",", false);
     fprintf(out,
             "usage: otacheck <verb> [options]\n"
             "\n"
             "  conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
-            "          [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html] [--list]\n"
+            "          [--only PATTERN] [--report-dir DIR] [--format %s] [--list]\n"
             "          [--strict] [--dialect [VENDOR:]KNOB=CHOICE]... [--pace-us N] [--quiet]\n"
             "  grammar lint|list|dump|dict|corpus|examples [--vendor ID|all] [--grammar FILE]...\n"
             "                                     [--dialect [VENDOR:]KNOB=CHOICE]...\n"
@@ -32,7 +34,7 @@ static void usage(FILE *out)
             "  bench commands FILE [--vendor ID|all]\n"
             "  bench make-stream FILE [--mb N] [--seed N]\n"
             "  bench make-commands FILE [--lines N] [--seed N]\n"
-            "  report --from FILE.jsonl [--report-dir DIR] [--format junit,tap,json,html]\n"
+            "  report --from FILE.jsonl [--report-dir DIR] [--format %s]\n"
             "                                     (rebuild a run's report files from its stream)\n"
             "  bench latency --target SPEC [--count N]   (module write -> harness read, us)\n"
             "  sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N] [--latency US]\n"
@@ -46,7 +48,8 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
             "3 the target could not be reached or was lost, 4 out of memory or a report could not\n"
-            "be written.\n");
+            "be written.\n",
+            names, names);
 }
 
 int main(int argc, char **argv)

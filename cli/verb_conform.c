@@ -29,9 +29,10 @@
 
 static void usage(FILE *out)
 {
+    char names[256], files[256];
     fprintf(out,
             "usage: otacheck conform [--vendor ID|all] [--target SPEC] [--caps FILE] [--allow-destructive]\n"
-            "                        [--only PATTERN] [--report-dir DIR] [--format junit,tap,json,html]\n"
+            "                        [--only PATTERN] [--report-dir DIR] [--format %s]\n"
             "                        [--dialect [VENDOR:]KNOB=CHOICE]... [--grammar FILE] [--pace-us N] [--line-gap MS]\n"
             "                        [--list] [--quiet] [--strict] [-v]\n"
             "  --target SPEC   sim:<vendor> (default: each vendor's reference module), exec:<command>,\n"
@@ -39,7 +40,7 @@ static void usage(FILE *out)
             "  --caps FILE     the module's capability file (conformance/caps.example.ini)\n"
             "  --only PATTERN  cases whose id, suite or name contains it (or matches it: * ?)\n"
             "  --report-dir    where results go (default otacheck-report): results.jsonl as the run\n"
-            "                  goes, then junit.xml, results.tap, results.json, report.html\n"
+            "                  goes, then %s\n"
             "  --pace-us N     microseconds between the bytes written, 0 to %u (modules that drop bytes)\n"
             "  --line-gap MS   the quiet, 1 to %u ms, that ends a line sent without CR LF (default: by\n"
             "                  target, 100 ms; tcp: 250 ms): more for a module that pauses inside lines\n"
@@ -51,6 +52,7 @@ static void usage(FILE *out)
             "exit: 0 all applicable cases passed (WARN allowed unless --strict), 1 some failed,\n"
             "      2 usage error, 3 target unreachable or lost, 4 a report could not be written\n"
             "      (disk full, I/O error) or out of memory\n",
+            rp_format_names(names, sizeof names, ",", false), rp_format_names(files, sizeof files, ", ", true),
             HX_PACE_US_MAX, HX_LINE_GAP_MS_MAX);
 }
 
@@ -178,7 +180,7 @@ int verb_conform(int argc, char **argv)
     struct cli_env env;
     cli_env_init(&env);
     const char *target = NULL, *caps_file = NULL, *only = NULL, *dir = "otacheck-report",
-               *formats = "junit,tap,json,html";
+               *formats = "all";
     bool destructive = false, list = false, quiet = false, strict = false, verbose = false;
     long pace = -1;
     unsigned line_gap_ms = 0;
@@ -384,8 +386,9 @@ int verb_conform(int argc, char **argv)
     /* the cases that did not pass, where to read more of them, then the totals */
     const char *more = "results.jsonl";
     for (size_t i = 0; i < files->n; i++)
-        if (files->f[i].written && strcmp(files->f[i].name, "report.html") == 0)
-            more = "report.html";
+        for (size_t j = 0; j < RP_N_FORMATS; j++)
+            if (files->f[i].written && rp_formats[j].case_anchors && strcmp(files->f[i].name, rp_formats[j].file) == 0)
+                more = rp_formats[j].file;
     char more_in[700];
     snprintf(more_in, sizeof more_in, "%s/%s", dir, more);
     struct rp_summary_opts so = {SUMMARY_MAX_EACH, more_in, rp_colour_wanted(1), verbose};

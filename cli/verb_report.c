@@ -1,9 +1,10 @@
 /* cli/verb_report.c — `otacheck report --from FILE.jsonl`: rebuilds the report files of a
- * run (JUnit, TAP, JSON, HTML) from its results.jsonl stream, typically after the run was
- * killed before it could write them. Exit 0 when every case passed, WARNed or was N/A, 1 when
- * some case failed or ended in ERROR, 2 on a usage error or a stream that cannot be read, 4
- * when a file could not be written (disk full, I/O error: whatever the verdicts). Only the
- * files written whole are listed; each other one is named on stderr with why. */
+ * run (each format of reports/formats.h: JUnit, TAP, JSON, HTML) from its results.jsonl
+ * stream, typically after the run was killed before it could write them. Exit 0 when every
+ * case passed, WARNed or was N/A, 1 when some case failed or ended in ERROR, 2 on a usage
+ * error or a stream that cannot be read, 4 when a file could not be written (disk full, I/O
+ * error: whatever the verdicts). Only the files written whole are listed; each other one is
+ * named on stderr with why. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,11 +14,13 @@
 
 static void usage(FILE *out)
 {
+    char names[256];
     fprintf(out,
             "usage: otacheck report --from FILE.jsonl [--report-dir DIR] [--format LIST]\n"
             "  --from FILE        the results.jsonl stream of a run\n"
             "  --report-dir DIR   where to write the files (default: the stream's directory)\n"
-            "  --format LIST      junit,tap,json,html or all (default: all)\n");
+            "  --format LIST      %s or all (default: all)\n",
+            rp_format_names(names, sizeof names, ",", false));
 }
 
 int verb_report(int argc, char **argv)

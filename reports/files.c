@@ -170,37 +170,18 @@ void rp_remove_temporary(void)
         (void)unlink(temporary);
 }
 
-const char *rp_format_file(enum rp_format f)
-{
-    switch (f) {
-    case RP_JUNIT: return "junit.xml";
-    case RP_TAP: return "results.tap";
-    case RP_JSON: return "results.json";
-    case RP_HTML: return "report.html";
-    }
-    return "?";
-}
-
 int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r,
                      struct rp_files *files, char *err, size_t errlen)
 {
-    static const struct {
-        enum rp_format f;
-        int (*fn)(FILE *, const struct rp_results *);
-    } all[] = {
-        {RP_JUNIT, rp_write_junit},
-        {RP_TAP, rp_write_tap},
-        {RP_JSON, rp_write_json},
-        {RP_HTML, rp_write_html},
-    };
     int rc = 0;
     char msg[sizeof files->f[0].why];
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (!(formats & all[i].f))
+    for (size_t i = 0; i < RP_N_FORMATS; i++) {
+        const struct rp_format_desc *d = &rp_formats[i];
+        if (!(formats & d->bit))
             continue;
-        bool ok = rp_write_atomic(dir, rp_format_file(all[i].f), all[i].fn, r, msg, sizeof msg) == 0;
+        bool ok = rp_write_atomic(dir, d->file, d->write, r, msg, sizeof msg) == 0;
         if (files)
-            rp_files_add(files, rp_format_file(all[i].f), ok ? NULL : msg);
+            rp_files_add(files, d->file, ok ? NULL : msg);
         if (!ok && rc == 0) {
             snprintf(err, errlen, "%s", msg);
             rc = -1;

@@ -10,9 +10,12 @@
 
 /* ---- to JSON ---------------------------------------------------------------------- */
 
+/* A text; absent (NULL) and empty ("") are both null: SCHEMA.md, "absent texts are null,
+ * never \"\"" (the runner gives "" for a PASS's reason, expected and seen, an N/A's
+ * transcript and an unknown command's command). */
 static json_t *jstr(const char *s)
 {
-    json_t *v = s ? json_string(s) : NULL;
+    json_t *v = s && *s ? json_string(s) : NULL;
     return v ? v : json_null(); /* invalid UTF-8 cannot reach here: rp_clean fixed it */
 }
 
@@ -72,7 +75,9 @@ json_t *rp_case_to_json(const struct rp_case *c)
     set(o, "name", jstr(c->name));
     set(o, "vendor", jstr(c->vendor));
     set(o, "command", jstr(c->command));
-    set(o, "form", jstr(c->form));
+    /* "none" (the runner's word for a line that is no form of its command: an unknown
+     * command, a form the command lacks) is no form: null, as SCHEMA.md says */
+    set(o, "form", jstr(c->form && strcmp(c->form, "none") == 0 ? NULL : c->form));
     set(o, "verdict", json_string(rp_verdict_name(c->verdict)));
     set(o, "rule", jstr(c->rule));
     set(o, "reason", jstr(c->reason));

@@ -159,9 +159,9 @@ int rp_rebuild_files(const char *jsonl, const char *dir, unsigned formats,
     char *d = dir ? NULL : dir_of(jsonl);
     const char *out = dir ? dir : d;
     if (rp_mkdirs(out, err, errlen) != 0) {
-        for (unsigned bit = RP_JUNIT; files && bit <= RP_HTML; bit <<= 1)
-            if (formats & bit)
-                rp_files_add(files, rp_format_file(bit), err);
+        for (size_t i = 0; files && i < RP_N_FORMATS; i++)
+            if (formats & rp_formats[i].bit)
+                rp_files_add(files, rp_formats[i].file, err);
         rc = RP_REBUILD_NOT_WRITTEN;
     } else {
         struct rp_results clean;

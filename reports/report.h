@@ -1,5 +1,5 @@
 /* reports/report.h — the results of a conformance run and the files they are written to
- * (DESIGN.md layer 5): JUnit XML (as Jenkins and GitLab read it), TAP 14, JSON with a
+ * (DESIGN.md layer 5): JUnit XML (as Jenkins and GitLab read it), TAP 13, JSON with a
  * documented schema (reports/SCHEMA.md), a self-contained HTML page, and a JSON-lines
  * stream appended and flushed as each case ends, so that a killed run keeps every case
  * that finished. The other files are written at the end, each atomically (a temporary
@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "common/xalloc.h"
+#include "reports/formats.h"
 
 /* The exit status of a verb whose output files could not all be written (disk full, I/O
  * error, no permission): the same code as a run that ran out of memory (OC_EXIT_NO_MEMORY),
@@ -86,16 +87,41 @@ struct rp_run {
     const char *stopped_because;/* why it stopped early, or NULL */
 };
 
-enum rp_format {
-    RP_JUNIT = 1u << 0, /* junit.xml */
-    RP_TAP = 1u << 1,   /* results.tap */
-    RP_JSON = 1u << 2,  /* results.json */
-    RP_HTML = 1u << 3,  /* report.html */
+/* The report formats, from the table of reports/formats.h: one bit each (RP_JUNIT,
+ * RP_TAP, RP_JSON, RP_HTML), in the table's order. */
+enum rp_format_index {
+#define RP_FORMAT_INDEX(id, name, file, writer, anchors) RP_FORMAT_INDEX_##id,
+    RP_FORMAT_TABLE(RP_FORMAT_INDEX)
+#undef RP_FORMAT_INDEX
+    RP_N_FORMATS
 };
+enum rp_format {
+#define RP_FORMAT_BIT(id, name, file, writer, anchors) RP_##id = 1u << RP_FORMAT_INDEX_##id,
+    RP_FORMAT_TABLE(RP_FORMAT_BIT)
+#undef RP_FORMAT_BIT
+};
+#define RP_ALL_FORMATS ((1u << RP_N_FORMATS) - 1u) /* --format all */
+
+/* One format, as the table says it (reports/formats.c). */
+struct rp_results;
+struct rp_format_desc {
+    enum rp_format bit;
+    const char *name;     /* --format's name: "junit" */
+    const char *file;     /* in the report directory: "junit.xml" */
+    int (*write)(FILE *out, const struct rp_results *r); /* reports/report_internal.h */
+    bool case_anchors;    /* each case at FILE#case-N: where the summary sends a reader */
+};
+extern const struct rp_format_desc rp_formats[RP_N_FORMATS];
+/* The format of a bit, or NULL. */
+const struct rp_format_desc *rp_format_of(enum rp_format f);
+/* The formats' names ("junit,tap,json,html" with sep ","), or with files their file names,
+ * joined by sep, into buf. */
+const char *rp_format_names(char *buf, size_t n, const char *sep, bool files);
 
 struct rp_writer;
 
-/* Parses "junit,tap,json,html" into a mask; 0 and a message on an unknown name. */
+/* Parses "junit,tap,json,html" (any of rp_formats' names, or "all") into a mask; 0 and a
+ * message on an unknown name. */
 unsigned rp_parse_formats(const char *list, char *err, size_t errlen);
 
 /* What became of each file a writer (or a rebuild) was to write: written is true only for a
@@ -104,9 +130,9 @@ unsigned rp_parse_formats(const char *list, char *err, size_t errlen);
  * not written whole is never left in place of the name (the temporary file is removed), except
  * results.jsonl, which is cut back to its last whole line and kept: it holds every case
  * streamed before the failure. */
-#define RP_MAX_FILES 5
+#define RP_MAX_FILES (1 + RP_N_FORMATS)
 struct rp_file_status {
-    const char *name; /* "results.jsonl", "junit.xml", "results.tap", "results.json", "report.html" */
+    const char *name; /* "results.jsonl", then the formats' files: "junit.xml"... */
     bool written;
     char why[600];
 };
@@ -150,7 +176,7 @@ const char *rp_stream_error(const struct rp_writer *w);
  * even when one fails. Returns 0 when every file (the stream included) is whole, or -1 with
  * the first failure's message; rp_finish_files then says which were written. */
 int rp_finish(struct rp_writer *w, const struct rp_run *run, char *err, size_t errlen);
-/* After rp_finish: results.jsonl, then each selected format (junit, tap, json, html). */
+/* After rp_finish: results.jsonl, then each selected format, in rp_formats' order. */
 const struct rp_files *rp_finish_files(const struct rp_writer *w);
 /* Removes the temporary file of the report file being written, if one is: for a process
  * that ends in the middle of writing it (out of memory, common/xalloc.h's handler). */

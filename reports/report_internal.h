@@ -99,10 +99,10 @@ int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, 
  * ferror(out), which is sticky: rp_write_atomic checks it (and the first write(2) error, the
  * fflush and the close) after fn, so no write goes unchecked; the writers also stop early,
  * between cases, once ferror(out) is set. */
-int rp_write_junit(FILE *out, const struct rp_results *r);
-int rp_write_tap(FILE *out, const struct rp_results *r);
-int rp_write_json(FILE *out, const struct rp_results *r);
-int rp_write_html(FILE *out, const struct rp_results *r);
+#define RP_FORMAT_WRITER(id, name, file, writer, anchors) \
+    int writer(FILE *out, const struct rp_results *r);
+RP_FORMAT_TABLE(RP_FORMAT_WRITER) /* rp_write_junit, rp_write_tap... (reports/formats.h) */
+#undef RP_FORMAT_WRITER
 
 /* ---- files.c: directories and atomic files ------------------------------------------ */
 
@@ -115,8 +115,6 @@ int rp_mkdirs(const char *dir, char *err, size_t errlen);
 int rp_write_atomic(const char *dir, const char *name,
                     int (*fn)(FILE *out, const struct rp_results *r), const struct rp_results *r,
                     char *err, size_t errlen);
-/* The file name of one format ("junit.xml"...). */
-const char *rp_format_file(enum rp_format f);
 /* Writes every format of the mask into dir atomically. All are attempted, each added to files
  * (may be NULL) as written or not and why; returns 0, or -1 with the first failure's message. */
 int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r,

@@ -108,10 +108,14 @@ static void entry(void *ctx, const struct rp_case *c)
     const char *more = l->o->more_in;
     if (more && *more) {
         size_t ml = strlen(more);
-        bool html = ml >= 11 && strcmp(more + ml - 11, "report.html") == 0;
+        bool anchors = false; /* more is a file that shows each case at #case-N */
+        for (size_t i = 0; i < RP_N_FORMATS; i++) {
+            size_t fl = strlen(rp_formats[i].file);
+            anchors |= rp_formats[i].case_anchors && ml >= fl && strcmp(more + ml - fl, rp_formats[i].file) == 0;
+        }
         fputs("  transcript: ", out);
         one_line(out, more);
-        if (html)
+        if (anchors)
             fprintf(out, "#case-%zu", l->index);
         fputc('\n', out);
     }

@@ -1,23 +1,31 @@
-/* reports/tap.c — results.tap in TAP version 14: the plan, one test point per case
+/* reports/tap.c — results.tap in TAP version 13 (the version TAP::Parser 3.44, Debian 12's
+ * prove, reads; it refuses 14): the plan, one test point per case
  * ("ok N - suite: name"; N/A is "ok N - ... # SKIP reason"; FAIL and ERROR are "not ok"
  * followed by a YAML diagnostic block indented by two spaces; WARN is "ok", its description
  * plain, as TAP defines no directive but SKIP and TODO, followed by a YAML block that says
  * verdict WARN and why), a closing comment with the
  * counts, and "Bail out!" when the run was cut short, so that a partial run never reads as
  * a complete one. YAML strings are double-quoted with YAML's escapes; the transcript is a
- * literal block scalar when its characters allow one, a quoted string otherwise. */
+ * literal block scalar when its characters allow one, a quoted string otherwise.
+ *
+ * The YAML is TAP 13's YAMLish, what TAP::Parser::YAMLish::Reader reads: null is "~", a
+ * block scalar is a plain "|" (no chomping or indentation indicator, no blank line), and
+ * every other text a double-quoted string; node-tap's parser (full YAML) reads the same
+ * values. The description escapes '#' as "\#", as Perl's Test::Builder writes TAP 13 and
+ * both parsers read it; a backslash is written as it is (TAP 13 has no escapes), doubled
+ * only before a '#'. */
 #include <string.h>
 
 #include "reports/report_internal.h"
 
 /* A description or directive on the test point line: one line, and in a description '#'
- * and '\' escaped as TAP 14 says. */
+ * escaped as "\#" (and a backslash before a '#' doubled, so that it escapes nothing). */
 static void tap_line_text(FILE *out, const char *s, bool description)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         if (*p < 0x20 || *p == 0x7F)
             fputc(' ', out);
-        else if (description && (*p == '#' || *p == '\\'))
+        else if (description && (*p == '#' || (*p == '\\' && p[1] == '#')))
             fprintf(out, "\\%c", *p);
         else
             fputc(*p, out);
@@ -49,8 +57,8 @@ static bool yaml_unprintable(unsigned long cp)
 
 static void yaml_quoted(FILE *out, const char *s)
 {
-    if (!s) {
-        fputs("null", out);
+    if (!s || !*s) { /* absent; "" is absent too, as in results.json */
+        fputs("~", out);
         return;
     }
     fputc('"', out);
@@ -76,42 +84,39 @@ static void yaml_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* Can s be a literal block scalar? Printable, no tab or CR, some text besides newlines. */
+/* Can s be a plain "|" block that YAMLish reads back as it is? Printable, no tab or CR;
+ * lines that are neither empty nor "..." or "---" (the end and start of a YAML block),
+ * the first not starting with a space (it sets the indentation); one newline at the end. */
 static bool block_ok(const char *s)
 {
-    bool text = false;
+    size_t len = strlen(s);
+    if (len < 2 || s[0] == ' ' || s[0] == '\n' || s[len - 1] != '\n' || strstr(s, "\n\n"))
+        return false;
+    for (const char *line = s; *line; line = strchr(line, '\n') + 1) {
+        size_t n = strcspn(line, "\n"), lead = strspn(line, " ");
+        if (n - lead >= 3 && (strncmp(line + lead, "...", 3) == 0 || strncmp(line + lead, "---", 3) == 0) &&
+            strspn(line + lead + 3, " ") == n - lead - 3)
+            return false;
+    }
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         size_t n;
         unsigned long cp = decode(p, &n);
         if (cp == '\t' || yaml_unprintable(cp))
             return false;
-        text = text || cp != '\n';
         p += n;
     }
-    return text;
+    return true;
 }
 
-/* key: |  then each line indented by 4 (the block is indented by 2 inside TAP). */
+/* key: |  then each line indented by 4 (the block is indented by 2 inside TAP); s is
+ * block_ok: lines that are not empty, and one newline at its end. */
 static void yaml_block(FILE *out, const char *key, const char *s)
 {
-    size_t len = strlen(s), trailing = 0;
-    while (trailing < len && s[len - 1 - trailing] == '\n')
-        trailing++;
-    const char *first = s + strspn(s, "\n");
-    fprintf(out, "  %s: |%s%s\n", key, *first == ' ' ? "2" : "",
-            trailing == 0 ? "-" : trailing == 1 ? "" : "+");
-    /* the body without the newline that ends its last line, split at each newline */
-    const char *p = s, *end = s + len - (trailing ? 1 : 0);
-    for (;;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (n)
-            fprintf(out, "    %.*s\n", (int)n, p);
-        else
-            fputs("  \n", out); /* every line of the block keeps TAP's indentation */
-        if (!nl)
-            break;
-        p = nl + 1;
+    fprintf(out, "  %s: |\n", key);
+    for (const char *p = s; *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "    %.*s\n", (int)n, p);
+        p += n + 1;
     }
 }
 
@@ -134,7 +139,7 @@ static void yaml_text(FILE *out, const char *key, const char *s)
 static void yaml_ms(FILE *out, const char *key, double ms, bool present)
 {
     char b[64];
-    fprintf(out, "  %s: %s\n", key, present ? rp_fmt_ms(ms, b, sizeof b) : "null");
+    fprintf(out, "  %s: %s\n", key, present ? rp_fmt_ms(ms, b, sizeof b) : "~");
 }
 
 static void diagnostics(FILE *out, const struct rp_results *r, const struct rp_case *c)
@@ -159,7 +164,7 @@ static void diagnostics(FILE *out, const struct rp_results *r, const struct rp_c
 
 int rp_write_tap(FILE *out, const struct rp_results *r)
 {
-    fprintf(out, "TAP version 14\n1..%zu\n", r->n_cases);
+    fprintf(out, "TAP version 13\n1..%zu\n", r->n_cases);
     for (size_t i = 0; i < r->n_cases && !ferror(out); i++) { /* a write failed: stop */
         const struct rp_case *c = &r->cases[i];
         bool ok = c->verdict == RP_PASS || c->verdict == RP_NA || c->verdict == RP_WARN;

@@ -42,45 +42,6 @@ struct rp_writer {
     struct rp_files files;     /* what rp_finish wrote */
 };
 
-/* ---- formats ----------------------------------------------------------------------- */
-
-unsigned rp_parse_formats(const char *list, char *err, size_t errlen)
-{
-    static const struct {
-        const char *name;
-        unsigned bit;
-    } names[] = {
-        {"junit", RP_JUNIT}, {"tap", RP_TAP}, {"json", RP_JSON}, {"html", RP_HTML},
-        {"all", RP_JUNIT | RP_TAP | RP_JSON | RP_HTML},
-    };
-    unsigned mask = 0;
-    const char *p = list ? list : "";
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        const char *next = p[n] ? p + n + 1 : p + n;
-        while (n && (*p == ' ' || *p == '\t')) {
-            p++;
-            n--;
-        }
-        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-            n--;
-        unsigned bit = 0;
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (n == strlen(names[i].name) && strncmp(p, names[i].name, n) == 0)
-                bit = names[i].bit;
-        if (!bit) {
-            snprintf(err, errlen, "unknown report format '%.*s' (known: junit, tap, json, html, all)",
-                     (int)n, p);
-            return 0;
-        }
-        mask |= bit;
-        p = next;
-    }
-    if (!mask)
-        snprintf(err, errlen, "no report format given (known: junit, tap, json, html, all)");
-    return mask;
-}
-
 /* ---- the stream -------------------------------------------------------------------- */
 
 /* The first failure ends the stream: cut back to its last whole line, closed, said once. */
@@ -163,12 +124,12 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     rp_secrets_init(&w->secrets);
 
     /* An earlier run's files must not pass for this run's if this one is killed. */
-    for (unsigned bit = RP_JUNIT; bit <= RP_HTML; bit <<= 1) {
-        if (!(formats & bit))
+    for (size_t i = 0; i < RP_N_FORMATS; i++) {
+        if (!(formats & rp_formats[i].bit))
             continue;
-        size_t m = strlen(dir) + strlen(rp_format_file(bit)) + 2;
+        size_t m = strlen(dir) + strlen(rp_formats[i].file) + 2;
         char *old = oc_xmalloc(m);
-        snprintf(old, m, "%s/%s", dir, rp_format_file(bit));
+        snprintf(old, m, "%s/%s", dir, rp_formats[i].file);
         (void)unlink(old);
         free(old);
     }

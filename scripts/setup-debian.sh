@@ -19,6 +19,8 @@ packages=(
   libxml2-utils        # xmllint: tests/test_reports checks that junit.xml is well-formed XML
   valgrind             # memcheck: tests/memcheck.sh (reads of uninitialised memory ASan misses)
   python3              # the independent module of tests/indep/ (standard library only)
+  python3-jsonschema   # tests/consumers.sh: results.json and results.jsonl against reports/results.schema.json
+  node-tap-parser      # tests/consumers.sh: results.tap through node-tap's parser (prove is perl's, always there)
   clang-14             # the fuzz targets: -fsanitize=fuzzer (libFuzzer), source coverage
   libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes (clang only recommends it)
   llvm-14              # llvm-profdata, llvm-cov: the nightly coverage summary

@@ -465,7 +465,7 @@ static void session_keeps_long_credential(void)
     /* the report of the case: the credential registered, the transcript as the session gave it */
     char dir[] = "/tmp/otacheck-test-caps-XXXXXX";
     CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-    struct rp_writer *w = rp_open(dir, RP_JUNIT | RP_TAP | RP_JSON | RP_HTML, err, sizeof err);
+    struct rp_writer *w = rp_open(dir, RP_ALL_FORMATS, err, sizeof err);
     CU_ASSERT_FATAL(w != NULL);
     rp_add_secret(w, sec);
     struct rp_target tg = {.vendor = "quectel", .spec = "sim:quectel", .overhead_ms = -1};
@@ -480,7 +480,9 @@ static void session_keeps_long_credential(void)
     struct rp_run run = {.tool_version = "otacheck test", .command_line = "test_caps"};
     TU_CHECK(rp_finish(w, &run, err, sizeof err) == 0, "rp_finish: %s", err);
     rp_free(w);
-    static const char *names[] = {"junit.xml", "results.tap", "results.json", "report.html", "results.jsonl"};
+    const char *names[RP_N_FORMATS + 1] = {"results.jsonl"}; /* and every format's file */
+    for (size_t i = 0; i < RP_N_FORMATS; i++)
+        names[i + 1] = rp_formats[i].file;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

@@ -45,7 +45,7 @@ def whole(path):
             ET.fromstring(data)
         elif name == "results.tap":
             text = data.decode()
-            if not text.startswith("TAP version 14") or "\n1.." not in "\n" + text:
+            if not text.startswith("TAP version 13") or "\n1.." not in "\n" + text:
                 return "has no TAP header or plan"
         elif name == "report.html":
             if not data.rstrip().endswith(b"</html>"):
