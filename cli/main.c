@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/digest.h"
 #include "common/xalloc.h"
 #include "reports/report.h"
 
@@ -54,6 +55,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    oc_digest_init(); /* before anything allocates in libcrypto */
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

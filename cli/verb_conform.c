@@ -354,6 +354,7 @@ int verb_conform(int argc, char **argv)
         cl += (size_t)snprintf(cmdline + cl, sizeof cmdline - cl, "%s%s", i ? " " : "otacheck ", argv[i]);
     struct rp_run run = {
         .tool_version = "otacheck 0.1.0",
+        .tool_commit = OTACHECK_COMMIT,
         .command_line = cmdline,
         .host = host,
         .started_at = started,
@@ -379,6 +380,10 @@ int verb_conform(int argc, char **argv)
     run.finished_at = finished;
     run.interrupted = sum.interrupted || sum.lost;
     run.stopped_because = sum.stopped[0] ? sum.stopped : sum.interrupted ? "interrupted by a signal" : NULL;
+    /* the run's verdict, as its exit status decides it (a run cut short has not passed) */
+    bool failed = sum.fail || sum.error || (strict && sum.warn) || run.interrupted || sum.unreachable ||
+                  sum.bad_target;
+    run.verdict = failed ? "FAIL" : sum.warn ? "WARN" : "PASS";
     /* every file is attempted; the list names only those written whole, the others go to
      * stderr with why, and any of them makes the exit status RP_EXIT_NOT_WRITTEN */
     bool written = rp_finish(w, &run, err, sizeof err) == 0;

@@ -5,6 +5,9 @@
  * the CUnit test it is (a sorted table, binary search). The stop flag is the other static:
  * a signal handler can only reach a static. */
 #include "conformance/conform.h"
+#include "common/digest.h"
+#include "common/fileio.h"
+#include "parser/mask.h"
 #include "common/xalloc.h"
 
 #include <CUnit/CUnit.h>
@@ -74,6 +77,39 @@ static void close_vendor(struct vendor_run *vr)
     vr->started = false;
 }
 
+/* The SHA-256 of the capability file as the reports may show it: its credentials as ***
+ * (the digest of a secret would let one check a guess). hex[0] is NUL when it cannot be
+ * read. */
+static void caps_digest(const struct cf_caps *caps, char hex[65])
+{
+    hex[0] = '\0';
+    FILE *f = oc_fopen(caps->path, "rb");
+    if (!f)
+        return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = oc_xmemstream(&text, &len);
+    char buf[8192];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, m);
+    bool bad = ferror(f);
+    fclose(f);
+    oc_xmemstream_close(m);
+    if (!bad) {
+        struct at_secrets set;
+        at_secrets_init(&set);
+        for (size_t i = 0; caps->secrets[i]; i++)
+            at_secrets_add(&set, caps->secrets[i], strlen(caps->secrets[i]));
+        size_t ml;
+        char *masked = at_secrets_mask_dup(&set, text, len, &ml);
+        oc_sha256_hex(masked, ml, hex);
+        free(masked);
+        at_secrets_free(&set);
+    }
+    free(text);
+}
+
 static void open_vendor(struct run *run, struct vendor_run *vr)
 {
     const struct cf_conform_opts *o = run->o;
@@ -125,6 +161,9 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
         snprintf(run->sum->stopped, sizeof run->sum->stopped, "%.250s", vr->why);
     }
     if (o->rp) {
+        char caps_hex[65] = "";
+        if (o->caps && o->caps->path)
+            caps_digest(o->caps, caps_hex);
         char dialect[512] = "";
         size_t dl = 0;
         for (int k = 1; k <= vr->v->n_knobs && dl < sizeof dialect; k++) {
@@ -148,6 +187,9 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
                                    "defaults (harness/defaults.c)",
             .destructive_allowed = ro.allow_destructive,
             .overhead_ms = vr->r.overhead_ms,
+            .grammar_sha256 = vr->v->sha256,
+            .caps_sha256 = caps_hex[0] ? caps_hex : NULL,
+            .clock = vr->t && vr->t->virtual_time ? "virtual" : "wall",
         };
         vr->target = rp_add_target(o->rp, &t);
     }

@@ -7,6 +7,8 @@
  * is bounded (GRAM_MAX_COUNT in model.h, the nesting limits in load.h): the item that would
  * go past a bound is an error at its own position, reported once per list, and dropped. */
 #include "grammar/load.h"
+
+#include "common/digest.h"
 #include "common/fileio.h"
 #include "common/xalloc.h"
 
@@ -2211,6 +2213,7 @@ int gram_load_text(struct gram_set *s, const char *file, const char *text, size_
         gload_err(&L, 1, 1, "empty", "no 'vendor' or 'core' statement: not a grammar file");
         return -1;
     }
+    oc_sha256_hex(text, len, L.v->sha256);
     if (d->errors == errors_before)
         gload_resolve_vendor(&L);
     if (d->errors != errors_before)

@@ -533,6 +533,7 @@ struct gram_vendor {
     struct gram_src src;       /* what its items rest on by default: the first source
                                   document (the core: the standards), set by the loader */
     uint32_t revision;         /* the grammar's own revision */
+    char sha256[65];           /* the SHA-256 of the grammar file's text, in hex */
     uint32_t response_time_ms;
     uint8_t error_forms;       /* enum gram_error_form bits */
     bool echo;

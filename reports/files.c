@@ -187,6 +187,15 @@ int rp_write_formats(const char *dir, unsigned formats, const struct rp_results 
             rc = -1;
         }
     }
+    if (files) {
+        size_t before = files->n;
+        rp_write_sums(dir, files);
+        const struct rp_file_status *sums = &files->f[files->n - 1];
+        if (files->n > before && !sums->written && rc == 0) {
+            snprintf(err, errlen, "%s", sums->why);
+            rc = -1;
+        }
+    }
     return rc;
 }
 

@@ -58,6 +58,7 @@ static const char *CSS =
     ".counts span{display:inline-block;padding:.3em .9em;margin-right:.4em;border-radius:3px;"
     "font-weight:600}\n"
     ".partial{border:2px solid #b00;background:#fff0f0;padding:.6em}\n"
+    "code.digest{word-break:break-all;font-size:.8em}\n"
     "section{border:1px solid #ddd;padding:.2em .8em;margin:.8em 0}\n"
     ".filter input{margin-left:1em}\n"
     "#f-pass:checked~table.cases tbody tr:not(.pass),#f-fail:checked~table.cases tbody tr:not(.fail),"
@@ -106,7 +107,9 @@ static void head(FILE *out, const struct rp_results *r)
         fputs("; only the cases that finished are here.</p>\n", out);
     }
     fputs("<table class=\"run\">\n", out);
+    row(out, "verdict", r->run.verdict);
     row(out, "tool", r->run.tool_version);
+    row(out, "commit", r->run.tool_commit);
     row(out, "command line", r->run.command_line);
     row(out, "host", r->run.host);
     row(out, "started", r->run.started_at);
@@ -151,13 +154,26 @@ static void targets(FILE *out, const struct rp_results *r)
         h(out, t->revision ? t->revision : "(no answer)");
         fputs("</td><td>", out);
         h(out, t->grammar_source);
-        fprintf(out, ", revision %u</td><td>", t->grammar_revision);
+        fprintf(out, ", revision %u", t->grammar_revision);
+        if (t->grammar_sha256) {
+            fputs("<br>sha256 <code class=\"digest\">", out);
+            h(out, t->grammar_sha256);
+            fputs("</code>", out);
+        }
+        fputs("</td><td>", out);
         h(out, t->dialect);
         fputs("</td><td>", out);
         h(out, t->caps_file);
         if (t->caps_file && t->caps_note)
             fputs("<br>", out);
         h(out, t->caps_note);
+        if (t->caps_sha256) {
+            fputs("<br>sha256 <code class=\"digest\">", out);
+            h(out, t->caps_sha256);
+            fputs("</code> (credentials as ***)", out);
+        }
+        if (t->clock && strcmp(t->clock, "virtual") == 0)
+            fputs("<br>virtual clock: the times are simulated", out);
         fprintf(out, "</td><td>%s</td><td>%s%s</td></tr>\n",
                 t->destructive_allowed ? "allowed" : "not allowed",
                 t->overhead_ms >= 0 ? rp_fmt_ms(t->overhead_ms, b, sizeof b) : "unknown",

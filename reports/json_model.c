@@ -38,12 +38,14 @@ json_t *rp_run_to_json(const struct rp_run *run)
 {
     json_t *o = json_object();
     set(o, "tool_version", jstr(run->tool_version));
+    set(o, "tool_commit", jstr(run->tool_commit));
     set(o, "command_line", jstr(run->command_line));
     set(o, "host", jstr(run->host));
     set(o, "started_at", jstr(run->started_at));
     set(o, "finished_at", jstr(run->finished_at));
     set(o, "interrupted", json_boolean(run->interrupted));
     set(o, "stopped_because", jstr(run->stopped_because));
+    set(o, "verdict", jstr(run->verdict));
     return o;
 }
 
@@ -62,6 +64,9 @@ json_t *rp_target_to_json(const struct rp_target *t, unsigned index)
     set(o, "dialect", jstr(t->dialect));
     set(o, "caps_file", jstr(t->caps_file));
     set(o, "caps_note", jstr(t->caps_note));
+    set(o, "grammar_sha256", jstr(t->grammar_sha256));
+    set(o, "caps_sha256", jstr(t->caps_sha256));
+    set(o, "clock", jstr(t->clock));
     set(o, "destructive_allowed", json_boolean(t->destructive_allowed));
     set(o, "overhead_ms", t->overhead_ms < 0 ? json_null() : jms(t->overhead_ms));
     return o;
@@ -180,7 +185,9 @@ int rp_run_from_json(const json_t *o, struct oc_arena *a, struct rp_run *out, ch
         get_str(o, "started_at", a, &out->started_at, err, errlen) ||
         get_str(o, "finished_at", a, &out->finished_at, err, errlen) ||
         get_bool(o, "interrupted", &out->interrupted, err, errlen) ||
-        get_str(o, "stopped_because", a, &out->stopped_because, err, errlen))
+        get_str(o, "stopped_because", a, &out->stopped_because, err, errlen) ||
+        get_str(o, "tool_commit", a, &out->tool_commit, err, errlen) ||
+        get_str(o, "verdict", a, &out->verdict, err, errlen))
         return -1;
     return 0;
 }
@@ -200,6 +207,9 @@ int rp_target_from_json(const json_t *o, struct oc_arena *a, struct rp_target *o
         get_str(o, "dialect", a, &out->dialect, err, errlen) ||
         get_str(o, "caps_file", a, &out->caps_file, err, errlen) ||
         get_str(o, "caps_note", a, &out->caps_note, err, errlen) ||
+        get_str(o, "grammar_sha256", a, &out->grammar_sha256, err, errlen) ||
+        get_str(o, "caps_sha256", a, &out->caps_sha256, err, errlen) ||
+        get_str(o, "clock", a, &out->clock, err, errlen) ||
         get_bool(o, "destructive_allowed", &out->destructive_allowed, err, errlen) ||
         get_num(o, "overhead_ms", -1, &out->overhead_ms, err, errlen))
         return -1;

@@ -246,11 +246,15 @@ static void properties(FILE *out, const struct rp_results *r, const struct rp_ta
         property(out, "target.dialect", t->dialect);
         property(out, "target.caps_file", t->caps_file);
         property(out, "target.caps_note", t->caps_note);
+        property(out, "target.grammar_sha256", t->grammar_sha256);
+        property(out, "target.caps_sha256", t->caps_sha256);
         property(out, "target.destructive_allowed", t->destructive_allowed ? "true" : "false");
         if (t->overhead_ms >= 0)
             property(out, "target.overhead_ms", rp_fmt_ms(t->overhead_ms, b, sizeof b));
     }
     property(out, "run.tool_version", r->run.tool_version);
+    property(out, "run.tool_commit", r->run.tool_commit);
+    property(out, "run.verdict", r->run.verdict);
     property(out, "run.command_line", r->run.command_line);
     property(out, "run.started_at", r->run.started_at);
     property(out, "run.finished_at", r->run.finished_at);

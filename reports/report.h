@@ -44,6 +44,9 @@ struct rp_target {
     const char *dialect;           /* the dialect choices in force, "knob=a|b,..." */
     const char *caps_file;         /* the capability file, or NULL */
     const char *caps_note;         /* e.g. "no capability file: the reference module's defaults" */
+    const char *grammar_sha256;    /* the SHA-256 of the grammar file's text */
+    const char *caps_sha256;       /* the SHA-256 of the capability file, credentials as *** */
+    const char *clock;             /* "virtual" (sim:: simulated times) or "wall" */
     bool destructive_allowed;
     double overhead_ms;            /* measured transport overhead (a round trip of AT), -1 unknown */
 };
@@ -79,6 +82,9 @@ struct rp_case {
 
 struct rp_run {
     const char *tool_version;   /* "otacheck 0.1.0" */
+    const char *tool_commit;    /* the commit it was built from ("unknown" outside git) */
+    const char *verdict;        /* the run's: "PASS", "WARN" (passed, warnings), "FAIL"; NULL
+                                   until the run ends */
     const char *command_line;   /* how it was started, credentials masked */
     const char *host;
     const char *started_at;     /* ISO 8601 UTC */
@@ -130,7 +136,10 @@ unsigned rp_parse_formats(const char *list, char *err, size_t errlen);
  * not written whole is never left in place of the name (the temporary file is removed), except
  * results.jsonl, which is cut back to its last whole line and kept: it holds every case
  * streamed before the failure. */
-#define RP_MAX_FILES (1 + RP_N_FORMATS)
+/* The digests of the files written, written after them: `sha256sum -c SHA256SUMS`. */
+#define RP_SUMS_FILE "SHA256SUMS"
+/* results.jsonl, a file per format, SHA256SUMS */
+#define RP_MAX_FILES (2 + RP_N_FORMATS)
 struct rp_file_status {
     const char *name; /* "results.jsonl", then the formats' files: "junit.xml"... */
     bool written;

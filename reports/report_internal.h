@@ -121,5 +121,9 @@ int rp_write_formats(const char *dir, unsigned formats, const struct rp_results 
                      struct rp_files *files, char *err, size_t errlen);
 /* Appends name to files: written when why is NULL, else not written because of why. */
 void rp_files_add(struct rp_files *files, const char *name, const char *why);
+/* Writes DIR/RP_SUMS_FILE over the files of the list written whole (reports/sums.c), last,
+ * and adds it to the list (with why it was not written, when it was not); nothing when no
+ * file was written whole. */
+void rp_write_sums(const char *dir, struct rp_files *files);
 
 #endif

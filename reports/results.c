@@ -63,6 +63,9 @@ unsigned rp_results_add_target(struct rp_results *r, const struct rp_target *t,
     d->dialect = rp_clean(a, s, t->dialect);
     d->caps_file = rp_clean(a, s, t->caps_file);
     d->caps_note = rp_clean(a, s, t->caps_note);
+    d->grammar_sha256 = rp_clean(a, s, t->grammar_sha256);
+    d->caps_sha256 = rp_clean(a, s, t->caps_sha256);
+    d->clock = rp_clean(a, s, t->clock);
     return (unsigned)r->n_targets++;
 }
 
@@ -100,6 +103,8 @@ void rp_results_merge_run(struct rp_results *r, const struct rp_run *run,
                           const struct rp_secrets *s)
 {
     merge_str(r, &r->run.tool_version, run->tool_version, s);
+    merge_str(r, &r->run.tool_commit, run->tool_commit, s);
+    merge_str(r, &r->run.verdict, run->verdict, s);
     merge_str(r, &r->run.command_line, run->command_line, s);
     merge_str(r, &r->run.host, run->host, s);
     merge_str(r, &r->run.started_at, run->started_at, s);

@@ -133,6 +133,13 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
         (void)unlink(old);
         free(old);
     }
+    {
+        size_t m = strlen(dir) + sizeof RP_SUMS_FILE + 1;
+        char *old = oc_xmalloc(m);
+        snprintf(old, m, "%s/%s", dir, RP_SUMS_FILE);
+        (void)unlink(old);
+        free(old);
+    }
 
     w->fd = open(w->stream_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
     if (w->fd < 0) {

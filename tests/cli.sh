@@ -395,6 +395,40 @@ has "conform says the target was lost" "was lost"
 grep -q '"interrupted": true' "$tmp/closed/results.json" || { echo "FAIL closed: the report is not marked interrupted"; fails=$((fails+1)); }
 grep -q '"verdict": "PASS"' "$tmp/closed/results.json" || { echo "FAIL closed: the cases before the loss are not in the report"; fails=$((fails+1)); }
 
+# ---- the run's header: commit, verdict, grammar and capability-file digests, the clock ------
+jq_py() { python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+check "header: a passing run" 0 "$ot" conform --vendor fibocom --report-dir "$tmp/hdr" --quiet
+root=$(cd "$(dirname "$0")/.." && pwd)
+[[ $(jq_py "$tmp/hdr/results.json" 'r["run"]["verdict"]') == PASS ]] || { echo "FAIL header: verdict not PASS"; fails=$((fails+1)); }
+[[ $(jq_py "$tmp/hdr/results.json" 'r["run"]["tool_commit"]') =~ ^([0-9a-f]{12}|unknown)$ ]] ||
+  { echo "FAIL header: no commit"; fails=$((fails+1)); }
+[[ $(jq_py "$tmp/hdr/results.json" 'r["targets"][0]["grammar_sha256"]') == $(sha256sum <"$root/grammar/fibocom.atg" | cut -d' ' -f1) ]] ||
+  { echo "FAIL header: grammar_sha256 is not the digest of grammar/fibocom.atg"; fails=$((fails+1)); }
+[[ $(jq_py "$tmp/hdr/results.json" 'r["targets"][0]["clock"]') == virtual ]] || { echo "FAIL header: sim: clock not virtual"; fails=$((fails+1)); }
+check "header: a failing run" 1 "$ot" conform --vendor fibocom --target sim:fibocom,fault=double-final --report-dir "$tmp/hdr" --quiet
+[[ $(jq_py "$tmp/hdr/results.json" 'r["run"]["verdict"]') == FAIL ]] || { echo "FAIL header: verdict not FAIL"; fails=$((fails+1)); }
+printf '[module]\nvendor = fibocom\n[credentials]\nftp_pass = Hunter-2718-x\n' >"$tmp/hdr.ini"
+check "header: a wall-clock run with a capability file" 0 "$ot" conform --caps "$tmp/hdr.ini" \
+  --target "exec:$ot sim --vendor fibocom" --only 'fibocom/AT/exec' --report-dir "$tmp/hdr" --quiet
+[[ $(jq_py "$tmp/hdr/results.json" 'r["targets"][0]["clock"]') == wall ]] || { echo "FAIL header: exec: clock not wall"; fails=$((fails+1)); }
+want=$(sed 's/Hunter-2718-x/***/' "$tmp/hdr.ini" | sha256sum | cut -d' ' -f1)
+[[ $(jq_py "$tmp/hdr/results.json" 'r["targets"][0]["caps_sha256"]') == "$want" ]] ||
+  { echo "FAIL header: caps_sha256 is not the digest of the file with its credential masked"; fails=$((fails+1)); }
+grep -q "$(sha256sum <"$tmp/hdr.ini" | cut -d' ' -f1)" "$tmp/hdr/results.json" &&
+  { echo "FAIL header: the digest of the unmasked capability file is in the report"; fails=$((fails+1)); }
+
+# ---- SHA256SUMS, written last, over every file written -------------------------------------
+check "SHA256SUMS: a run" 0 "$ot" conform --vendor fibocom --report-dir "$tmp/sums" --quiet
+has "SHA256SUMS is listed as written" "report.html, SHA256SUMS (in $tmp/sums/)"
+check "SHA256SUMS checks" 0 bash -c 'cd "$0" && sha256sum -c --strict SHA256SUMS' "$tmp/sums"
+has "SHA256SUMS covers the stream" "results.jsonl: OK"
+[[ $(wc -l <"$tmp/sums/SHA256SUMS") -eq 5 ]] || { echo "FAIL SHA256SUMS: not five files"; fails=$((fails+1)); }
+echo tampered >>"$tmp/sums/results.tap"
+check "SHA256SUMS: a changed file fails the check" 1 bash -c 'cd "$0" && sha256sum -c --quiet SHA256SUMS' "$tmp/sums"
+has "SHA256SUMS names the changed file" "results.tap: FAILED"
+check "SHA256SUMS: report --from writes its own" 0 "$ot" report --from "$tmp/sums/results.jsonl" --report-dir "$tmp/sums2"
+check "SHA256SUMS of report --from checks" 0 bash -c 'cd "$0" && sha256sum -c --strict SHA256SUMS' "$tmp/sums2"
+
 # ---- the end of a failing run: expected, seen, where the transcript is; -v; colour ----------
 check "summary of a failing run" 1 "$ot" conform --vendor fibocom --target sim:fibocom,fault=double-final \
   --report-dir "$tmp/sum" --quiet

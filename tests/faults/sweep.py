@@ -9,7 +9,7 @@
 #     2 or 3, which would blame the user or the module for the host's failure;
 #   - with every file it leaves whole: results.json and each line of results.jsonl parse as
 #     JSON, junit.xml as XML, results.tap has its plan, report.html its end, a reproducer its
-#     #vendor line; no temporary file left behind; and, on exit 0 or 1, every report the run
+#     #vendor line, SHA256SUMS the digests of the files it names; no temporary file left behind; and, on exit 0 or 1, every report the run
 #     without faults writes there.
 # Usage: sweep.py --ot OTACHECK --inject LIB --name NAME [--points N] -- ARGS...
 #   ARGS is the otacheck command line; {dir} in it is replaced by the run's output directory.
@@ -50,6 +50,16 @@ def whole(path):
         elif name == "report.html":
             if not data.rstrip().endswith(b"</html>"):
                 return "does not end with </html>"
+        elif name == "SHA256SUMS":
+            # written last: every file it names is there and has its digest
+            import hashlib
+            for line in data.decode().splitlines():
+                digest, _, fname = line.partition("  ")
+                fpath = os.path.join(os.path.dirname(path), fname)
+                if not os.path.exists(fpath):
+                    return "names %s, which is not there" % fname
+                if hashlib.sha256(open(fpath, "rb").read()).hexdigest() != digest:
+                    return "does not match %s" % fname
         elif name.endswith(".at"):
             if not data.startswith(b"#vendor "):
                 return "has no #vendor line"

@@ -1,0 +1,15 @@
+/* common/digest.h — the SHA-256 of a text, in hex, through libcrypto (EVP): what a report
+ * says to identify a grammar file, a capability file or a report file by content. */
+#ifndef OTACHECK_COMMON_DIGEST_H
+#define OTACHECK_COMMON_DIGEST_H
+
+#include <stddef.h>
+
+/* hex: 65 bytes (64 hex digits and a NUL). Out of memory ends the run (common/xalloc.h). */
+void oc_sha256_hex(const void *data, size_t n, char hex[65]);
+/* Made once, first thing in main: libcrypto allocates through common/xalloc (OpenSSL 3 that
+ * sees a failed allocation in its lazy start leaves a NULL lock behind and crashes later),
+ * then starts. */
+void oc_digest_init(void);
+
+#endif
