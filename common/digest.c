@@ -1,11 +1,13 @@
 /* common/digest.c — see digest.h. */
 #include "common/digest.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/fileio.h"
 #include "common/xalloc.h"
 
 /* libcrypto's memory through common/xalloc: it never sees a failed allocation (OpenSSL 3
@@ -45,4 +47,32 @@ void oc_sha256_hex(const void *data, size_t n, char hex[65])
         oc_out_of_memory(0);
     for (unsigned i = 0; i < len && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+int oc_sha256_file(const char *path, char hex[65])
+{
+    FILE *f = oc_fopen(path, "rb");
+    if (!f)
+        return errno ? errno : EIO;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        oc_out_of_memory(0);
+    /* the digest fails for lack of memory alone */
+    if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        oc_out_of_memory(0);
+    unsigned char buf[65536];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        if (!EVP_DigestUpdate(ctx, buf, k))
+            oc_out_of_memory(0);
+    int e = ferror(f) ? EIO : 0;
+    fclose(f);
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (!EVP_DigestFinal_ex(ctx, d, &n))
+        oc_out_of_memory(0);
+    EVP_MD_CTX_free(ctx);
+    for (unsigned i = 0; i < n && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return e;
 }

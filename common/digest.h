@@ -7,6 +7,8 @@
 
 /* hex: 65 bytes (64 hex digits and a NUL). Out of memory ends the run (common/xalloc.h). */
 void oc_sha256_hex(const void *data, size_t n, char hex[65]);
+/* The same of the file at path, read in pieces. 0, or the errno of the open or the read. */
+int oc_sha256_file(const char *path, char hex[65]);
 /* Made once, first thing in main: libcrypto allocates through common/xalloc (OpenSSL 3 that
  * sees a failed allocation in its lazy start leaves a NULL lock behind and crashes later),
  * then starts. */
