@@ -176,6 +176,7 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
             .vendor_name = vr->v->name,
             .spec = vr->spec,
             .manufacturer = vr->r.manufacturer[0] ? vr->r.manufacturer : NULL,
+            .imei = vr->r.imei[0] ? vr->r.imei : NULL,
             .model = vr->r.model[0] ? vr->r.model : NULL,
             .revision = vr->r.revision[0] ? vr->r.revision : NULL,
             .grammar_source = vr->v->n_sources ? vr->v->sources[0].title : NULL,
@@ -191,6 +192,10 @@ static void open_vendor(struct run *run, struct vendor_run *vr)
             .caps_sha256 = caps_hex[0] ? caps_hex : NULL,
             .clock = vr->t && vr->t->virtual_time ? "virtual" : "wall",
         };
+        /* the IMEI in full is kept out of every file (ATI's answer in a transcript, too):
+         * the header shows its last four digits */
+        if (vr->r.imei_full[0])
+            rp_add_secret(o->rp, vr->r.imei_full);
         vr->target = rp_add_target(o->rp, &t);
     }
 }
@@ -255,6 +260,11 @@ static void record(struct run *run, struct vendor_run *vr, const struct cf_case 
             .duration_ms = res->duration_ms,
             .transcript = res->transcript ? res->transcript : "",
             .target = vr->target,
+            .steps = res->steps,
+            .n_steps = res->n_steps,
+            .n_steps_dropped = res->n_steps_dropped,
+            .stall_limit_ms = res->stall_limit_ms,
+            .total_limit_ms = res->total_limit_ms,
         };
         rp_case(run->o->rp, &rc);
     }

@@ -192,6 +192,63 @@ static void probe(struct cf_ctx *cx)
     cf_add_finding(cx, HR_LIVENESS, CF_RULE_SRC, "AT answered with OK after a command got no answer", "no answer to AT");
 }
 
+struct rp_step *cf_add_step(struct cf_ctx *cx, bool event, uint64_t t, const char *text)
+{
+    if (cx->n_steps >= RP_MAX_STEPS) {
+        cx->n_steps_dropped++;
+        return NULL;
+    }
+    if (cx->n_steps == cx->cap_steps) {
+        size_t cap = cx->cap_steps ? cx->cap_steps * 2 : 16;
+        cx->steps = oc_xrealloc(cx->steps, cap * sizeof *cx->steps);
+        cx->step_text = oc_xrealloc(cx->step_text, cap * sizeof *cx->step_text);
+        cx->cap_steps = cap;
+    }
+    size_t i = cx->n_steps++;
+    struct rp_step *st = &cx->steps[i];
+    memset(st, 0, sizeof *st);
+    st->event = event;
+    st->t_ms = t > cx->t0 ? (double)(t - cx->t0) / 1e6 : 0;
+    st->latency_ms = -1;
+    if (event)
+        snprintf(cx->step_text[i], sizeof cx->step_text[i], "%s", text);
+    else
+        cf_mask(cx->r, text, cx->step_text[i], sizeof cx->step_text[i]);
+    st->text = NULL; /* cx->step_text[i]: set when handed over (the array may move) */
+    return st;
+}
+
+struct rp_step *cf_event_step(struct cf_ctx *cx, size_t ev)
+{
+    const struct hx_session *s = cx->r->s;
+    if (ev >= s->n_ev)
+        return NULL;
+    /* the line as the transcript shows it: masked, control bytes as \xNN */
+    char line[RP_STEP_TEXT_MAX + 8];
+    hx_transcript(s, ev, ev + 1, line, sizeof line);
+    const char *t = strncmp(line, "< ", 2) == 0 ? line + 2 : line;
+    line[strcspn(line, "\n")] = '\0';
+    return cf_add_step(cx, true, s->ev[ev].t_first, t);
+}
+
+/* The step of an exchange: the line, what the grammar reads it as, its latency and limit. */
+static void exchange_step(struct cf_ctx *cx, const char *line, const struct gram_form *f, const struct hx_exchange *x,
+                          enum hx_status st)
+{
+    struct rp_step *sp = cf_add_step(cx, false, x->t_sent, line);
+    if (!sp)
+        return;
+    if (f) {
+        sp->command = f->cmd && f->cmd->empty ? "AT" : f->cmd ? f->cmd->name : NULL;
+        sp->form = gram_form_kind_name(f->kind);
+        sp->limit_ms = gram_form_time_ms(f);
+    }
+    if (st == HX_DONE) {
+        sp->latency_ms = (double)(x->t_final - x->t_sent) / 1e6;
+        sp->failed = sp->limit_ms > 0 && sp->latency_ms > sp->limit_ms;
+    }
+}
+
 enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchange *x, bool main)
 {
     struct cf_runner *r = cx->r;
@@ -242,6 +299,12 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
             cf_mask(r, line, shown, sizeof shown);
             snprintf(seen, sizeof seen, "%.1f ms (%s)", lat, shown);
             cf_add_finding(cx, HR_RESPONSE_TIME, gram_src_time(x->form), exp, seen);
+            if (!cx->slow_have) {
+                cx->slow_have = true;
+                cx->slow_latency_ms = lat;
+                cx->slow_limit_ms = limit;
+                cx->slow_first_byte_ms = x->t_first_byte ? (double)(x->t_first_byte - x->t_sent) / 1e6 : -1;
+            }
         }
         /* after garbage: let the line go quiet, and make sure the module still answers */
         for (unsigned i = 0; i < x->n_findings; i++)
@@ -276,6 +339,7 @@ enum hx_status cf_exchange(struct cf_ctx *cx, const char *line, struct hx_exchan
         break;
     }
     cf_track(r);
+    exchange_step(cx, line, x->form ? x->form : f, x, st);
     if (main) {
         cx->have_main = true;
         cx->limit_ms = x->form ? gram_form_time_ms(x->form) : 0;
@@ -594,6 +658,7 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
     cx->c = c;
     struct hx_session *s = r->s;
     uint64_t t0 = hx_now(s->t);
+    cx->t0 = t0;
     /* the log holds this case alone: a long run (or a flood) keeps no more than a case */
     cf_track(r);
     hx_log_clear(s);
@@ -635,6 +700,21 @@ void cf_run_case(struct cf_runner *r, const struct cf_case *c, struct cf_result 
         res->first_byte_ms = cx->first_byte_ms;
         res->limit_ms = cx->limit_ms;
     }
+    /* a response-time verdict is about the slow exchange, which may be a set-up step */
+    if (cx->slow_have && res->rule && strcmp(res->rule, hx_rule_name(HR_RESPONSE_TIME)) == 0 &&
+        (res->verdict == RP_FAIL || res->verdict == RP_WARN)) {
+        res->latency_ms = cx->slow_latency_ms;
+        res->first_byte_ms = cx->slow_first_byte_ms;
+        res->limit_ms = cx->slow_limit_ms;
+    }
+    for (size_t i = 0; i < cx->n_steps; i++)
+        cx->steps[i].text = cx->step_text[i];
+    res->steps = cx->steps;
+    res->step_text = cx->step_text;
+    res->n_steps = cx->n_steps;
+    res->n_steps_dropped = cx->n_steps_dropped;
+    res->stall_limit_ms = cx->stall_limit_ms;
+    res->total_limit_ms = cx->total_limit_ms;
     res->duration_ms = (double)(hx_now(s->t) - t0) / 1e6;
     res->transcript = oc_xmalloc(TRANSCRIPT_MAX);
     hx_transcript(s, ev0, s->n_ev, res->transcript, TRANSCRIPT_MAX);
@@ -647,6 +727,11 @@ void cf_result_free(struct cf_result *res)
     res->transcript = NULL;
     free(res->others);
     res->others = NULL;
+    free(res->steps);
+    free(res->step_text);
+    res->steps = NULL;
+    res->step_text = NULL;
+    res->n_steps = 0;
 }
 
 /* ---- starting on a module ------------------------------------------------------------- */
@@ -681,6 +766,60 @@ static void first_info(const struct hx_session *s, const struct hx_exchange *x, 
     }
 }
 
+/* The text after a label ("Model: X" -> "X"), or NULL when the line has another. */
+static const char *labelled(const char *line, const char *label)
+{
+    size_t n = strlen(label);
+    if (strncasecmp(line, label, n) != 0 || line[n] != ':')
+        return NULL;
+    return line + n + 1 + strspn(line + n + 1, " ");
+}
+
+/* An IMEI (3GPP TS 23.003 6.2: 15 digits, 16 for the IMEISV; some modules print 14) kept
+ * as a report may show it: every digit but the last four masked. "" when it is no IMEI. */
+static void mask_imei(const char *text, char *out, size_t n)
+{
+    size_t len = strspn(text, "0123456789");
+    out[0] = '\0';
+    if (len < 14 || len > 17 || text[len + strspn(text + len, " \t")] != '\0' || len + 1 > n)
+        return;
+    memset(out, '*', len - 4);
+    memcpy(out + len - 4, text + len - 4, 4);
+    out[len] = '\0';
+}
+
+/* ATI's identity: V.250 leaves its text to the manufacturer. Lines labelled Manufacturer:,
+ * Model:, Revision: and IMEI: (SIMCom's) say what they are; otherwise the first unlabelled
+ * line is the manufacturer and the second the model (Quectel's), and a third "Revision: "
+ * line the revision. */
+static void read_identity(struct cf_runner *r, const struct hx_exchange *x)
+{
+    const struct hx_session *s = r->s;
+    unsigned unlabelled = 0;
+    for (unsigned k = 0; k < 16; k++) {
+        char line[128];
+        first_info(s, x, k, true, line, sizeof line);
+        if (!line[0])
+            break;
+        const char *v;
+        if ((v = labelled(line, "Manufacturer")))
+            snprintf(r->manufacturer, sizeof r->manufacturer, "%s", v);
+        else if ((v = labelled(line, "Model")))
+            snprintf(r->model, sizeof r->model, "%s", v);
+        else if ((v = labelled(line, "Revision")))
+            snprintf(r->revision, sizeof r->revision, "%s", v);
+        else if ((v = labelled(line, "IMEI"))) {
+            mask_imei(v, r->imei, sizeof r->imei);
+            if (r->imei[0])
+                snprintf(r->imei_full, sizeof r->imei_full, "%.*s", (int)strlen(r->imei), v);
+        }
+        else if (unlabelled == 0 && !r->manufacturer[0] && ++unlabelled)
+            snprintf(r->manufacturer, sizeof r->manufacturer, "%s", line);
+        else if (unlabelled == 1 && !r->model[0] && ++unlabelled)
+            snprintf(r->model, sizeof r->model, "%s", line);
+    }
+}
+
 int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_runner_opts *o)
 {
     memset(r, 0, sizeof *r);
@@ -704,14 +843,8 @@ int cf_runner_start(struct cf_runner *r, struct hx_session *s, const struct cf_r
     if (hx_exchange(s, "ATE1", 2000 * MS, &x) == HX_DONE) {
         /* echo is now checked on every command */
     }
-    if (hx_exchange(s, "ATI", 2000 * MS, &x) == HX_DONE) {
-        first_info(s, &x, 0, true, r->manufacturer, sizeof r->manufacturer);
-        first_info(s, &x, 1, true, r->model, sizeof r->model);
-        char rev[128];
-        first_info(s, &x, 2, true, rev, sizeof rev);
-        if (strncasecmp(rev, "Revision:", 9) == 0)
-            snprintf(r->revision, sizeof r->revision, "%s", rev + 9 + (rev[9] == ' '));
-    }
+    if (hx_exchange(s, "ATI", 2000 * MS, &x) == HX_DONE)
+        read_identity(r, &x);
     if (hx_exchange(s, "AT+CGMR", 2000 * MS, &x) == HX_DONE && x.final_ev >= 0 &&
         s->ev[x.final_ev].line && s->ev[x.final_ev].line->outcome == GO_OK) {
         char rev[128];

@@ -30,11 +30,19 @@ struct cf_result {
     const char *source_kind;  /* "document", "standard", "inferred" or NULL (rp_case) */
     char source[256];         /* where the requirement comes from */
     char *others;             /* owned: the other findings, one per line, or NULL */
-    double latency_ms;      /* the case's command: last byte written -> final's last byte */
+    double latency_ms;      /* the exchange the verdict is about (the case's command; the slow
+                               one of a response-time verdict): last byte written -> final's
+                               last byte */
     double first_byte_ms;
     double limit_ms;        /* the grammar's limit for it, 0 none */
     double duration_ms;     /* wall (or virtual) time of the whole case */
     char *transcript;       /* owned; credentials masked */
+    /* the case's timed steps (owned, each text in step_text): its exchanges, and the events
+     * of the flows it followed; past RP_MAX_STEPS counted, not kept */
+    struct rp_step *steps;
+    char (*step_text)[RP_STEP_TEXT_MAX + 1];
+    size_t n_steps, n_steps_dropped;
+    double stall_limit_ms, total_limit_ms; /* a flow's limits (0: none) */
 };
 
 struct cf_runner_opts {
@@ -69,6 +77,8 @@ struct cf_runner {
      * restart between commands is explained */
     uint64_t restart_expected_until;
     char manufacturer[128], model[128], revision[128];
+    char imei[24];  /* masked but the last four digits ("***********2345"), or "" */
+    char imei_full[24]; /* as ATI said it: for the reports to mask wherever it appears */
     double overhead_ms;         /* round trip of AT, -1 unknown */
 };
 

@@ -181,7 +181,14 @@ static void follow(struct cf_ctx *cx, struct cf_flowcheck *fc, flow_driver drive
         const struct hx_event *e = &s->ev[i];
         cf_track(cx->r);
         cf_see_event(cx, e);
-        if (!cf_flow_event(fc, e) || fc->rule >= 0) {
+        bool of_flow = cf_flow_event(fc, e);
+        if (of_flow) {
+            struct rp_step *sp = cf_event_step(cx, (size_t)i);
+            if (sp)
+                sp->failed = fc->rule >= 0;
+            e = &s->ev[i];
+        }
+        if (!of_flow || fc->rule >= 0) {
             if (fc->rule >= 0) {
                 drain_flow(cx, fc);
                 return;
@@ -276,6 +283,8 @@ void cf_play_flow(struct cf_ctx *cx)
     }
     struct cf_flowcheck fc;
     cf_flow_begin(&fc, r->ix, r->d, x.form, flow, start, cf_download_ms(r), x.t_final);
+    cx->stall_limit_ms = fc.stall_ms;
+    cx->total_limit_ms = flow->total_ms;
     r->s->watched = x.first_ev;
     follow(cx, &fc, driver_by_name(fs.driver ? fs.driver : "watch")); /* the host's part is the vendor's */
     if (fc.rule < 0 && !cx->error)

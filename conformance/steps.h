@@ -32,7 +32,23 @@ struct cf_ctx {
     /* the case's command */
     bool have_main;
     double latency_ms, first_byte_ms, limit_ms;
+    /* the first exchange over its limit (a response-time finding): what that verdict is about */
+    bool slow_have;
+    double slow_latency_ms, slow_first_byte_ms, slow_limit_ms;
+    /* the case's timed steps (handed to its result), since t0 */
+    uint64_t t0;
+    struct rp_step *steps;
+    char (*step_text)[RP_STEP_TEXT_MAX + 1];
+    size_t n_steps, cap_steps, n_steps_dropped;
+    double stall_limit_ms, total_limit_ms; /* a flow played: its limits */
 };
+
+/* Records a step of the case (an exchange, or an event of a flow when event) that began at
+ * t (the session's clock), its text masked and cut to RP_STEP_TEXT_MAX; NULL (counted) past
+ * RP_MAX_STEPS. */
+struct rp_step *cf_add_step(struct cf_ctx *cx, bool event, uint64_t t, const char *text);
+/* The step of an event of the session's log (its index): its line as the transcript has it. */
+struct rp_step *cf_event_step(struct cf_ctx *cx, size_t ev);
 
 /* A rule broken: a finding of the case (src of kind NONE: the rule's own source). The
  * verdict is decided from all of them (the rules' precedence; only documented or standard

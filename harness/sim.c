@@ -672,6 +672,10 @@ static bool core_command(struct sim *s, const struct at_cmd *c, const uint8_t *l
         sim_emit_line(s, 0, x->model);
         snprintf(b, sizeof b, "Revision: %s", s->revision);
         sim_emit_line(s, 0, b);
+        if (x->imei) {
+            snprintf(b, sizeof b, "IMEI: %s", x->imei);
+            sim_emit_line(s, 0, b);
+        }
         return true;
     }
     if (strcasecmp(n, "+CGMR") == 0 && c->form->kind == GF_EXEC) {
@@ -960,5 +964,5 @@ void sim_free(struct sim *s)
 }
 
 const struct sim_vendor sim_vendor_generic = {
-    "generic", "otacheck", "reference module", "otacheck-sim-1.0", NULL, NULL, NULL, 0,
+    "generic", "otacheck", "reference module", "otacheck-sim-1.0", NULL, NULL, NULL, 0, NULL,
 };

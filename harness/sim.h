@@ -173,6 +173,8 @@ struct sim_vendor {
      * return false for the generic handling (settings commands, test forms). */
     bool (*command)(struct sim *s, const struct at_cmd *c, const uint8_t *line);
     uint32_t no_faults;   /* faults that break no rule of this vendor (bit per sim_fault) */
+    const char *imei;     /* a line "IMEI: <imei>" after ATI's revision (SIMCom's ATI has one),
+                             or NULL */
 };
 
 bool sim_fault(const struct sim *s, enum sim_fault f);

@@ -151,5 +151,5 @@ static void fini(struct sim *s)
 }
 
 const struct sim_vendor sim_vendor_airm2m = {
-    "airm2m", "AirM2M", "Air780E", "AirM2M_780E_V1138_LTE_AT", init, fini, command, 0,
+    "airm2m", "AirM2M", "Air780E", "AirM2M_780E_V1138_LTE_AT", init, fini, command, 0, NULL,
 };

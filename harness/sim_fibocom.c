@@ -71,5 +71,5 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
  * a flow that stops, which no-terminal-event already proves; reboot-mid-flow breaks no
  * other rule here. */
 const struct sim_vendor sim_vendor_fibocom = {
-    "fibocom", "Fibocom", "L610", "16000.1000.00.97.20.05", NULL, NULL, command, 1u << SF_REBOOT_MID_FLOW,
+    "fibocom", "Fibocom", "L610", "16000.1000.00.97.20.05", NULL, NULL, command, 1u << SF_REBOOT_MID_FLOW, NULL,
 };

@@ -141,5 +141,5 @@ static void init(struct sim *s)
 
 const struct sim_vendor sim_vendor_qualcomm = {
     "qualcomm", "Qualcomm", "QCC730", "QCC730.OTA.1.0", init, NULL, command,
-    1u << SF_REBOOT_MID_FLOW,
+    1u << SF_REBOOT_MID_FLOW, NULL,
 };

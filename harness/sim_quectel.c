@@ -237,5 +237,5 @@ static void fini(struct sim *s)
 }
 
 const struct sim_vendor sim_vendor_quectel = {
-    "quectel", "Quectel", "EC200U", "EC200UCNAAR03A01M08", init, fini, command, 0,
+    "quectel", "Quectel", "EC200U", "EC200UCNAAR03A01M08", init, fini, command, 0, NULL,
 };

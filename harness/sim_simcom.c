@@ -66,5 +66,5 @@ static bool command(struct sim *s, const struct at_cmd *c, const uint8_t *line)
 
 const struct sim_vendor sim_vendor_simcom = {
     "simcom", "SIMCOM INCORPORATED", "SIMCOM_SIM7600M21", "SIM7600M21_LE11_180101_V1.00",
-    NULL, NULL, command, 0,
+    NULL, NULL, command, 0, "864123050012345",
 };

@@ -59,6 +59,7 @@ json_t *rp_target_to_json(const struct rp_target *t, unsigned index)
     set(o, "manufacturer", jstr(t->manufacturer));
     set(o, "model", jstr(t->model));
     set(o, "revision", jstr(t->revision));
+    set(o, "imei", jstr(t->imei));
     set(o, "grammar_source", jstr(t->grammar_source));
     set(o, "grammar_revision", json_integer(t->grammar_revision));
     set(o, "dialect", jstr(t->dialect));
@@ -97,6 +98,24 @@ json_t *rp_case_to_json(const struct rp_case *c)
     set(o, "duration_ms", c->duration_ms < 0 ? json_null() : jms(c->duration_ms));
     set(o, "transcript", jstr(c->transcript));
     set(o, "target", json_integer(c->target));
+    json_t *steps = json_array();
+    for (size_t i = 0; i < c->n_steps; i++) {
+        const struct rp_step *st = &c->steps[i];
+        json_t *j = json_object();
+        set(j, "kind", json_string(st->event ? "event" : "exchange"));
+        set(j, "t_ms", jms(st->t_ms));
+        set(j, "text", jstr(st->text));
+        set(j, "command", jstr(st->command));
+        set(j, "form", jstr(st->form && strcmp(st->form, "none") == 0 ? NULL : st->form));
+        set(j, "latency_ms", st->latency_ms < 0 ? json_null() : jms(st->latency_ms));
+        set(j, "limit_ms", st->limit_ms <= 0 ? json_null() : jms(st->limit_ms));
+        set(j, "failed", json_boolean(st->failed));
+        json_array_append_new(steps, j);
+    }
+    set(o, "steps", steps);
+    set(o, "steps_dropped", json_integer((json_int_t)c->n_steps_dropped));
+    set(o, "stall_limit_ms", c->stall_limit_ms <= 0 ? json_null() : jms(c->stall_limit_ms));
+    set(o, "total_limit_ms", c->total_limit_ms <= 0 ? json_null() : jms(c->total_limit_ms));
     return o;
 }
 
@@ -202,6 +221,7 @@ int rp_target_from_json(const json_t *o, struct oc_arena *a, struct rp_target *o
         get_str(o, "manufacturer", a, &out->manufacturer, err, errlen) ||
         get_str(o, "model", a, &out->model, err, errlen) ||
         get_str(o, "revision", a, &out->revision, err, errlen) ||
+        get_str(o, "imei", a, &out->imei, err, errlen) ||
         get_str(o, "grammar_source", a, &out->grammar_source, err, errlen) ||
         get_uint(o, "grammar_revision", &out->grammar_revision, err, errlen) ||
         get_str(o, "dialect", a, &out->dialect, err, errlen) ||
@@ -230,6 +250,48 @@ static int get_verdict(const json_t *o, enum rp_verdict *out, char *err, size_t 
     return -1;
 }
 
+/* A case's "steps": absent or null gives none; past RP_MAX_STEPS they are counted as
+ * dropped. */
+static int get_steps(const json_t *o, struct oc_arena *a, struct rp_case *out, char *err,
+                     size_t errlen)
+{
+    const json_t *v = json_object_get(o, "steps");
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v)) {
+        snprintf(err, errlen, "field 'steps' is not an array");
+        return -1;
+    }
+    size_t n = json_array_size(v), keep = n > RP_MAX_STEPS ? RP_MAX_STEPS : n;
+    struct rp_step *st = keep ? OC_ARENA_ARRAY(a, struct rp_step, keep) : NULL;
+    for (size_t i = 0; i < keep; i++) {
+        const json_t *j = json_array_get(v, i);
+        struct rp_step *d = &st[i];
+        memset(d, 0, sizeof *d);
+        const char *kind = json_string_value(json_object_get(j, "kind"));
+        if (!json_is_object(j) || !kind || (strcmp(kind, "event") && strcmp(kind, "exchange"))) {
+            snprintf(err, errlen, "steps[%zu]: not an object with 'kind' \"exchange\" or \"event\"", i);
+            return -1;
+        }
+        d->event = strcmp(kind, "event") == 0;
+        char e2[200];
+        if (get_num(j, "t_ms", 0, &d->t_ms, e2, sizeof e2) ||
+            get_str(j, "text", a, &d->text, e2, sizeof e2) ||
+            get_str(j, "command", a, &d->command, e2, sizeof e2) ||
+            get_str(j, "form", a, &d->form, e2, sizeof e2) ||
+            get_num(j, "latency_ms", -1, &d->latency_ms, e2, sizeof e2) ||
+            get_num(j, "limit_ms", 0, &d->limit_ms, e2, sizeof e2) ||
+            get_bool(j, "failed", &d->failed, e2, sizeof e2)) {
+            snprintf(err, errlen, "steps[%zu]: %s", i, e2);
+            return -1;
+        }
+    }
+    out->steps = st;
+    out->n_steps = keep;
+    out->n_steps_dropped += n - keep;
+    return 0;
+}
+
 int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, char *err,
                       size_t errlen)
 {
@@ -253,7 +315,13 @@ int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, 
         get_num(o, "limit_ms", 0, &out->limit_ms, err, errlen) ||
         get_num(o, "duration_ms", 0, &out->duration_ms, err, errlen) ||
         get_str(o, "transcript", a, &out->transcript, err, errlen) ||
-        get_uint(o, "target", &out->target, err, errlen))
+        get_uint(o, "target", &out->target, err, errlen) ||
+        get_num(o, "stall_limit_ms", 0, &out->stall_limit_ms, err, errlen) ||
+        get_num(o, "total_limit_ms", 0, &out->total_limit_ms, err, errlen))
         return -1;
-    return 0;
+    unsigned dropped;
+    if (get_uint(o, "steps_dropped", &dropped, err, errlen))
+        return -1;
+    out->n_steps_dropped = dropped;
+    return get_steps(o, a, out, err, errlen);
 }

@@ -134,8 +134,12 @@ static void groups_free(struct groups *g)
 
 /* ---- unique classname + name pairs ---------------------------------------------------- */
 
+/* The names given so far (classname \x1f name), an open-addressing hash set; each entry
+ * also keeps the next " #k" to try for that name, so that many cases of one name (a run of
+ * 100 000) cost one probe each, not one per name given before. */
 struct nameset {
     char **slot;
+    unsigned *next; /* the suffix to try next when slot[i]'s name is asked again */
     size_t cap, n;
 };
 
@@ -147,29 +151,46 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-/* Adds key (taken over) unless present: returns false, and frees key, when present. */
-static bool nameset_add(struct nameset *ns, char *key)
+/* The slot of key, or of the empty place it would go to. */
+static size_t nameset_find(const struct nameset *ns, const char *key)
 {
-    if (2 * (ns->n + 1) > ns->cap) {
-        struct nameset bigger = {oc_xcalloc(ns->cap ? ns->cap * 2 : 64, sizeof(char *)),
-                                 ns->cap ? ns->cap * 2 : 64, 0};
-        for (size_t i = 0; i < ns->cap; i++)
-            if (ns->slot[i])
-                nameset_add(&bigger, ns->slot[i]);
-        free(ns->slot);
-        *ns = bigger;
-    }
     size_t i = (size_t)(hash(key) & (ns->cap - 1));
-    while (ns->slot[i]) {
-        if (strcmp(ns->slot[i], key) == 0) {
-            free(key);
-            return false;
-        }
+    while (ns->slot[i] && strcmp(ns->slot[i], key) != 0)
         i = (i + 1) & (ns->cap - 1);
+    return i;
+}
+
+static void nameset_grow(struct nameset *ns)
+{
+    if (2 * (ns->n + 1) <= ns->cap)
+        return;
+    size_t cap = ns->cap ? ns->cap * 2 : 64;
+    struct nameset bigger = {oc_xcalloc(cap, sizeof(char *)), oc_xcalloc(cap, sizeof(unsigned)), cap, ns->n};
+    for (size_t i = 0; i < ns->cap; i++)
+        if (ns->slot[i]) {
+            size_t k = nameset_find(&bigger, ns->slot[i]);
+            bigger.slot[k] = ns->slot[i];
+            bigger.next[k] = ns->next[i];
+        }
+    free(ns->slot);
+    free(ns->next);
+    *ns = bigger;
+}
+
+/* The entry of key (taken over, or freed when present); *added says which. */
+static size_t nameset_add(struct nameset *ns, char *key, bool *added)
+{
+    nameset_grow(ns);
+    size_t i = nameset_find(ns, key);
+    *added = !ns->slot[i];
+    if (*added) {
+        ns->slot[i] = key;
+        ns->next[i] = 2;
+        ns->n++;
+    } else {
+        free(key);
     }
-    ns->slot[i] = key;
-    ns->n++;
-    return true;
+    return i;
 }
 
 static void nameset_free(struct nameset *ns)
@@ -177,6 +198,7 @@ static void nameset_free(struct nameset *ns)
     for (size_t i = 0; i < ns->cap; i++)
         free(ns->slot[i]);
     free(ns->slot);
+    free(ns->next);
 }
 
 static char *pair_key(const char *classname, const char *name)
@@ -196,8 +218,20 @@ static char *unique_name(struct nameset *ns, const char *classname, const char *
     size_t n = strlen(name) + 32;
     char *out = oc_xmalloc(n);
     snprintf(out, n, "%s", name);
-    for (unsigned k = 2; !nameset_add(ns, pair_key(classname, out)); k++)
+    bool added;
+    size_t base = nameset_add(ns, pair_key(classname, out), &added);
+    if (added)
+        return out;
+    unsigned k = ns->next[base];
+    for (;; k++) {
         snprintf(out, n, "%s #%u", name, k);
+        nameset_add(ns, pair_key(classname, out), &added); /* may move the entries */
+        if (added)
+            break;
+    }
+    char *key = pair_key(classname, name); /* its entry again: adding may have moved it */
+    ns->next[nameset_find(ns, key)] = k + 1;
+    free(key);
     return out;
 }
 
@@ -457,7 +491,7 @@ int rp_write_junit(FILE *out, const struct rp_results *r)
     attr_u(out, "errors", k.error);
     attr_time(out, ms); /* junit-10.xsd: no skipped, no timestamp here (each suite has them) */
     fputs(">\n", out);
-    struct nameset names = {NULL, 0, 0};
+    struct nameset names = {NULL, NULL, 0, 0};
     for (size_t i = 0; i < g.n; i++) {
         const struct group *s = &g.v[i];
         fputs("  <testsuite", out);

@@ -2,9 +2,9 @@
  * hold: each text the report files get is cleaned here first — every secret registered
  * with rp_add_secret replaced by AT_MASK in each of its forms (its text, case copies, hex,
  * base64: the parser's one masker, at_secrets_mask in parser/mask.h, which also gives the
- * rule for short secrets), then the bytes made valid UTF-8 (U+FFFD for each byte that does
- * not start a valid sequence, and for the non-characters U+FFFE/U+FFFF, which XML and YAML
- * refuse). struct rp_secrets holds the forms (its v is an at_secrets' form list). */
+ * rule for short secrets), then the bytes made valid UTF-8: each byte that does not start a
+ * valid sequence, and the bytes of the non-characters U+FFFE/U+FFFF (which XML and YAML
+ * refuse), written as the text \xNN, as transcripts write control bytes. struct rp_secrets holds the forms (its v is an at_secrets' form list). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,16 +90,21 @@ char *rp_clean(struct oc_arena *a, const struct rp_secrets *s, const char *text)
     /* pass 1: masked (never longer than the text) */
     struct at_secrets set = s ? as_set(s) : (struct at_secrets){NULL, 0, 0};
     char *masked = at_secrets_mask_dup(&set, text, strlen(text), &m);
-    /* pass 2: valid UTF-8 (one bad byte becomes the 3 bytes of U+FFFD) */
-    char *out = oc_arena_alloc(a, m * 3 + 1);
+    /* pass 2: valid UTF-8 (each byte that is not text becomes the 4 characters \xNN) */
+    char *out = oc_arena_alloc(a, m * 4 + 1);
     const unsigned char *p = (const unsigned char *)masked, *end = p + m;
     size_t o = 0;
+    static const char hex[] = "0123456789abcdef";
     while (p < end) {
         unsigned long cp = 0;
         size_t n = utf8_seq(p, end, &cp);
         if (n == 0 || cp == 0xFFFE || cp == 0xFFFF) {
-            memcpy(out + o, "\xEF\xBF\xBD", 3);
-            o += 3;
+            for (size_t k = 0; k < (n ? n : 1); k++) {
+                out[o++] = '\\';
+                out[o++] = 'x';
+                out[o++] = hex[p[k] >> 4];
+                out[o++] = hex[p[k] & 15];
+            }
             p += n ? n : 1;
         } else {
             memcpy(out + o, p, n);

@@ -39,6 +39,8 @@ struct rp_target {
     const char *manufacturer;      /* from ATI (NULL when it did not answer) */
     const char *model;             /* from ATI */
     const char *revision;          /* from AT+CGMR (or ATI) */
+    const char *imei;              /* from AT+CGSN (or ATI), every digit but the last four
+                                      masked ("***********1234"); NULL when not read */
     const char *grammar_source;    /* the grammar's first source document */
     unsigned grammar_revision;     /* the grammar file's 'revision' */
     const char *dialect;           /* the dialect choices in force, "knob=a|b,..." */
@@ -50,6 +52,27 @@ struct rp_target {
     bool destructive_allowed;
     double overhead_ms;            /* measured transport overhead (a round trip of AT), -1 unknown */
 };
+
+/* A timed step of a case, for the pictures (the latency chart per command and form, the
+ * timeline of a flow): an exchange (a command line and its final result) or an event (a
+ * line the module sent by itself, that a flow took as one of its events). */
+struct rp_step {
+    bool event;              /* an event of the flow; false: an exchange */
+    bool failed;             /* something was wrong at it: an exchange slower than its limit
+                                (a response-time finding), the event a flow broke its rule at */
+    double t_ms;             /* when it began, since the case began */
+    const char *text;        /* the command line sent, or the event's line (masked, at most
+                                RP_STEP_TEXT_MAX bytes) */
+    const char *command;     /* an exchange: the command ("+QIOTUPDATE"), or NULL when the
+                                grammar does not know the line */
+    const char *form;        /* an exchange: its form ("write"), or NULL */
+    double latency_ms;       /* an exchange: command -> final; < 0: no final (or an event) */
+    double limit_ms;         /* an exchange: the grammar's limit for it; 0: none */
+};
+#define RP_STEP_TEXT_MAX 160
+/* Steps a case keeps (a flow that reads its image in 1 KB blocks makes one per block); the
+ * steps past it are counted in n_steps_dropped. */
+#define RP_MAX_STEPS 512
 
 /* One case's result. Every string is copied by rp_case. */
 struct rp_case {
@@ -72,12 +95,21 @@ struct rp_case {
     const char *source;
     /* The other findings of the case, one per line ("rule: seen [source]"), or NULL. */
     const char *others;
-    double latency_ms;       /* command's last byte -> final's last byte; < 0: not measured */
+    /* the exchange the verdict is about (the case's own line; for a response-time FAIL the
+     * slow exchange, which may be a set-up step): its command's last byte -> its final's
+     * last byte, and its limit */
+    double latency_ms;       /* < 0: not measured */
     double first_byte_ms;   /* command's last byte -> first response byte; < 0: none */
     double limit_ms;         /* the grammar's limit; 0: none */
     double duration_ms;      /* wall time the case took */
     const char *transcript;  /* "> AT+X\n< OK\n", credentials masked */
     unsigned target;         /* index of its rp_target */
+    /* its timed steps, in the order they began (NULL, 0: none recorded) */
+    const struct rp_step *steps;
+    size_t n_steps;
+    size_t n_steps_dropped;  /* past RP_MAX_STEPS */
+    /* a flow: its limits (ms; 0: none): the longest gap between two events, the whole flow */
+    double stall_limit_ms, total_limit_ms;
 };
 
 struct rp_run {

@@ -71,8 +71,8 @@ void rp_secrets_free(struct rp_secrets *s);
 void rp_secrets_add(struct rp_secrets *s, const char *secret); /* "" is ignored */
 
 /* text with every secret of s (may be NULL) replaced by AT_MASK, then made valid UTF-8:
- * each byte that does not start a valid sequence, and the non-characters U+FFFE and
- * U+FFFF, become U+FFFD. NULL stays NULL. The copy lives in a. */
+ * each byte that does not start a valid sequence, and each byte of the non-characters
+ * U+FFFE and U+FFFF, becomes the text \xNN. NULL stays NULL. The copy lives in a. */
 char *rp_clean(struct oc_arena *a, const struct rp_secrets *s, const char *text);
 
 /* ---- json_model.c: structs <-> JSON objects ---------------------------------------- */

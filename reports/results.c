@@ -46,6 +46,13 @@ static void *grow(void *v, size_t *cap, size_t n, size_t size)
     return v;
 }
 
+/* An optional text: rp_clean's copy, with "" as NULL (SCHEMA.md: absent texts are null,
+ * never ""), so that the files of a live run and those rebuilt from its stream agree. */
+static const char *opt_text(struct oc_arena *a, const struct rp_secrets *s, const char *text)
+{
+    return text && *text ? rp_clean(a, s, text) : NULL;
+}
+
 unsigned rp_results_add_target(struct rp_results *r, const struct rp_target *t,
                                const struct rp_secrets *s)
 {
@@ -56,15 +63,16 @@ unsigned rp_results_add_target(struct rp_results *r, const struct rp_target *t,
     d->vendor = rp_clean(a, s, t->vendor);
     d->vendor_name = rp_clean(a, s, t->vendor_name);
     d->spec = rp_clean(a, s, t->spec);
-    d->manufacturer = rp_clean(a, s, t->manufacturer);
-    d->model = rp_clean(a, s, t->model);
-    d->revision = rp_clean(a, s, t->revision);
+    d->manufacturer = opt_text(a, s, t->manufacturer);
+    d->model = opt_text(a, s, t->model);
+    d->revision = opt_text(a, s, t->revision);
+    d->imei = opt_text(a, s, t->imei);
     d->grammar_source = rp_clean(a, s, t->grammar_source);
     d->dialect = rp_clean(a, s, t->dialect);
-    d->caps_file = rp_clean(a, s, t->caps_file);
-    d->caps_note = rp_clean(a, s, t->caps_note);
+    d->caps_file = opt_text(a, s, t->caps_file);
+    d->caps_note = opt_text(a, s, t->caps_note);
     d->grammar_sha256 = rp_clean(a, s, t->grammar_sha256);
-    d->caps_sha256 = rp_clean(a, s, t->caps_sha256);
+    d->caps_sha256 = opt_text(a, s, t->caps_sha256);
     d->clock = rp_clean(a, s, t->clock);
     return (unsigned)r->n_targets++;
 }
@@ -80,16 +88,31 @@ void rp_results_add_case(struct rp_results *r, const struct rp_case *c,
     d->suite = rp_clean(a, s, c->suite);
     d->name = rp_clean(a, s, c->name);
     d->vendor = rp_clean(a, s, c->vendor);
-    d->command = rp_clean(a, s, c->command);
+    d->command = opt_text(a, s, c->command);
     d->form = rp_clean(a, s, c->form);
-    d->rule = rp_clean(a, s, c->rule);
-    d->reason = rp_clean(a, s, c->reason);
-    d->expected = rp_clean(a, s, c->expected);
-    d->seen = rp_clean(a, s, c->seen);
-    d->source_kind = rp_clean(a, s, c->source_kind);
-    d->source = rp_clean(a, s, c->source);
-    d->others = rp_clean(a, s, c->others);
-    d->transcript = rp_clean(a, s, c->transcript);
+    d->rule = opt_text(a, s, c->rule);
+    d->reason = opt_text(a, s, c->reason);
+    d->expected = opt_text(a, s, c->expected);
+    d->seen = opt_text(a, s, c->seen);
+    d->source_kind = opt_text(a, s, c->source_kind);
+    d->source = opt_text(a, s, c->source);
+    d->others = opt_text(a, s, c->others);
+    d->transcript = opt_text(a, s, c->transcript);
+    d->steps = NULL;
+    d->n_steps = c->n_steps > RP_MAX_STEPS ? RP_MAX_STEPS : c->n_steps;
+    d->n_steps_dropped = c->n_steps_dropped + (c->n_steps - d->n_steps);
+    if (d->n_steps && c->steps) {
+        struct rp_step *st = oc_arena_alloc(a, d->n_steps * sizeof *st);
+        for (size_t i = 0; i < d->n_steps; i++) {
+            st[i] = c->steps[i];
+            st[i].text = opt_text(a, s, c->steps[i].text);
+            st[i].command = opt_text(a, s, c->steps[i].command);
+            st[i].form = opt_text(a, s, c->steps[i].form);
+        }
+        d->steps = st;
+    } else {
+        d->n_steps = 0;
+    }
 }
 
 static void merge_str(struct rp_results *r, const char **dst, const char *src,

@@ -157,6 +157,10 @@ command -v xmllint >/dev/null && { xmllint --noout "$tmp/conf/junit.xml" || { ec
 grep -q '"vendor": "quectel"' "$tmp/conf/results.json" || { echo "FAIL conform: no quectel cases"; fails=$((fails+1)); }
 grep -q '"revision": "EC200UCNAAR03A01M08"' "$tmp/conf/results.json" || { echo "FAIL conform: module identity (AT+CGMR) not in the report"; fails=$((fails+1)); }
 ! grep -q "f9bbb0d76f894da090b6b69253616561\|otacheck-ftp-secret" "$tmp/conf/"* || { echo "FAIL conform: a credential is in a report"; fails=$((fails+1)); }
+# the IMEI SIMCom's ATI gives (864123050012345): in the header masked but its last four digits,
+# and nowhere in full
+grep -q '"imei": "\*\*\*\*\*\*\*\*\*\*\*2345"' "$tmp/conf/results.json" || { echo "FAIL conform: the IMEI is not in the header, masked"; fails=$((fails+1)); }
+! grep -q "864123050012345\|86412305001" "$tmp/conf/"* || { echo "FAIL conform: the IMEI is in a report in full"; fails=$((fails+1)); }
 check "conform --strict of a run that passes" 0 "$ot" conform --vendor quectel --only "quectel/flow/*" --report-dir "$tmp/strict" --strict --quiet
 has "conform --strict runs" "2 cases: 2 passed, 0 warned, 0 failed"
 # TODO(--strict end to end): once the runner gives WARN (an inferred expectation not met),

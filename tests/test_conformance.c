@@ -31,6 +31,10 @@ struct tally {
     char first_error[400];
     bool leaked;            /* a credential of the reference cloud in a result */
     char verdicts[512];     /* one letter per case, in plan order: P F N E W */
+    /* the timed steps (rp_step) of the results */
+    unsigned steps, failed_exchanges, failed_events, flows_with_limits, flows_with_events;
+    unsigned rt_verdicts, rt_about_slow; /* response-time FAIL/WARN; those whose latency is over its limit */
+    char rt_wrong[300];                  /* the first response-time verdict showing a latency within its limit */
 };
 
 static void note_rule(struct tally *t, const char *rule)
@@ -120,6 +124,29 @@ static void play_opts(const char *vendor, const char *opts, bool destructive, st
             break;
         }
         t->leaked |= leaks(res.transcript) || leaks(res.reason) || leaks(res.seen) || leaks(plan.cases[i].name);
+        t->steps += (unsigned)res.n_steps;
+        bool events = false;
+        for (size_t k = 0; k < res.n_steps; k++) {
+            const struct rp_step *st = &res.steps[k];
+            t->leaked |= leaks(st->text);
+            events |= st->event;
+            if (st->failed && st->event)
+                t->failed_events++;
+            else if (st->failed)
+                t->failed_exchanges++;
+        }
+        if (plan.cases[i].kind == CF_FLOW && res.verdict != RP_NA) {
+            t->flows_with_limits += res.stall_limit_ms > 0 && res.total_limit_ms > 0;
+            t->flows_with_events += events;
+        }
+        if ((res.verdict == RP_FAIL || res.verdict == RP_WARN) && res.rule && strcmp(res.rule, "response-time") == 0) {
+            t->rt_verdicts++;
+            if (res.limit_ms > 0 && res.latency_ms > res.limit_ms)
+                t->rt_about_slow++;
+            else if (!t->rt_wrong[0])
+                snprintf(t->rt_wrong, sizeof t->rt_wrong, "%.100s shows %.1f ms (limit %.0f ms)", plan.cases[i].id,
+                         res.latency_ms, res.limit_ms);
+        }
         cf_result_free(&res);
     }
     cf_runner_free(&r);
@@ -127,6 +154,34 @@ static void play_opts(const char *vendor, const char *opts, bool destructive, st
     hx_close(tr);
     cf_plan_free(&plan);
     at_index_free(&ix);
+}
+
+/* ---- the timed steps of the pictures ------------------------------------------------ */
+
+/* The steps the HTML's charts and otacheck diff are drawn from: every exchange timed, the
+ * events of each flow with its limits; on a faultless module nothing is marked failed; a
+ * slow module marks the slow exchanges, and a response-time verdict shows the latency of
+ * the slow exchange even when it was a set-up step (before, "2 ms (limit 300 ms)"); a flow
+ * whose events come out of order marks the event it broke at. */
+static void timed_steps(void)
+{
+    struct tally t;
+    play("quectel", NULL, true, &t);
+    TU_CHECK(t.steps > t.total, "%u steps for %u cases", t.steps, t.total);
+    TU_CHECK(t.failed_exchanges == 0 && t.failed_events == 0, "faultless: %u exchanges, %u events marked failed",
+             t.failed_exchanges, t.failed_events);
+    TU_CHECK(t.flows_with_limits == 2 && t.flows_with_events == 2, "flows with limits %u, with events %u (of 2)",
+             t.flows_with_limits, t.flows_with_events);
+    CU_ASSERT(!t.leaked);
+    play("quectel", "slow-response", true, &t);
+    TU_CHECK(t.rt_verdicts > 10 && t.rt_about_slow == t.rt_verdicts, "%u of %u response-time verdicts show the "
+             "slow latency; %s", t.rt_about_slow, t.rt_verdicts, t.rt_wrong);
+    TU_CHECK(t.failed_exchanges >= t.rt_verdicts, "%u slow exchanges marked for %u verdicts", t.failed_exchanges,
+             t.rt_verdicts);
+    CU_ASSERT(t.failed_events == 0);
+    play("quectel", "urc-order", true, &t);
+    TU_CHECK(t.failed_events >= 1, "urc-order: %u events marked failed", t.failed_events);
+    CU_ASSERT(t.failed_exchanges == 0);
 }
 
 /* ---- the faultless module ---------------------------------------------------------- */
@@ -623,6 +678,7 @@ int main(int argc, char **argv)
     tu_add(s, "standard URCs change no verdict", standard_traffic);
     s = tu_suite("plan");
     tu_add(s, "unique cases of every kind", unique_cases);
+    tu_add(s, "timed steps for the pictures", timed_steps);
     tu_add(s, "destructive cases gated", destructive_gated);
     s = tu_suite("caps");
     tu_add(s, "capability file", caps_file);

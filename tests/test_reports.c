@@ -133,6 +133,7 @@ static const struct rp_target TARGET = {
     .manufacturer = "Quectel",
     .model = "EC200U",
     .revision = "EC200U.CNAA.R02",
+    .imei = "***********2345",
     .grammar_source = "QuecThing OTA AT Commands Manual V1.2",
     .grammar_revision = 3,
     .dialect = "colon-space=space",
@@ -158,6 +159,15 @@ static const struct rp_case PASS_CASE = {
     .transcript = "> AT+QIOTUPDATE=3\n< OK\n",
 };
 
+/* The FAIL case's steps: a set-up exchange, the slow one its verdict is about, an event. */
+static const struct rp_step FAIL_STEPS[] = {
+    {.t_ms = 0, .text = "AT+QIOTMCUVER=\"MCU\",\"1_0_0\"", .command = "+QIOTMCUVER", .form = "write",
+     .latency_ms = 2.5, .limit_ms = 300},
+    {.t_ms = 52, .text = "AT+QIOTUPDATE=1", .command = "+QIOTUPDATE", .form = "write", .latency_ms = 412.5,
+     .limit_ms = 300, .failed = true},
+    {.event = true, .t_ms = 470, .text = "+QIOTEVT: 7,10701", .latency_ms = -1},
+};
+
 static const struct rp_case FAIL_CASE = {
     .id = "quectel/+QIOTUPDATE/write/invalid/1",
     .suite = "quectel +QIOTUPDATE",
@@ -175,6 +185,8 @@ static const struct rp_case FAIL_CASE = {
     .limit_ms = 300,
     .duration_ms = 413,
     .transcript = "> AT+QIOTUPDATE=1\n< OK\n",
+    .steps = FAIL_STEPS,
+    .n_steps = 3,
 };
 
 static const struct rp_case NA_CASE = {
@@ -598,8 +610,8 @@ static void junit_xml(void)
     XPATH_IS(x, "string(//testcase[skipped]/skipped)", "destructive cases not allowed"); /* GitLab */
     XPATH_IS(x, "count(//testcase[failure or error or skipped])", "3");
     XPATH_IS(x, "count(//testcase[count(failure | error | skipped) > 1])", "0");
-    /* the failure's body: expected, seen, transcript (the bad byte as U+FFFD) */
-    XPATH_IS(x, "contains(//failure, \"seen: <OK>\xef\xbf\xbd]]>&amp;\")", "true");
+    /* the failure's body: expected, seen, transcript (the byte that is not text as \xff) */
+    XPATH_IS(x, "contains(//failure, \"seen: <OK>\\xff]]>&amp;\")", "true");
     XPATH_IS(x, "contains(//failure, \"expected: a final result within 300 ms\")", "true");
     XPATH_IS(x, "contains(//failure, \"< ]]>\\x02\")", "true");
     /* latency and limit in the testcase's system-out */
@@ -922,7 +934,8 @@ static void json_results(void)
     TU_CHECK(jnum(t, "index") == 0 && strcmp(jstr(t, "revision"), "EC200U.CNAA.R02") == 0 &&
                  strcmp(jstr(t, "spec"), "sim:quectel") == 0 && jnum(t, "grammar_revision") == 3 &&
                  jnull(t, "caps_file") && jnum(t, "overhead_ms") == 0.02 &&
-                 json_is_true(json_object_get(t, "destructive_allowed")),
+                 json_is_true(json_object_get(t, "destructive_allowed")) &&
+                 strcmp(jstr(t, "imei"), "***********2345") == 0,
              "target fields");
 
     const json_t *sum = json_object_get(j, "summary");
@@ -938,10 +951,27 @@ static void json_results(void)
     static const char *fields[] = {"id", "suite", "name", "vendor", "command", "form",
                                    "verdict", "rule", "reason", "expected", "seen",
                                    "source_kind", "source", "others", "latency_ms", "first_byte_ms", "limit_ms", "duration_ms",
-                                   "transcript", "target"};
+                                   "transcript", "target", "steps", "steps_dropped", "stall_limit_ms",
+                                   "total_limit_ms"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         TU_CHECK(json_object_get(p, fields[i]) != NULL, "case field %s present", fields[i]);
     TU_CHECK(json_object_size(p) == sizeof fields / sizeof fields[0], "no other case fields");
+    /* the timed steps: none for the PASS case, the FAIL's three as given, nulls for an event */
+    const json_t *fs = json_object_get(f, "steps");
+    TU_CHECK(json_array_size(json_object_get(p, "steps")) == 0 && jnum(p, "steps_dropped") == 0 &&
+                 jnull(p, "stall_limit_ms") && jnull(p, "total_limit_ms"),
+             "no steps, no flow limits");
+    TU_CHECK(json_array_size(fs) == 3, "3 steps");
+    const json_t *s0 = json_array_get(fs, 0), *s1 = json_array_get(fs, 1), *s2 = json_array_get(fs, 2);
+    TU_CHECK(s0 && s1 && s2 && strcmp(jstr(s1, "kind"), "exchange") == 0 && jnum(s1, "t_ms") == 52 &&
+                 strcmp(jstr(s1, "text"), "AT+QIOTUPDATE=1") == 0 && strcmp(jstr(s1, "command"), "+QIOTUPDATE") == 0 &&
+                 strcmp(jstr(s1, "form"), "write") == 0 && jnum(s1, "latency_ms") == 412.5 &&
+                 jnum(s1, "limit_ms") == 300 && json_is_true(json_object_get(s1, "failed")) &&
+                 json_is_false(json_object_get(s0, "failed")),
+             "the slow exchange's step");
+    TU_CHECK(s2 && strcmp(jstr(s2, "kind"), "event") == 0 && jnull(s2, "command") && jnull(s2, "form") &&
+                 jnull(s2, "latency_ms") && jnull(s2, "limit_ms") && jnum(s2, "t_ms") == 470,
+             "an event's step");
     TU_CHECK(strcmp(jstr(p, "verdict"), "PASS") == 0 && strcmp(jstr(f, "verdict"), "FAIL") == 0 &&
                  strcmp(jstr(na, "verdict"), "N/A") == 0 &&
                  strcmp(jstr(e, "verdict"), "ERROR") == 0,
