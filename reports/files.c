@@ -7,6 +7,7 @@
  * system's reason. Also: the list of what was written (rp_files) and its printing. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,23 @@ int rp_mkdirs(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-/* The temporary file rp_write_atomic is writing, for rp_remove_temporary: a process that
- * runs out of memory in the middle of a report ends without returning there. */
-static const char *temporary;
+/* The temporary files rp_write_atomic is writing (one per format: the formats are
+ * written in parallel), for rp_remove_temporary: a process that runs out of memory in the
+ * middle of a report ends without returning there. The lock is held while a file is
+ * created and registered, and taken for good by rp_remove_temporary, so that no writer
+ * creates a file after the temporaries were removed. */
+static pthread_mutex_t temporary_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *temporary[RP_N_FORMATS + 1];
+
+/* Registers path in a free slot (NULL: unregisters old). */
+static void set_temporary(const char *old, const char *path)
+{
+    for (size_t i = 0; i < sizeof temporary / sizeof temporary[0]; i++)
+        if (temporary[i] == old) {
+            temporary[i] = path;
+            return;
+        }
+}
 
 static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
 {
@@ -68,10 +83,12 @@ static void fsync_dir(const char *dir)
 }
 
 /* The temporary file's stdio stream writes through this sink, which keeps the first
- * write(2) error: stdio's error flag is sticky but errno is not, so the reason reported is
- * the write's own ("No space left on device"), not whatever a later call left in errno.
- * After a failure nothing more is written (a full disk is not hammered with the rest of a
- * large report). */
+ * write(2) error: the reason reported is the write's own ("No space left on device"), not
+ * whatever a later call left in errno. After a failure nothing more is written (a full disk
+ * is not hammered with the rest of a large report), and the sink still takes what it is
+ * given: glibc's fwrite of more than its buffer into a cookie stream whose write failed
+ * runs past its buffer (a crash on a full disk), so stdio is never told; rp_write_atomic
+ * checks the sink's error at the end. */
 struct sink {
     int fd;
     int err; /* the first write error, or 0 */
@@ -80,15 +97,8 @@ struct sink {
 static ssize_t sink_write(void *cookie, const char *buf, size_t n)
 {
     struct sink *s = cookie;
-    if (s->err) {
-        errno = s->err;
-        return -1;
-    }
-    s->err = oc_write_all(s->fd, buf, n);
-    if (s->err) {
-        errno = s->err;
-        return -1;
-    }
+    if (!s->err)
+        s->err = oc_write_all(s->fd, buf, n);
     return (ssize_t)n;
 }
 
@@ -110,13 +120,17 @@ int rp_write_atomic(const char *dir, const char *name,
     FILE *f = NULL;
     struct sink sk = {.fd = -1};
 
+    pthread_mutex_lock(&temporary_lock);
     (void)unlink(tmp); /* a leftover of an earlier process with our pid */
     sk.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int open_errno = errno;
+    if (sk.fd >= 0)
+        set_temporary(NULL, tmp);
+    pthread_mutex_unlock(&temporary_lock);
     if (sk.fd < 0) {
-        snprintf(err, errlen, "cannot create %s (as %s): %s", final, tmp, strerror(errno));
+        snprintf(err, errlen, "cannot create %s (as %s): %s", final, tmp, strerror(open_errno));
         goto out;
     }
-    temporary = tmp;
     f = fopencookie(&sk, "w", (cookie_io_functions_t){.write = sink_write, .close = sink_close});
     if (!f)
         oc_out_of_memory(0); /* it fails for lack of memory alone; the handler removes tmp */
@@ -158,7 +172,9 @@ fail:
         close(sk.fd);
     (void)unlink(tmp);
 out:
-    temporary = NULL;
+    pthread_mutex_lock(&temporary_lock);
+    set_temporary(tmp, NULL);
+    pthread_mutex_unlock(&temporary_lock);
     free(tmp);
     free(final);
     return rc;
@@ -166,24 +182,63 @@ out:
 
 void rp_remove_temporary(void)
 {
-    if (temporary)
-        (void)unlink(temporary);
+    /* taken and kept: the process is ending, and no writer may create a file after this
+     * (no thread runs out of memory while it holds the lock: nothing between its lock and
+     * unlock allocates) */
+    pthread_mutex_lock(&temporary_lock);
+    for (size_t i = 0; i < sizeof temporary / sizeof temporary[0]; i++)
+        if (temporary[i])
+            (void)unlink(temporary[i]);
+}
+
+/* One format's file, written by a thread of its own. */
+struct format_job {
+    const char *dir;
+    const struct rp_format_desc *d;
+    const struct rp_results *r;
+    bool ok, threaded;
+    pthread_t th;
+    char msg[sizeof ((struct rp_files *)0)->f[0].why];
+};
+
+static void *write_job(void *arg)
+{
+    struct format_job *j = arg;
+    j->ok = rp_write_atomic(j->dir, j->d->file, j->d->write, j->r, j->msg, sizeof j->msg) == 0;
+    return NULL;
 }
 
 int rp_write_formats(const char *dir, unsigned formats, const struct rp_results *r,
                      struct rp_files *files, char *err, size_t errlen)
 {
     int rc = 0;
-    char msg[sizeof files->f[0].why];
-    for (size_t i = 0; i < RP_N_FORMATS; i++) {
-        const struct rp_format_desc *d = &rp_formats[i];
-        if (!(formats & d->bit))
-            continue;
-        bool ok = rp_write_atomic(dir, d->file, d->write, r, msg, sizeof msg) == 0;
+    /* the formats are written at once, each by a thread (a run of 100 000 cases is written
+     * in the time of its slowest format); one that cannot start is written here */
+    struct format_job job[RP_N_FORMATS];
+    size_t n = 0;
+    for (size_t i = 0; i < RP_N_FORMATS; i++)
+        if (formats & rp_formats[i].bit) {
+            job[n] = (struct format_job){.dir = dir, .d = &rp_formats[i], .r = r};
+            job[n].threaded = n > 0 && pthread_create(&job[n].th, NULL, write_job, &job[n]) == 0;
+            n++;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (!job[i].threaded)
+            write_job(&job[i]);
+    for (size_t i = 0; i < n; i++)
+        if (job[i].threaded)
+            pthread_join(job[i].th, NULL);
+    /* a file that did not fit while the others were being written (a disk nearly full holds
+     * the temporary files of all of them at once) is tried again alone: as many files are
+     * written whole as one at a time would */
+    for (size_t i = 0; i < n && n > 1; i++)
+        if (!job[i].ok)
+            write_job(&job[i]);
+    for (size_t i = 0; i < n; i++) {
         if (files)
-            rp_files_add(files, d->file, ok ? NULL : msg);
-        if (!ok && rc == 0) {
-            snprintf(err, errlen, "%s", msg);
+            rp_files_add(files, job[i].d->file, job[i].ok ? NULL : job[i].msg);
+        if (!job[i].ok && rc == 0) {
+            snprintf(err, errlen, "%s", job[i].msg);
             rc = -1;
         }
     }

@@ -34,20 +34,30 @@
 
 static void xml_put(FILE *out, const char *s, bool attr)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
+    const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
+    for (;; p++) {
+        unsigned char c = *p;
+        /* a run of bytes that need nothing is written at once (a byte at a time was the
+         * writer's cost on a run of 100 000 cases) */
+        if (c >= 0x20 && c != 0x7F && c != '&' && c != '<' && c != '>' && !(attr && c == '"'))
+            continue;
+        if (c == '\n' && !attr)
+            continue;
+        if (c == '\t' && !attr)
+            continue;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
+        run = p + 1;
+        switch (c) {
+        case '\0': return;
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break; /* also keeps "]]>" out of text */
-        case '"': fputs(attr ? "&quot;" : "\"", out); break;
-        case '\t': fputs(attr ? "&#9;" : "\t", out); break;
-        case '\n': fputs(attr ? "&#10;" : "\n", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\t': fputs("&#9;", out); break;
+        case '\n': fputs("&#10;", out); break;
         case '\r': fputs("&#13;", out); break;
-        default:
-            if (*p < 0x20 || *p == 0x7F)
-                fprintf(out, "\\x%02x", *p); /* not allowed in XML 1.0, even as &#N; */
-            else
-                fputc(*p, out);
+        default: fprintf(out, "\\x%02x", c); /* not allowed in XML 1.0, even as &#N; */
         }
     }
 }
