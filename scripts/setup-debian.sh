@@ -25,6 +25,7 @@ packages=(
   libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes (clang only recommends it)
   llvm-14              # llvm-profdata, llvm-cov: the nightly coverage summary
   afl++                # afl-clang-fast, afl-fuzz: the fuzz-afl preset and the custom mutator
+  chromium             # tests/html_browser.sh: report.html loaded, filtered and sorted in a real browser
 )
 
 missing=()

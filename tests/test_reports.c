@@ -81,6 +81,17 @@ static bool file_has(const char *path, const char *needle)
     return yes;
 }
 
+/* How many times needle is in the file at path. */
+static size_t file_count(const char *path, const char *needle)
+{
+    char *s = slurp(path);
+    size_t n = 0;
+    for (const char *p = s; p && (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    free(s);
+    return n;
+}
+
 /* Runs a shell command; its output (stdout and stderr) in out. True when it exited 0. */
 static bool run_cmd(const char *cmd, char *out, size_t cap)
 {
@@ -1376,14 +1387,30 @@ static void html_page(void)
     TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
     rp_free(w);
     const char *h = path_in(dir, "report.html");
-    TU_CHECK(!file_has(h, "<script"), "no script, and markup in a text is escaped");
+    TU_CHECK(file_count(h, "<script") == 1 && file_has(h, "<script>\n(function(){"),
+             "one script, the page's own inline one, and markup in a text is escaped");
     TU_CHECK(file_has(h, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x01"), "escaped text");
     TU_CHECK(!file_has(h, "http://") && !file_has(h, "https://") && !file_has(h, " src="),
              "nothing fetched");
     TU_CHECK(file_has(h, "<tr class=\"fail\"><td>1</td>"), "FAIL row coloured");
     TU_CHECK(file_has(h, "id=\"case-1\""), "FAIL details");
-    TU_CHECK(file_has(h, "<pre>a final result within 300 ms</pre>"), "expected in <pre>");
+    TU_CHECK(file_has(h, "<td class=\"t\">a final result within 300 ms</td>"), "expected, as text");
     TU_CHECK(file_has(h, "EC200U.CNAA.R02"), "the target's identity");
+    TU_CHECK(file_has(h, "IMEI: ***********2345"), "the masked IMEI");
+    TU_CHECK(file_has(h, "<td>412.5 / 300 ms</td>"), "latency and limit in one cell");
+    TU_CHECK(file_has(h, "the exchange the verdict is about: <code>AT+QIOTUPDATE=1</code> at 52 ms"),
+             "the details name the slow exchange");
+    /* the pictures: a latency chart per command and form from the steps (the set-up
+     * exchange's command too), the limit as a line, the slow exchange marked */
+    TU_CHECK(file_has(h, "<figcaption>quectel +QIOTUPDATE write</figcaption>") &&
+                 file_has(h, "<figcaption>quectel +QIOTMCUVER write</figcaption>"),
+             "a latency chart per command and form");
+    TU_CHECK(file_has(h, "<line class=\"limit\"") && file_has(h, "<path class=\"failed\"") &&
+                 file_has(h, "<title>AT+QIOTUPDATE=1: 412.5 ms (case 1, FAIL) (failed)</title>"),
+             "the limit drawn, the failed exchange marked with its tooltip");
+    TU_CHECK(file_has(h, "<th class=\"n\">p95 ms</th>") && file_has(h, "id=\"by-rule\""),
+             "summaries by rule and by command");
+    TU_CHECK(!file_has(h, "xmlns=\"http"), "inline SVG without a namespace URL");
     rm_tree(dir);
 }
 
@@ -1415,23 +1442,26 @@ static void html_warn(void)
              "WARN counted in the summary, apart from FAIL");
     TU_CHECK(file_has(h, "<tr class=\"warn\"><td>5</td><td class=\"v\"><a href=\"#case-5\">WARN</a>"),
              "WARN row coloured and linked to its details");
-    TU_CHECK(file_has(h, "id=\"f-warn\"") && file_has(h, "#f-bad:checked~table.cases tbody tr.warn"),
+    TU_CHECK(file_has(h, "id=\"f-warn\"") && file_has(h, "#f-bad:checked~div.rows tr.warn"),
              "a WARN filter; FAIL and ERROR hides WARN");
     TU_CHECK(file_has(h, "tr.warn td.v,span.warn{background:"), "a WARN colour");
-    long failures = file_pos(h, "<h2>Failures and errors</h2>"), warnings = file_pos(h, "<h2>Warnings</h2>");
-    long fail6 = file_pos(h, "<section id=\"case-6\" class=\"fail\">");
-    long warn5 = file_pos(h, "<section id=\"case-5\" class=\"warn\">");
-    TU_CHECK(failures >= 0 && fail6 > failures && warnings > fail6 && warn5 > warnings,
-             "FAIL and ERROR details first, then WARN (%ld %ld %ld %ld)", failures, fail6, warnings,
-             warn5);
-    TU_CHECK(file_has(h, "<pre>inferred: the seed gives only a maximum length</pre>"),
+    long failures = file_pos(h, "<h2 id=\"failures\">Failures and errors</h2>");
+    long warnings = file_pos(h, "<h2 id=\"warnings\">Warnings</h2>");
+    long fail6 = file_pos(h, "<details id=\"case-6\" class=\"case fail\"");
+    long warn5 = file_pos(h, "<details id=\"case-5\" class=\"case warn\"");
+    long table = file_pos(h, "<table class=\"cases\">");
+    TU_CHECK(failures >= 0 && fail6 > failures && warnings > fail6 && warn5 > warnings && table > warn5,
+             "FAIL and ERROR details first, then WARN, then the case table (%ld %ld %ld %ld %ld)",
+             failures, fail6, warnings, warn5, table);
+    TU_CHECK(file_has(h, "<td class=\"t\">inferred: the seed gives only a maximum length</td>"),
              "the WARN's source, its kind said once");
-    TU_CHECK(file_has(h, "<pre>document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)</pre>"),
+    TU_CHECK(file_has(h, "<td class=\"t\">document: seed 004 1.2.4 (QuecThing OTA AT Commands Manual V1.2)</td>"),
              "the FAIL's source");
-    TU_CHECK(file_has(h, "<th>other findings</th><td><pre>echo: AT+QIOTCFG echoed as AT+QIOTCF &amp; more"),
-             "others shown, escaped");
-    TU_CHECK(file_has(h, "<pre>inferred: &lt;script&gt;x&lt;/script&gt; &amp; \\x01</pre>") &&
-                 file_has(h, "<pre>a: &lt;b&gt;\nc: &amp; d</pre>") && !file_has(h, "<script"),
+    TU_CHECK(file_has(h, "<th>other findings</th><td><ol class=\"findings\" start=\"2\"><li>echo: AT+QIOTCFG "
+                         "echoed as AT+QIOTCF &amp; more"),
+             "others shown, escaped, each an item of the list of findings");
+    TU_CHECK(file_has(h, "<td class=\"t\">inferred: &lt;script&gt;x&lt;/script&gt; &amp; \\x01</td>") &&
+                 file_has(h, "<li>a: &lt;b&gt;</li><li>c: &amp; d</li>") && file_count(h, "<script") == 1,
              "hostile source and others escaped");
     rm_tree(dir);
 
