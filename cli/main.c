@@ -37,6 +37,9 @@ static void usage(FILE *out)
             "  bench make-commands FILE [--lines N] [--seed N]\n"
             "  report --from FILE.jsonl [--report-dir DIR] [--format %s]\n"
             "                                     (rebuild a run's report files from its stream)\n"
+            "  diff A B [--fail-on regress|change|never] [--strict] [--report-dir DIR]\n"
+            "           [--format json,html] [--max-each N] [--quiet]\n"
+            "                                     (compare two runs: regressions, fixes, latency)\n"
             "  bench latency --target SPEC [--count N]   (module write -> harness read, us)\n"
             "  sim --vendor ID [--fault NAME]... [--time-scale F] [--seed N] [--latency US]\n"
             "                                     [--write-log FILE]\n"
@@ -81,6 +84,8 @@ int main(int argc, char **argv)
         return verb_fuzz(argc - 1, argv + 1);
     if (strcmp(verb, "rules") == 0)
         return verb_rules(argc - 1, argv + 1);
+    if (strcmp(verb, "diff") == 0)
+        return verb_diff(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;

@@ -2,6 +2,7 @@
  * out of memory can happen anywhere, and only the verb knows what to say about its run. */
 #include "common/xalloc.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,23 @@ void oc_set_oom_handler(oc_oom_handler h)
     oom_handler = h;
 }
 
+/* The first thread out of memory runs the handler; another that runs out meanwhile (the
+ * report formats are written in parallel) waits on the lock until the first ends the
+ * process, so that the handler's work (removing every temporary file) is done whole; the
+ * handler's own thread running out again goes straight to the end. */
+static pthread_mutex_t oom_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool oom_here;
+
 void oc_out_of_memory(size_t asked)
 {
     static const char msg[] = "otacheck: out of memory: the run ends here\n";
-    if (oom_handler) {
+    if (!oom_here) {
+        oom_here = true;
+        pthread_mutex_lock(&oom_lock); /* held until _exit */
         oc_oom_handler h = oom_handler;
-        oom_handler = NULL; /* a handler that runs out of memory itself does not loop */
-        h(asked);
+        oom_handler = NULL;
+        if (h)
+            h(asked);
     }
     /* write(2), not stdio: stdio may need the memory there is not */
     ssize_t w = write(2, msg, sizeof msg - 1);
