@@ -10,6 +10,7 @@
 
 #include "common/xalloc.h"
 #include "reports/diff_internal.h"
+#include "reports/html.h"
 #include "reports/svg.h"
 
 /* Rows of a case list, charts and timelines drawn at most; the rest is in diff.json. */
@@ -46,16 +47,10 @@ static void h(FILE *out, const char *s)
     svg_escape(out, s);
 }
 
+/* the CSS class of a verdict: the report page's, so both pages colour alike */
 static const char *vclass(enum rp_verdict v)
 {
-    switch (v) {
-    case RP_PASS: return "pass";
-    case RP_FAIL: return "fail";
-    case RP_NA: return "na";
-    case RP_ERROR: return "error";
-    case RP_WARN: return "warn";
-    }
-    return "error";
+    return rp_html_vclass(v);
 }
 
 static void cell(FILE *out, const char *s)
