@@ -254,6 +254,26 @@ static struct svg_point *points(const struct dd_group *g, int side, char ***labe
     return p;
 }
 
+/* How far a group's p95 moved: the larger of B/A and A/B; -1 (after every other) for a
+ * group of one side only. */
+static double moved(const struct dd_group *g)
+{
+    double r = dd_ratio(g->st[DD_A].p95, g->st[DD_B].p95, g->st[DD_A].n, g->st[DD_B].n);
+    if (r <= 0)
+        return -1;
+    return r >= 1 ? r : 1 / r;
+}
+
+static int most_changed(const void *x, const void *y, void *groups)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    const struct dd_group *g = groups;
+    double ma = moved(&g[a]), mb = moved(&g[b]);
+    if (ma != mb)
+        return ma < mb ? 1 : -1;
+    return (a > b) - (a < b);
+}
+
 static void latency(FILE *out, const struct rp_diff *d)
 {
     if (!d->n_groups)
@@ -295,12 +315,18 @@ static void latency(FILE *out, const struct rp_diff *d)
         num_cell(out, x[9], NULL);
         fputs("</tr>\n", out);
     }
-    fputs("</tbody>\n</table>\n<div class=\"charts\">\n", out);
+    fputs("</tbody>\n</table>\n<p>A's exchanges and B's overlaid, the command and form whose p95 "
+          "changed the most first (one side only: after them).</p>\n<div class=\"charts\">\n",
+          out);
     char name[2][64];
     snprintf(name[DD_A], sizeof name[DD_A], "A");
     snprintf(name[DD_B], sizeof name[DD_B], "B");
-    for (size_t i = 0; i < d->n_groups && i < HTML_MAX_CHARTS && !ferror(out); i++) {
-        const struct dd_group *g = &d->groups[i];
+    size_t *order = oc_xmalloc(d->n_groups * sizeof *order);
+    for (size_t i = 0; i < d->n_groups; i++)
+        order[i] = i;
+    qsort_r(order, d->n_groups, sizeof *order, most_changed, d->groups);
+    for (size_t o = 0; o < d->n_groups && o < HTML_MAX_CHARTS && !ferror(out); o++) {
+        const struct dd_group *g = &d->groups[order[o]];
         char **labels[2];
         size_t n_labels[2];
         struct svg_series s[2];
@@ -320,9 +346,12 @@ static void latency(FILE *out, const struct rp_diff *d)
             free((void *)s[k].p);
         }
     }
+    free(order);
     fputs("</div>\n", out);
     if (d->n_groups > HTML_MAX_CHARTS)
-        fprintf(out, "<p class=\"muted\">Charts of the first %d commands and forms drawn.</p>\n",
+        fprintf(out,
+                "<p class=\"muted\">Charts of the %d commands and forms that changed the most "
+                "drawn.</p>\n",
                 HTML_MAX_CHARTS);
 }
 
@@ -402,7 +431,7 @@ static void modules(FILE *out, const struct rp_diff *d)
     fputs("<h2 id=\"modules\">Modules</h2>\n", out);
     for (size_t i = 0; i < d->n_targets && !ferror(out); i++) {
         const struct dd_target_pair *p = &d->targets[i];
-        fputs("<table class=\"wide\">\n<thead><tr><th style=\"width:11em\"></th>", out);
+        fputs("<table class=\"wide\">\n<thead><tr><th style=\"width:13em\"></th>", out);
         for (int k = 0; k < 2; k++) {
             if (p->t[k])
                 fprintf(out, "<th>%s: target %u</th>", k == DD_A ? "A" : "B", p->index[k]);

@@ -291,6 +291,24 @@ static void target_section(FILE *out, const struct rp_diff *d)
             snprintf(ia, sizeof ia, "A target %u", p->index[DD_A]);
         if (p->t[DD_B])
             snprintf(ib, sizeof ib, "B target %u", p->index[DD_B]);
+        bool differ = false;
+        for (const char *const *f = dd_target_fields; *f && !differ; f++) {
+            char ba[64], bb[64];
+            differ = !same(dd_target_field(p->t[DD_A], *f, ba, sizeof ba),
+                           dd_target_field(p->t[DD_B], *f, bb, sizeof bb));
+        }
+        if (!differ) { /* one line: the identity, the same on both sides */
+            char idn[256];
+            fprintf(out, "\nModule (%s, %s): the same on both sides: ", ia, ib);
+            put(out, rp_target_identity(p->t[DD_A], idn, sizeof idn), TEXT_MAX);
+            if (p->t[DD_A]->imei) {
+                fputs(", IMEI ", out);
+                put(out, p->t[DD_A]->imei, 40);
+            }
+            fprintf(out, ", grammar revision %u, %s clock\n", p->t[DD_A]->grammar_revision,
+                    p->t[DD_A]->clock ? p->t[DD_A]->clock : "unknown");
+            continue;
+        }
         fprintf(out, "\nModule (%s, %s; * differs):\n", ia, ib);
         struct table t = {NULL, 4, 0, 0};
         static const char *const head[] = {"", "", "A", "B"};

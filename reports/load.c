@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/xalloc.h"
@@ -54,6 +57,18 @@ static int check_index(const json_t *o, size_t n_targets, char *what, size_t n)
     return 0;
 }
 
+/* A case read into res's own arena, kept as it is: rp_results_add_case would copy every text
+ * again to clean it, but what jansson decoded is valid UTF-8 already, and the writers clean
+ * what they write (rp_results_copy_clean). */
+static void append_case(struct rp_results *res, const struct rp_case *c)
+{
+    if (res->n_cases == res->cap_cases) {
+        res->cap_cases = res->cap_cases ? res->cap_cases * 2 : 64;
+        res->cases = oc_xrealloc(res->cases, res->cap_cases * sizeof *res->cases);
+    }
+    res->cases[res->n_cases++] = *c;
+}
+
 /* One parsed line. */
 static int take(struct reader *rd, const json_t *o)
 {
@@ -88,11 +103,11 @@ static int take(struct reader *rd, const json_t *o)
     }
     if (strcmp(type, "case") == 0) {
         struct rp_case c;
-        if (rp_case_from_json(o, &rd->scratch, &c, what, sizeof what) != 0)
+        if (rp_case_from_json(o, &rd->res->arena, &c, what, sizeof what) != 0)
             return bad(rd, what);
         /* a target index out of range is kept as it is: the writer streams what the runner
          * gave it, and every format shows such a case with an unknown target */
-        rp_results_add_case(rd->res, &c, NULL);
+        append_case(rd->res, &c);
         return 0;
     }
     snprintf(what, sizeof what, "unknown line type \"%.60s\"", type);
@@ -174,98 +189,258 @@ int rp_load_stream(const char *path, struct rp_results *res, char *err, size_t e
 
 /* ---- the document ----------------------------------------------------------------- */
 
-static int read_document(const char *path, const json_t *root, struct rp_results *res,
-                         struct oc_arena *scratch, char *err, size_t errlen)
+/* A results.json is read value by value: its top-level object by hand (the braces, keys,
+ * colons and commas between values), every value by jansson (JSON_DISABLE_EOF_CHECK says how
+ * many bytes it took), and the cases one at a time, so that a document of 100 000 cases is
+ * never one tree in memory. */
+struct doc {
+    const char *path;
+    const char *buf;
+    size_t len, pos;
+    char *err;
+    size_t errlen;
+};
+
+static void skip_ws(struct doc *d)
+{
+    while (d->pos < d->len && (d->buf[d->pos] == ' ' || d->buf[d->pos] == '\t' ||
+                               d->buf[d->pos] == '\n' || d->buf[d->pos] == '\r'))
+        d->pos++;
+}
+
+/* "PATH: what (line L, column C)", at byte offset at. */
+static int doc_bad(struct doc *d, size_t at, const char *what)
+{
+    unsigned long line = 1, col = 1;
+    for (size_t i = 0; i < at && i < d->len; i++, col++)
+        if (d->buf[i] == '\n') {
+            line++;
+            col = 0;
+        }
+    snprintf(d->err, d->errlen, "%s: %s (line %lu, column %lu)", d->path, what, line, col);
+    return -1;
+}
+
+/* The next JSON value, at d->pos; NULL with the error said. */
+static json_t *doc_value(struct doc *d)
+{
+    json_error_t je;
+    json_t *v = json_loadb(d->buf + d->pos, d->len - d->pos,
+                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+    if (!v) {
+        char what[300];
+        snprintf(what, sizeof what, "not JSON: %s", je.text);
+        doc_bad(d, d->pos + (size_t)(je.position > 0 ? je.position : 0), what);
+        return NULL;
+    }
+    d->pos += (size_t)je.position;
+    return v;
+}
+
+/* Expects the byte c (after blanks). */
+static int doc_expect(struct doc *d, char c, const char *what)
+{
+    skip_ws(d);
+    if (d->pos < d->len && d->buf[d->pos] == c) {
+        d->pos++;
+        return 0;
+    }
+    return doc_bad(d, d->pos, what);
+}
+
+static int doc_cases(struct doc *d, struct rp_results *res)
 {
     char what[256];
-    if (!json_is_object(root)) {
-        snprintf(err, errlen, "%s: not a JSON object: not an otacheck results document", path);
+    if (doc_expect(d, '[', "\"cases\" is not an array") != 0)
+        return -1;
+    for (size_t i = 0;; i++) {
+        skip_ws(d);
+        if (d->pos < d->len && d->buf[d->pos] == ']') {
+            d->pos++;
+            return 0;
+        }
+        if (i && doc_expect(d, ',', "not JSON: ',' or ']' expected in \"cases\"") != 0)
+            return -1;
+        skip_ws(d);
+        size_t at = d->pos;
+        json_t *o = doc_value(d);
+        if (!o)
+            return -1;
+        struct rp_case c;
+        int rc = 0;
+        if (!json_is_object(o)) {
+            snprintf(what, sizeof what, "cases[%zu]: not an object", i);
+            rc = doc_bad(d, at, what);
+        } else if (rp_case_from_json(o, &res->arena, &c, what, sizeof what) != 0) {
+            char w2[300];
+            snprintf(w2, sizeof w2, "cases[%zu]: %s", i, what);
+            rc = doc_bad(d, at, w2);
+        } else {
+            append_case(res, &c);
+        }
+        json_decref(o);
+        if (rc != 0)
+            return -1;
+    }
+}
+
+/* The top-level object: "cases" read as it comes, the other members kept to the end. */
+static int read_document(struct doc *d, struct rp_results *res)
+{
+    static const char *const keys[] = {"schema", "run", "targets", "summary"};
+    json_t *member[4] = {NULL, NULL, NULL, NULL};
+    bool have_cases = false;
+    int rc = -1;
+    char what[256];
+    skip_ws(d);
+    if (d->pos >= d->len || d->buf[d->pos] != '{') {
+        json_t *v = doc_value(d); /* says what is wrong when it is not JSON at all */
+        if (v) {
+            json_decref(v);
+            doc_bad(d, 0, "not an otacheck results document: not a JSON object");
+        }
         return -1;
     }
-    const char *schema = json_string_value(json_object_get(root, "schema"));
+    d->pos++;
+    for (size_t n = 0;; n++) {
+        skip_ws(d);
+        if (d->pos < d->len && d->buf[d->pos] == '}') {
+            d->pos++;
+            break;
+        }
+        if (n && doc_expect(d, ',', "not JSON: ',' or '}' expected") != 0)
+            goto out;
+        skip_ws(d);
+        size_t at = d->pos;
+        json_t *key = doc_value(d);
+        if (!key)
+            goto out;
+        if (!json_is_string(key)) {
+            json_decref(key);
+            doc_bad(d, at, "not JSON: a member's name is not a string");
+            goto out;
+        }
+        char name[32];
+        snprintf(name, sizeof name, "%s", json_string_value(key));
+        json_decref(key);
+        if (doc_expect(d, ':', "not JSON: ':' expected") != 0)
+            goto out;
+        skip_ws(d);
+        size_t k = 0;
+        while (k < 4 && strcmp(name, keys[k]) != 0)
+            k++;
+        bool dup = (k < 4 && member[k]) || (strcmp(name, "cases") == 0 && have_cases);
+        if (dup) {
+            snprintf(what, sizeof what, "not JSON: duplicate member \"%s\"", name);
+            doc_bad(d, at, what);
+            goto out;
+        }
+        if (strcmp(name, "cases") == 0) {
+            have_cases = true;
+            if (doc_cases(d, res) != 0)
+                goto out;
+            continue;
+        }
+        json_t *v = doc_value(d);
+        if (!v)
+            goto out;
+        if (k < 4)
+            member[k] = v;
+        else
+            json_decref(v); /* a member this version does not know */
+    }
+    skip_ws(d);
+    if (d->pos != d->len) {
+        doc_bad(d, d->pos, "not JSON: text after the document");
+        goto out;
+    }
+    const char *schema = json_string_value(member[0]);
     if (!schema) {
-        snprintf(err, errlen, "%s: no \"schema\" field: not an otacheck results document", path);
-        return -1;
+        snprintf(d->err, d->errlen, "%s: no \"schema\" field: not an otacheck results document", d->path);
+        goto out;
     }
-    if (check_schema(root, what, sizeof what) != 0) {
-        snprintf(err, errlen, "%s: %s", path, what);
-        return -1;
+    if (strcmp(schema, RP_SCHEMA) != 0) {
+        snprintf(d->err, d->errlen, "%s: schema \"%.100s\" is not %s", d->path, schema, RP_SCHEMA);
+        goto out;
     }
-    const json_t *run = json_object_get(root, "run");
-    const json_t *targets = json_object_get(root, "targets");
-    const json_t *cases = json_object_get(root, "cases");
-    if (!json_is_object(run) || !json_is_array(targets) || !json_is_array(cases)) {
-        snprintf(err, errlen, "%s: \"run\" is not an object, or \"targets\" or \"cases\" not an array",
-                 path);
-        return -1;
+    if (!json_is_object(member[1]) || !json_is_array(member[2]) || !have_cases) {
+        snprintf(d->err, d->errlen, "%s: \"run\" is not an object, or \"targets\" or \"cases\" not an array",
+                 d->path);
+        goto out;
     }
+    struct oc_arena scratch;
+    oc_arena_init(&scratch, SCRATCH_BLOCK);
     struct rp_run r;
-    if (rp_run_from_json(run, scratch, &r, what, sizeof what) != 0) {
-        snprintf(err, errlen, "%s: run: %s", path, what);
-        return -1;
+    if (rp_run_from_json(member[1], &scratch, &r, what, sizeof what) != 0) {
+        snprintf(d->err, d->errlen, "%s: run: %s", d->path, what);
+        oc_arena_free(&scratch);
+        goto out;
     }
     rp_results_merge_run(res, &r, NULL);
-    for (size_t i = 0; i < json_array_size(targets); i++) {
-        const json_t *o = json_array_get(targets, i);
+    rc = 0;
+    for (size_t i = 0; i < json_array_size(member[2]) && rc == 0; i++) {
+        const json_t *o = json_array_get(member[2], i);
         struct rp_target t;
         if (!json_is_object(o)) {
-            snprintf(err, errlen, "%s: targets[%zu]: not an object", path, i);
-            return -1;
-        }
-        if (rp_target_from_json(o, scratch, &t, what, sizeof what) != 0 ||
-            check_index(o, res->n_targets, what, sizeof what) != 0) {
-            snprintf(err, errlen, "%s: targets[%zu]: %s", path, i, what);
-            return -1;
-        }
-        rp_results_add_target(res, &t, NULL);
-    }
-    for (size_t i = 0; i < json_array_size(cases); i++) {
-        const json_t *o = json_array_get(cases, i);
-        struct rp_case c;
-        if (!json_is_object(o)) {
-            snprintf(err, errlen, "%s: cases[%zu]: not an object", path, i);
-            return -1;
-        }
-        if (rp_case_from_json(o, scratch, &c, what, sizeof what) != 0) {
-            snprintf(err, errlen, "%s: cases[%zu]: %s", path, i, what);
-            return -1;
-        }
-        rp_results_add_case(res, &c, NULL);
-        if (scratch->total > SCRATCH_MAX) {
-            oc_arena_free(scratch);
-            oc_arena_init(scratch, SCRATCH_BLOCK);
+            snprintf(d->err, d->errlen, "%s: targets[%zu]: not an object", d->path, i);
+            rc = -1;
+        } else if (rp_target_from_json(o, &scratch, &t, what, sizeof what) != 0 ||
+                   check_index(o, res->n_targets, what, sizeof what) != 0) {
+            snprintf(d->err, d->errlen, "%s: targets[%zu]: %s", d->path, i, what);
+            rc = -1;
+        } else {
+            rp_results_add_target(res, &t, NULL);
         }
     }
-    return 0;
+    oc_arena_free(&scratch);
+out:
+    for (size_t k = 0; k < 4; k++)
+        json_decref(member[k]);
+    return rc;
 }
 
 int rp_load_document(const char *path, struct rp_results *res, char *err, size_t errlen)
 {
     rp_results_init(res);
-    FILE *f = oc_fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
-    json_error_t je;
-    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-    int rc = 0;
-    if (ferror(f)) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        rc = -1;
-    } else if (!root) {
-        snprintf(err, errlen, "%s: not JSON: %s (line %d, column %d)", path, je.text, je.line,
-                 je.column);
-        rc = -1;
+    /* a regular file is mapped; anything else (a pipe) read whole */
+    char *text = NULL;
+    size_t len = 0;
+    void *map = MAP_FAILED;
+    if (S_ISREG(st.st_mode) && st.st_size > 0)
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+        len = (size_t)st.st_size;
+    } else {
+        size_t cap = 0;
+        ssize_t n;
+        do {
+            if (len == cap)
+                text = oc_xrealloc(text, cap = cap ? cap * 2 : 64 * 1024);
+            n = read(fd, text + len, cap - len);
+            if (n > 0)
+                len += (size_t)n;
+        } while (n > 0 || (n < 0 && errno == EINTR));
+        if (n < 0) {
+            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            free(text);
+            close(fd);
+            return -1;
+        }
     }
-    fclose(f);
-    if (rc == 0) {
-        struct oc_arena scratch;
-        oc_arena_init(&scratch, SCRATCH_BLOCK);
-        rc = read_document(path, root, res, &scratch, err, errlen);
-        oc_arena_free(&scratch);
-    }
-    json_decref(root);
+    close(fd);
+    struct doc d = {path, map != MAP_FAILED ? map : text, len, 0, err, errlen};
+    int rc = read_document(&d, res);
+    if (map != MAP_FAILED)
+        munmap(map, len);
+    free(text);
     if (rc != 0)
         rp_results_free(res);
     return rc;

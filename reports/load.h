@@ -2,7 +2,10 @@
  * rp_results): its results.jsonl stream (a run that was killed has only that), its
  * results.json document, or a report directory holding either. `otacheck report --from`
  * (reports/rebuild.c) and `otacheck diff` (reports/diff.c) read through it; the fields are
- * read by the conversions of reports/json_model.c. */
+ * read by the conversions of reports/json_model.c. A case's texts are kept as jansson decoded
+ * them (valid UTF-8), not copied again: every writer cleans what it writes
+ * (rp_results_copy_clean). Neither form is ever held whole as one JSON tree: the stream is
+ * read line by line, the document value by value. */
 #ifndef OTACHECK_REPORTS_LOAD_H
 #define OTACHECK_REPORTS_LOAD_H
 
@@ -19,7 +22,7 @@ enum rp_load_kind { RP_LOAD_STREAM, RP_LOAD_DOCUMENT };
  * interrupted. Returns 0, or -1 with the message in err. */
 int rp_load_stream(const char *path, struct rp_results *res, char *err, size_t errlen);
 /* Reads a results.json document (schema otacheck-results/1) into res, as above; errors
- * "PATH: what" (a JSON syntax error with its line and column). */
+ * "PATH: what (line L, column C)". */
 int rp_load_document(const char *path, struct rp_results *res, char *err, size_t errlen);
 /* Either, from path: a directory is read as DIR/results.json, or DIR/results.jsonl when
  * there is no results.json (a killed run); a file is a stream when its first non-blank
