@@ -77,3 +77,22 @@ void *oc_arena_memdup(struct oc_arena *a, const void *p, size_t n)
     memcpy(q, p, n);
     return q;
 }
+
+void oc_arena_adopt(struct oc_arena *dst, struct oc_arena *src)
+{
+    if (!src->head)
+        return;
+    struct oc_arena_block *tail = src->head;
+    while (tail->next)
+        tail = tail->next;
+    /* behind dst's current block, which keeps serving dst's small requests */
+    if (dst->head) {
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+    }
+    dst->total += src->total;
+    src->head = NULL;
+    src->total = 0;
+}

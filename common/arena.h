@@ -22,6 +22,9 @@ void *oc_arena_alloc(struct oc_arena *a, size_t n);
 char *oc_arena_strndup(struct oc_arena *a, const char *s, size_t n);
 char *oc_arena_strdup(struct oc_arena *a, const char *s);
 void *oc_arena_memdup(struct oc_arena *a, const void *p, size_t n);
+/* Moves every block of src into dst (what src handed out now lives as long as dst); src is
+ * left empty, ready for use. */
+void oc_arena_adopt(struct oc_arena *dst, struct oc_arena *src);
 
 #define OC_ARENA_NEW(a, type) ((type *)oc_arena_alloc((a), sizeof(type)))
 #define OC_ARENA_ARRAY(a, type, n) ((type *)oc_arena_alloc((a), sizeof(type) * (size_t)(n)))

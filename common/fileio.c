@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int oc_write_all(int fd, const void *data, size_t n)
@@ -72,4 +74,56 @@ ssize_t oc_getline(char **line, size_t *cap, FILE *f)
     if (n < 0 && errno == ENOMEM)
         oc_out_of_memory(*cap);
     return n;
+}
+
+int oc_file_bytes_open(const char *path, struct oc_file_bytes *fb, char *err, size_t errlen)
+{
+    *fb = (struct oc_file_bytes){"", 0, NULL, NULL};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map != MAP_FAILED) {
+            close(fd);
+            fb->map_ = map;
+            fb->data = map;
+            fb->len = (size_t)st.st_size;
+            return 0;
+        }
+    }
+    size_t cap = 0, len = 0;
+    char *text = NULL;
+    ssize_t n;
+    do {
+        if (len == cap)
+            text = oc_xrealloc(text, cap = cap ? cap * 2 : 64 * 1024);
+        n = read(fd, text + len, cap - len);
+        if (n > 0)
+            len += (size_t)n;
+    } while (n > 0 || (n < 0 && errno == EINTR));
+    int e = errno;
+    close(fd);
+    if (n < 0) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(e));
+        free(text);
+        return -1;
+    }
+    fb->owned_ = text;
+    fb->data = text;
+    fb->len = len;
+    return 0;
+}
+
+void oc_file_bytes_close(struct oc_file_bytes *fb)
+{
+    if (fb->map_)
+        munmap(fb->map_, fb->len);
+    free(fb->owned_);
+    *fb = (struct oc_file_bytes){"", 0, NULL, NULL};
 }

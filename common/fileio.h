@@ -24,4 +24,16 @@ int oc_write_file_atomic(const char *path, const void *data, size_t n, char *err
 FILE *oc_fopen(const char *path, const char *mode);
 ssize_t oc_getline(char **line, size_t *cap, FILE *f);
 
+/* A whole file to read from memory: a regular file mapped, anything else (a pipe, a
+ * character device) read to its end. */
+struct oc_file_bytes {
+    const char *data;
+    size_t len;
+    void *map_;   /* the mapping, or NULL */
+    char *owned_; /* the bytes read, or NULL */
+};
+/* Returns 0, or -1 with "cannot open PATH: why" or "cannot read PATH: why". */
+int oc_file_bytes_open(const char *path, struct oc_file_bytes *fb, char *err, size_t errlen);
+void oc_file_bytes_close(struct oc_file_bytes *fb);
+
 #endif

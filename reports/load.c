@@ -1,41 +1,20 @@
-/* reports/load.c — a run's results read back into struct rp_results, from its results.jsonl
- * stream (each line with jansson, as reports/rebuild.c needs it for a killed run) or its
- * results.json document, or from a report directory holding either; every object is read
- * by the one set of conversions in reports/json_model.c. */
+/* reports/load.c — a run's results read back into struct rp_results from its results.json
+ * document, or from a report directory or file holding it or a results.jsonl stream (read
+ * by reports/load_stream.c); every object is read by the one set of conversions in
+ * reports/json_model.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/xalloc.h"
-#include "reports/load.h"
+#include "reports/load_internal.h"
 
-/* ---- the stream ------------------------------------------------------------------- */
+/* ---- shared with the stream's reader (reports/load_internal.h) --------------------- */
 
-struct reader {
-    const char *path;
-    unsigned line;
-    struct rp_results *res;
-    /* what a line is read into before rp_results copies it: emptied every few MB, so that
-     * a large stream is not held twice */
-    struct oc_arena scratch;
-    bool have_run, ended;
-    char *err;
-    size_t errlen;
-};
-
-static int bad(struct reader *rd, const char *what)
-{
-    snprintf(rd->err, rd->errlen, "%s:%u: %s", rd->path, rd->line, what);
-    return -1;
-}
-
-static int check_schema(const json_t *o, char *what, size_t n)
+int rp_load_check_schema(const json_t *o, char *what, size_t n)
 {
     const char *schema = json_string_value(json_object_get(o, "schema"));
     if (schema && strcmp(schema, RP_SCHEMA) != 0) {
@@ -45,8 +24,7 @@ static int check_schema(const json_t *o, char *what, size_t n)
     return 0;
 }
 
-/* A target's "index", when it has one, is its place among the targets before it. */
-static int check_index(const json_t *o, size_t n_targets, char *what, size_t n)
+int rp_load_check_index(const json_t *o, size_t n_targets, char *what, size_t n)
 {
     const json_t *ix = json_object_get(o, "index");
     if (ix && (!json_is_integer(ix) || json_integer_value(ix) != (json_int_t)n_targets)) {
@@ -57,134 +35,20 @@ static int check_index(const json_t *o, size_t n_targets, char *what, size_t n)
     return 0;
 }
 
-/* A case read into res's own arena, kept as it is: rp_results_add_case would copy every text
- * again to clean it, but what jansson decoded is valid UTF-8 already, and the writers clean
- * what they write (rp_results_copy_clean). */
-static void append_case(struct rp_results *res, const struct rp_case *c)
+/* Kept as they are: rp_results_add_case would copy every text again to clean it, but what
+ * jansson decoded is valid UTF-8 already, and the writers clean what they write
+ * (rp_results_copy_clean). */
+void rp_load_append_cases(struct rp_results *res, const struct rp_case *c, size_t n)
 {
-    if (res->n_cases == res->cap_cases) {
-        res->cap_cases = res->cap_cases ? res->cap_cases * 2 : 64;
-        res->cases = oc_xrealloc(res->cases, res->cap_cases * sizeof *res->cases);
+    if (res->n_cases + n > res->cap_cases) {
+        size_t cap = res->cap_cases ? res->cap_cases : 64;
+        while (cap < res->n_cases + n)
+            cap *= 2;
+        res->cases = oc_xrealloc(res->cases, cap * sizeof *res->cases);
+        res->cap_cases = cap;
     }
-    res->cases[res->n_cases++] = *c;
-}
-
-/* One parsed line. */
-static int take(struct reader *rd, const json_t *o)
-{
-    char what[256];
-    if (!json_is_object(o))
-        return bad(rd, "not a JSON object");
-    const char *type = json_string_value(json_object_get(o, "type"));
-    if (!type)
-        return bad(rd, "no \"type\" field");
-    if (strcmp(type, "run") == 0 || strcmp(type, "end") == 0) {
-        if (check_schema(o, what, sizeof what) != 0)
-            return bad(rd, what);
-        struct rp_run run;
-        if (rp_run_from_json(o, &rd->scratch, &run, what, sizeof what) != 0)
-            return bad(rd, what);
-        if (strcmp(type, "run") == 0)
-            run.interrupted = rd->res->run.interrupted || run.interrupted;
-        rp_results_merge_run(rd->res, &run, NULL);
-        rd->have_run = true;
-        rd->ended = rd->ended || strcmp(type, "end") == 0;
-        return 0;
-    }
-    if (!rd->have_run)
-        return bad(rd, "a result before the run line: not an otacheck results stream");
-    if (strcmp(type, "target") == 0) {
-        struct rp_target t;
-        if (rp_target_from_json(o, &rd->scratch, &t, what, sizeof what) != 0 ||
-            check_index(o, rd->res->n_targets, what, sizeof what) != 0)
-            return bad(rd, what);
-        rp_results_add_target(rd->res, &t, NULL);
-        return 0;
-    }
-    if (strcmp(type, "case") == 0) {
-        struct rp_case c;
-        if (rp_case_from_json(o, &rd->res->arena, &c, what, sizeof what) != 0)
-            return bad(rd, what);
-        /* a target index out of range is kept as it is: the writer streams what the runner
-         * gave it, and every format shows such a case with an unknown target */
-        append_case(rd->res, &c);
-        return 0;
-    }
-    snprintf(what, sizeof what, "unknown line type \"%.60s\"", type);
-    return bad(rd, what);
-}
-
-#define SCRATCH_BLOCK (64 * 1024)
-#define SCRATCH_MAX (4u << 20)
-
-static int read_stream(struct reader *rd, FILE *f)
-{
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = 0;
-    while (rc == 0 && (n = oc_getline(&buf, &cap, f)) > 0) {
-        rd->line++;
-        bool complete = buf[n - 1] == '\n';
-        size_t len = (size_t)n - (complete ? 1 : 0);
-        if (len && buf[len - 1] == '\r')
-            len--;
-        if (strspn(buf, " \t") >= len)
-            continue; /* a blank line */
-        json_error_t je;
-        json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-        if (!o) {
-            if (!complete)
-                break; /* the last line, cut off when the run was killed */
-            char what[300];
-            snprintf(what, sizeof what, "not a JSON line: %s (column %d)", je.text, je.column);
-            rc = bad(rd, what);
-            break;
-        }
-        rc = take(rd, o);
-        json_decref(o);
-        if (rd->scratch.total > SCRATCH_MAX) {
-            oc_arena_free(&rd->scratch);
-            oc_arena_init(&rd->scratch, SCRATCH_BLOCK);
-        }
-    }
-    if (rc == 0 && ferror(f)) {
-        snprintf(rd->err, rd->errlen, "cannot read %s: %s", rd->path, strerror(errno));
-        rc = -1;
-    }
-    free(buf);
-    return rc;
-}
-
-int rp_load_stream(const char *path, struct rp_results *res, char *err, size_t errlen)
-{
-    rp_results_init(res);
-    FILE *f = oc_fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct reader rd = {.path = path, .res = res, .err = err, .errlen = errlen};
-    oc_arena_init(&rd.scratch, SCRATCH_BLOCK);
-    int rc = read_stream(&rd, f);
-    oc_arena_free(&rd.scratch);
-    fclose(f);
-    if (rc == 0 && !rd.have_run) {
-        snprintf(err, errlen, "%s: no run line: empty, or not an otacheck results stream", path);
-        rc = -1;
-    }
-    if (rc != 0) {
-        rp_results_free(res);
-        return -1;
-    }
-    if (!rd.ended) {
-        struct rp_run run = res->run;
-        run.interrupted = true;
-        if (!run.stopped_because)
-            run.stopped_because = "the run stopped before it ended (its stream has no end line)";
-        rp_results_merge_run(res, &run, NULL);
-    }
-    return 0;
+    memcpy(res->cases + res->n_cases, c, n * sizeof *c);
+    res->n_cases += n;
 }
 
 /* ---- the document ----------------------------------------------------------------- */
@@ -276,7 +140,7 @@ static int doc_cases(struct doc *d, struct rp_results *res)
             snprintf(w2, sizeof w2, "cases[%zu]: %s", i, what);
             rc = doc_bad(d, at, w2);
         } else {
-            append_case(res, &c);
+            rp_load_append_cases(res, &c, 1);
         }
         json_decref(o);
         if (rc != 0)
@@ -369,7 +233,7 @@ static int read_document(struct doc *d, struct rp_results *res)
         goto out;
     }
     struct oc_arena scratch;
-    oc_arena_init(&scratch, SCRATCH_BLOCK);
+    oc_arena_init(&scratch, RP_LOAD_SCRATCH_BLOCK);
     struct rp_run r;
     if (rp_run_from_json(member[1], &scratch, &r, what, sizeof what) != 0) {
         snprintf(d->err, d->errlen, "%s: run: %s", d->path, what);
@@ -385,7 +249,7 @@ static int read_document(struct doc *d, struct rp_results *res)
             snprintf(d->err, d->errlen, "%s: targets[%zu]: not an object", d->path, i);
             rc = -1;
         } else if (rp_target_from_json(o, &scratch, &t, what, sizeof what) != 0 ||
-                   check_index(o, res->n_targets, what, sizeof what) != 0) {
+                   rp_load_check_index(o, res->n_targets, what, sizeof what) != 0) {
             snprintf(d->err, d->errlen, "%s: targets[%zu]: %s", d->path, i, what);
             rc = -1;
         } else {
@@ -402,45 +266,12 @@ out:
 int rp_load_document(const char *path, struct rp_results *res, char *err, size_t errlen)
 {
     rp_results_init(res);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    struct oc_file_bytes fb;
+    if (oc_file_bytes_open(path, &fb, err, errlen) != 0)
         return -1;
-    }
-    /* a regular file is mapped; anything else (a pipe) read whole */
-    char *text = NULL;
-    size_t len = 0;
-    void *map = MAP_FAILED;
-    if (S_ISREG(st.st_mode) && st.st_size > 0)
-        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map != MAP_FAILED) {
-        len = (size_t)st.st_size;
-    } else {
-        size_t cap = 0;
-        ssize_t n;
-        do {
-            if (len == cap)
-                text = oc_xrealloc(text, cap = cap ? cap * 2 : 64 * 1024);
-            n = read(fd, text + len, cap - len);
-            if (n > 0)
-                len += (size_t)n;
-        } while (n > 0 || (n < 0 && errno == EINTR));
-        if (n < 0) {
-            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-            free(text);
-            close(fd);
-            return -1;
-        }
-    }
-    close(fd);
-    struct doc d = {path, map != MAP_FAILED ? map : text, len, 0, err, errlen};
+    struct doc d = {path, fb.data, fb.len, 0, err, errlen};
     int rc = read_document(&d, res);
-    if (map != MAP_FAILED)
-        munmap(map, len);
-    free(text);
+    oc_file_bytes_close(&fb);
     if (rc != 0)
         rp_results_free(res);
     return rc;

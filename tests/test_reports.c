@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "parser/mask.h"
+#include "reports/load.h"
 #include "reports/report.h"
 #include "tests/tu.h"
 
@@ -1369,6 +1370,82 @@ static void broken_stream_refused(void)
     rm_tree(dir);
 }
 
+/* A stream large enough to be read in several pieces (reports/load_stream.c cuts one of
+ * 2 MB or more per processor): N cases of ~500 bytes, a second target among them, and,
+ * from `tail` on, the given last lines. */
+static const char *big_stream(const char *dir, unsigned n, const char *tail)
+{
+    const char *p = path_in(dir, "big.jsonl");
+    FILE *f = fopen(p, "w");
+    fprintf(f, "{\"type\":\"run\",\"schema\":\"%s\",\"tool\":\"otacheck\"}\n", RP_SCHEMA);
+    fputs("{\"type\":\"target\",\"index\":0,\"vendor\":\"quectel\"}\n", f);
+    char pad[451];
+    memset(pad, 'x', sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    for (unsigned i = 0; i < n; i++) {
+        if (i == n * 3 / 4)
+            fputs("{\"type\":\"target\",\"index\":1,\"vendor\":\"simcom\"}\n", f);
+        fprintf(f,
+                "{\"type\":\"case\",\"id\":\"c%u\",\"verdict\":\"%s\",\"target\":%u,"
+                "\"reason\":\"%s\"}\n",
+                i, i % 7 ? "PASS" : "FAIL", i >= n * 3 / 4, pad);
+    }
+    fputs(tail, f);
+    fclose(f);
+    return p;
+}
+
+static void big_stream_read_in_pieces(void)
+{
+    enum { N = 20000 }; /* ~10 MB: four pieces on four processors, two on two */
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_results r;
+    const char *p = big_stream(dir, N, "{\"type\":\"end\",\"verdict\":\"FAIL\"}\n");
+    TU_CHECK(rp_load_stream(p, &r, err, sizeof err) == 0, "read: %s", err);
+    if (!err[0]) {
+        TU_CHECK(r.n_cases == N, "%zu cases", r.n_cases);
+        TU_CHECK(r.n_targets == 2, "the target in a later piece is read: %zu", r.n_targets);
+        bool order = r.n_cases == N;
+        for (size_t i = 0; order && i < N; i++) {
+            char id[16];
+            snprintf(id, sizeof id, "c%zu", i);
+            order = strcmp(r.cases[i].id, id) == 0 && strlen(r.cases[i].reason) == 450 &&
+                    r.cases[i].target == (i >= N * 3 / 4) &&
+                    r.cases[i].verdict == (i % 7 ? RP_PASS : RP_FAIL);
+        }
+        TU_CHECK(order, "every case in the stream's order with its fields");
+        TU_CHECK(!r.run.interrupted, "an end line: not interrupted");
+        rp_results_free(&r);
+    }
+    /* the last line cut off by a kill: read to the line before it */
+    p = big_stream(dir, N, "{\"type\":\"case\",\"id\":\"cut\",\"verd");
+    TU_CHECK(rp_load_stream(p, &r, err, sizeof err) == 0, "cut-off last line: %s", err);
+    if (!err[0]) {
+        TU_CHECK(r.n_cases == N && r.run.interrupted, "%zu cases, interrupted", r.n_cases);
+        rp_results_free(&r);
+    }
+    /* errors in a late piece, and in an early one, named at their line in the file: the
+     * run and first target are lines 1 and 2, the second target line N*3/4 + 3 */
+    p = big_stream(dir, N, "{\"type\":\"case\",\"id\":\"z\",\"verdict\":\"PASS\"}\n{oops}\n");
+    char want[64];
+    snprintf(want, sizeof want, ":%u: not a JSON line", N + 3 + 2);
+    TU_CHECK(rp_load_stream(p, &r, err, sizeof err) == -1 && strstr(err, want),
+             "\"%s\" holds \"%s\"", err, want);
+    char *text = slurp(p);
+    char *line5 = text;
+    for (int k = 0; k < 4; k++)
+        line5 = strchr(line5, '\n') + 1;
+    line5[1] = '!'; /* line 5, in the first piece: {!type"... */
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    TU_CHECK(rp_load_stream(p, &r, err, sizeof err) == -1 && strstr(err, ":5: not a JSON line"),
+             "the first error wins: %s", err);
+    rm_tree(dir);
+}
+
 /* ---- HTML ---------------------------------------------------------------------------- */
 
 static void html_page(void)
@@ -1497,6 +1574,8 @@ int main(int argc, char **argv)
     tu_add(s, "a killed run rebuilt from its stream", killed_run_rebuilt);
     tu_add(s, "a finished run rebuilt gives the same results.json", finished_run_rebuilt_identically);
     tu_add(s, "a broken stream is refused with its line number", broken_stream_refused);
+    tu_add(s, "a large stream is read in pieces, in order, errors at their line",
+           big_stream_read_in_pieces);
     tu_add(s, "a case with no texts and an unknown target", odd_case_survives);
     tu_add(s, "report.html: escaped, self-contained, coloured, details", html_page);
     tu_add(s, "report.html: WARN counted, coloured, detailed after FAIL and ERROR", html_warn);
