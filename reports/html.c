@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
 #include "reports/html.h"
 
 /* Sections of FAIL and ERROR open when the page loads (the others are one click away). */
@@ -31,9 +32,27 @@ const char *rp_html_vclass(enum rp_verdict v)
     return "error";
 }
 
-bool rp_html_detailed(const struct rp_case *c)
+bool *rp_html_detail_map(const struct rp_results *r, struct rp_counts *left_out)
 {
-    return c->verdict == RP_FAIL || c->verdict == RP_ERROR || c->verdict == RP_WARN;
+    bool *d = oc_xcalloc(r->n_cases ? r->n_cases : 1, sizeof *d);
+    unsigned fail = 0, error = 0, warn = 0;
+    struct rp_counts out = {0};
+    for (size_t i = 0; i < r->n_cases; i++) {
+        const struct rp_case *c = &r->cases[i];
+        unsigned *seen = c->verdict == RP_FAIL ? &fail : c->verdict == RP_ERROR ? &error
+                         : c->verdict == RP_WARN ? &warn : NULL;
+        unsigned *lost = c->verdict == RP_FAIL ? &out.fail : c->verdict == RP_ERROR ? &out.error
+                         : &out.warn;
+        if (!seen)
+            continue;
+        if ((*seen)++ < RP_HTML_MAX_DETAILS)
+            d[i] = true;
+        else
+            (*lost)++;
+    }
+    if (left_out)
+        *left_out = out;
+    return d;
 }
 
 bool rp_html_is_flow(const struct rp_case *c)
@@ -302,7 +321,7 @@ static void latency_text(FILE *out, double latency, double limit)
 /* The case table: its heading, then the rows in blocks of CASE_BLOCK, each its own table of
  * the same fixed columns, which the browser lays out only when it comes into view
  * (content-visibility): one table of 100 000 rows takes Chromium half a minute to lay out. */
-static void cases(FILE *out, const struct rp_results *r)
+static void cases(FILE *out, const struct rp_results *r, const bool *detailed)
 {
     fputs("<h2 id=\"cases\">Cases</h2>\n<div class=\"filter\">show:"
           "<input type=\"radio\" name=\"f\" id=\"f-all\" checked><label for=\"f-all\">all</label>"
@@ -332,7 +351,7 @@ static void cases(FILE *out, const struct rp_results *r)
                     : "<div class=\"block\"><table class=\"cases\">" CASE_COLS "<tbody>\n",
                   out);
         fprintf(out, "<tr class=\"%s\"><td>%zu</td><td class=\"v\">", rp_html_vclass(c->verdict), i + 1);
-        if (rp_html_detailed(c))
+        if (detailed[i])
             fprintf(out, "<a href=\"#case-%zu\">%s</a>", i + 1, rp_verdict_name(c->verdict));
         else
             fputs(rp_verdict_name(c->verdict), out);
@@ -463,8 +482,20 @@ static void detail(FILE *out, const struct rp_results *r, const struct rp_case *
     fputs("</table>\n</details>\n", out);
 }
 
-/* The sections of each FAIL and ERROR, then of each WARN. */
-static void details(FILE *out, const struct rp_results *r)
+/* Said where a list of sections stops short (RP_HTML_MAX_DETAILS of each verdict). */
+static void left_out_note(FILE *out, unsigned n, const char *verdict)
+{
+    if (n)
+        fprintf(out, "<p class=\"muted\">%u more %s without a section here (the first %d "
+                     "have one): each is a row of the case table below with its reason, and "
+                     "results.json holds every transcript.</p>\n",
+                n, verdict, RP_HTML_MAX_DETAILS);
+}
+
+/* The sections of each FAIL and ERROR, then of each WARN; the timelines are counted over
+ * every flow, with a section or not, as html_charts.c draws them. */
+static void details(FILE *out, const struct rp_results *r, const bool *detailed,
+                    struct rp_counts left)
 {
     struct rp_counts k = rp_results_counts(r);
     size_t opened = 0, flows = 0;
@@ -477,8 +508,11 @@ static void details(FILE *out, const struct rp_results *r)
         if (c->verdict != RP_FAIL && c->verdict != RP_ERROR)
             continue;
         bool tl = rp_html_is_flow(c) && flows++ < RP_HTML_MAX_TIMELINES;
-        detail(out, r, c, i, opened++ < OPEN_DETAILS, tl);
+        if (detailed[i])
+            detail(out, r, c, i, opened++ < OPEN_DETAILS, tl);
     }
+    left_out_note(out, left.fail, "FAIL");
+    left_out_note(out, left.error, "ERROR");
     if (k.warn)
         fputs("<h2 id=\"warnings\">Warnings</h2>\n<p>Expectations otacheck inferred (no vendor "
               "document or standard states them) that the module did not meet: not failures.</p>\n",
@@ -488,17 +522,22 @@ static void details(FILE *out, const struct rp_results *r)
         if (c->verdict != RP_WARN)
             continue;
         bool tl = rp_html_is_flow(c) && flows++ < RP_HTML_MAX_TIMELINES;
-        detail(out, r, c, i, false, tl);
+        if (detailed[i])
+            detail(out, r, c, i, false, tl);
     }
+    left_out_note(out, left.warn, "WARN");
 }
 
 int rp_write_html(FILE *out, const struct rp_results *r)
 {
+    struct rp_counts left;
+    bool *detailed = rp_html_detail_map(r, &left);
     head(out, r);
     targets(out, r);
-    details(out, r);
-    rp_html_summaries(out, r);
-    cases(out, r);
+    details(out, r, detailed, left);
+    rp_html_summaries(out, r, detailed);
+    cases(out, r, detailed);
+    free(detailed);
     fputs("<script>\n", out);
     fputs(SCRIPT, out);
     fputs("</script>\n</body>\n</html>\n", out);

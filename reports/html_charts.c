@@ -341,8 +341,8 @@ static void by_form(FILE *out, const struct rp_results *r, const struct sample *
 
 /* ---- pictures ----------------------------------------------------------------------------- */
 
-static void latency_charts(FILE *out, const struct rp_results *r, const struct sample *s,
-                           const size_t *start, size_t ng)
+static void latency_charts(FILE *out, const struct rp_results *r, const bool *detailed,
+                           const struct sample *s, const size_t *start, size_t ng)
 {
     fputs("<h2 id=\"charts\">Charts</h2>\n<h3>Response time per command and form</h3>\n"
           "<p>Every exchange, in the order it was made (set-up steps included), against the "
@@ -382,7 +382,7 @@ static void latency_charts(FILE *out, const struct rp_results *r, const struct s
             int len = snprintf(label, sizeof label, "%s: %s (case %zu, %s)", e->text ? e->text : "?", ms,
                                e->ci + 1, rp_verdict_name(c->verdict));
             p[keep[j]].label = oc_arena_strndup(&a, label, len < 0 ? 0 : (size_t)len);
-            if (rp_html_detailed(c)) {
+            if (detailed[e->ci]) {
                 len = snprintf(label, sizeof label, "#case-%zu", e->ci + 1);
                 p[keep[j]].href = oc_arena_strndup(&a, label, (size_t)len);
             }
@@ -409,7 +409,7 @@ static int flow_rank(const struct rp_case *c)
     return c->verdict == RP_FAIL || c->verdict == RP_ERROR ? 0 : c->verdict == RP_WARN ? 1 : 2;
 }
 
-static void timeline(FILE *out, const struct rp_results *r, size_t i)
+static void timeline(FILE *out, const struct rp_results *r, const bool *detailed, size_t i)
 {
     const struct rp_case *c = &r->cases[i];
     struct svg_event *e = oc_xmalloc(c->n_steps * sizeof *e);
@@ -443,7 +443,7 @@ static void timeline(FILE *out, const struct rp_results *r, size_t i)
     if (c->n_steps_dropped)
         fprintf(out, "<p class=\"svg-note\">%zu more steps were not recorded (a case keeps %d).</p>\n",
                 c->n_steps_dropped, RP_MAX_STEPS);
-    if (rp_html_detailed(c))
+    if (detailed[i])
         fprintf(out, "<p class=\"svg-note\"><a href=\"#case-%zu\">the case's findings and "
                      "transcript</a></p>\n",
                 i + 1);
@@ -452,7 +452,7 @@ static void timeline(FILE *out, const struct rp_results *r, size_t i)
     free(e);
 }
 
-static void timelines(FILE *out, const struct rp_results *r)
+static void timelines(FILE *out, const struct rp_results *r, const bool *detailed)
 {
     fputs("<h3>Flow timelines</h3>\n", out);
     size_t drawn = 0, flows = 0;
@@ -463,7 +463,7 @@ static void timelines(FILE *out, const struct rp_results *r)
                 continue;
             flows++;
             if (drawn < RP_HTML_MAX_TIMELINES) {
-                timeline(out, r, i);
+                timeline(out, r, detailed, i);
                 drawn++;
             }
         }
@@ -475,7 +475,7 @@ static void timelines(FILE *out, const struct rp_results *r)
                 drawn, flows, RP_HTML_MAX_TIMELINES);
 }
 
-void rp_html_summaries(FILE *out, const struct rp_results *r)
+void rp_html_summaries(FILE *out, const struct rp_results *r, const bool *detailed)
 {
     by_rule(out, r);
     size_t n = 0, *start = NULL;
@@ -483,8 +483,8 @@ void rp_html_summaries(FILE *out, const struct rp_results *r)
     size_t ng = groups(s, n, &start);
     by_command(out, r);
     by_form(out, r, s, start, ng);
-    latency_charts(out, r, s, start, ng);
-    timelines(out, r);
+    latency_charts(out, r, detailed, s, start, ng);
+    timelines(out, r, detailed);
     free(start);
     free(s);
 }

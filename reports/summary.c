@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/xalloc.h"
+#include "reports/html.h"
 #include "reports/report_internal.h"
 
 /* text on one line: C0 and C1 controls and DEL as \xNN (the text is valid UTF-8: rp_clean). */
@@ -115,7 +116,7 @@ static void entry(void *ctx, const struct rp_case *c)
         }
         fputs("  transcript: ", out);
         one_line(out, more);
-        if (anchors)
+        if (anchors && l->seen <= RP_HTML_MAX_DETAILS) /* the page has its section */
             fprintf(out, "#case-%zu", l->index);
         fputc('\n', out);
     }

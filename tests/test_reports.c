@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "parser/mask.h"
+#include "reports/html.h"
 #include "reports/load.h"
 #include "reports/report.h"
 #include "tests/tu.h"
@@ -1501,6 +1502,49 @@ static long file_pos(const char *path, const char *needle)
     return pos;
 }
 
+/* More FAILs than the page gives sections to: the first RP_HTML_MAX_DETAILS have one, the
+ * rest are rows without a link, the page says how many, the terminal links only to what
+ * the page has. */
+static void html_details_capped(void)
+{
+    enum { EXTRA = 3 };
+    char *dir = make_tmpdir();
+    char err[512] = "";
+    struct rp_writer *w = rp_open(dir, RP_HTML, err, sizeof err);
+    TU_CHECK(w != NULL, "rp_open: %s", err);
+    if (!w)
+        return;
+    rp_add_target(w, &TARGET);
+    for (unsigned i = 0; i < RP_HTML_MAX_DETAILS + EXTRA; i++)
+        rp_case(w, &FAIL_CASE);
+    rp_case(w, &WARN_CASE);
+    char *text = summary_of(w, RP_HTML_MAX_DETAILS + EXTRA, "r/report.html");
+    TU_CHECK(rp_finish(w, &RUN, err, sizeof err) == 0, "rp_finish: %s", err);
+    rp_free(w);
+    const char *h = path_in(dir, "report.html");
+    TU_CHECK(file_count(h, "<details id=\"case-") == RP_HTML_MAX_DETAILS + 1,
+             "a section for each of the first %d FAILs and the WARN: %zu", RP_HTML_MAX_DETAILS,
+             file_count(h, "<details id=\"case-"));
+    char last[64], first_out[64];
+    snprintf(last, sizeof last, "<details id=\"case-%d\" ", RP_HTML_MAX_DETAILS);
+    snprintf(first_out, sizeof first_out, "<details id=\"case-%d\" ", RP_HTML_MAX_DETAILS + 1);
+    TU_CHECK(file_has(h, last) && !file_has(h, first_out), "the first ones, in order");
+    TU_CHECK(file_has(h, "<details id=\"case-1004\" class=\"case warn\""),
+             "the WARN has its own section: the cap is per verdict");
+    TU_CHECK(file_has(h, "3 more FAIL without a section here"), "the page says what it left out");
+    snprintf(first_out, sizeof first_out, "<td>%d</td><td class=\"v\">FAIL</td>", RP_HTML_MAX_DETAILS + 1);
+    snprintf(last, sizeof last, "<td>%d</td><td class=\"v\"><a href=\"#case-%d\">FAIL</a>",
+             RP_HTML_MAX_DETAILS, RP_HTML_MAX_DETAILS);
+    TU_CHECK(file_has(h, first_out) && file_has(h, last),
+             "the case table links the ones with a section only");
+    snprintf(last, sizeof last, "r/report.html#case-%d\n", RP_HTML_MAX_DETAILS);
+    snprintf(first_out, sizeof first_out, "r/report.html#case-%d\n", RP_HTML_MAX_DETAILS + 1);
+    TU_CHECK(text && strstr(text, last) && !strstr(text, first_out) && strstr(text, "r/report.html\n"),
+             "the terminal links to a section only where the page has one");
+    free(text);
+    rm_tree(dir);
+}
+
 static void html_warn(void)
 {
     char *dir = make_tmpdir();
@@ -1579,5 +1623,6 @@ int main(int argc, char **argv)
     tu_add(s, "a case with no texts and an unknown target", odd_case_survives);
     tu_add(s, "report.html: escaped, self-contained, coloured, details", html_page);
     tu_add(s, "report.html: WARN counted, coloured, detailed after FAIL and ERROR", html_warn);
+    tu_add(s, "report.html: sections for the first 1000 of each verdict", html_details_capped);
     return tu_run(argc, argv);
 }
