@@ -40,6 +40,8 @@ int rp_load_check_index(const json_t *o, size_t n_targets, char *what, size_t n)
  * (rp_results_copy_clean). */
 void rp_load_append_cases(struct rp_results *res, const struct rp_case *c, size_t n)
 {
+    if (!n)
+        return;
     if (res->n_cases + n > res->cap_cases) {
         size_t cap = res->cap_cases ? res->cap_cases : 64;
         while (cap < res->n_cases + n)
