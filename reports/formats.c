@@ -7,7 +7,8 @@
 #include "reports/report_internal.h"
 
 const struct rp_format_desc rp_formats[RP_N_FORMATS] = {
-#define RP_FORMAT_DESC(id, name, file, writer, anchors) {RP_##id, name, file, writer, anchors},
+#define RP_FORMAT_DESC(id, name, file, writer, anchors, in_all, live) \
+    {RP_##id, name, file, writer, anchors, in_all, live},
     RP_FORMAT_TABLE(RP_FORMAT_DESC)
 #undef RP_FORMAT_DESC
 };

@@ -144,105 +144,10 @@ static void groups_free(struct groups *g)
 
 /* ---- unique classname + name pairs ---------------------------------------------------- */
 
-/* The names given so far (classname \x1f name), an open-addressing hash set; each entry
- * also keeps the next " #k" to try for that name, so that many cases of one name (a run of
- * 100 000) cost one probe each, not one per name given before. */
-struct nameset {
-    char **slot;
-    unsigned *next; /* the suffix to try next when slot[i]'s name is asked again */
-    size_t cap, n;
-};
-
-static uint64_t hash(const char *s)
+/* name, or name " #2", " #3"...: the first not yet used under classname (malloc'd). */
+static char *unique_name(struct rp_nameset *ns, const char *classname, const char *name)
 {
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-/* The slot of key, or of the empty place it would go to. */
-static size_t nameset_find(const struct nameset *ns, const char *key)
-{
-    size_t i = (size_t)(hash(key) & (ns->cap - 1));
-    while (ns->slot[i] && strcmp(ns->slot[i], key) != 0)
-        i = (i + 1) & (ns->cap - 1);
-    return i;
-}
-
-static void nameset_grow(struct nameset *ns)
-{
-    if (2 * (ns->n + 1) <= ns->cap)
-        return;
-    size_t cap = ns->cap ? ns->cap * 2 : 64;
-    struct nameset bigger = {oc_xcalloc(cap, sizeof(char *)), oc_xcalloc(cap, sizeof(unsigned)), cap, ns->n};
-    for (size_t i = 0; i < ns->cap; i++)
-        if (ns->slot[i]) {
-            size_t k = nameset_find(&bigger, ns->slot[i]);
-            bigger.slot[k] = ns->slot[i];
-            bigger.next[k] = ns->next[i];
-        }
-    free(ns->slot);
-    free(ns->next);
-    *ns = bigger;
-}
-
-/* The entry of key (taken over, or freed when present); *added says which. */
-static size_t nameset_add(struct nameset *ns, char *key, bool *added)
-{
-    nameset_grow(ns);
-    size_t i = nameset_find(ns, key);
-    *added = !ns->slot[i];
-    if (*added) {
-        ns->slot[i] = key;
-        ns->next[i] = 2;
-        ns->n++;
-    } else {
-        free(key);
-    }
-    return i;
-}
-
-static void nameset_free(struct nameset *ns)
-{
-    for (size_t i = 0; i < ns->cap; i++)
-        free(ns->slot[i]);
-    free(ns->slot);
-    free(ns->next);
-}
-
-static char *pair_key(const char *classname, const char *name)
-{
-    size_t a = strlen(classname), b = strlen(name);
-    char *k = oc_xmalloc(a + b + 2);
-    memcpy(k, classname, a);
-    k[a] = '\x1f';
-    memcpy(k + a + 1, name, b + 1);
-    return k;
-}
-
-/* name, or name " #2", " #3"... : the first that is not yet used under classname. Returns
- * a malloc'd string. */
-static char *unique_name(struct nameset *ns, const char *classname, const char *name)
-{
-    size_t n = strlen(name) + 32;
-    char *out = oc_xmalloc(n);
-    snprintf(out, n, "%s", name);
-    bool added;
-    size_t base = nameset_add(ns, pair_key(classname, out), &added);
-    if (added)
-        return out;
-    unsigned k = ns->next[base];
-    for (;; k++) {
-        snprintf(out, n, "%s #%u", name, k);
-        nameset_add(ns, pair_key(classname, out), &added); /* may move the entries */
-        if (added)
-            break;
-    }
-    char *key = pair_key(classname, name); /* its entry again: adding may have moved it */
-    ns->next[nameset_find(ns, key)] = k + 1;
-    free(key);
-    return out;
+    return rp_nameset_unique(ns, classname, name, " #");
 }
 
 /* ---- the document ------------------------------------------------------------------- */
@@ -251,15 +156,6 @@ static char *unique_name(struct nameset *ns, const char *classname, const char *
 static bool clock_virtual(const struct rp_target *t)
 {
     return t && t->spec && strncmp(t->spec, "sim:", 4) == 0;
-}
-
-/* The rule to say before the reason: NULL when the reason starts with "RULE:" already. */
-static const char *rule_before(const struct rp_case *c)
-{
-    size_t rl = c->rule ? strlen(c->rule) : 0;
-    if (c->rule && c->reason && strncmp(c->reason, c->rule, rl) == 0 && c->reason[rl] == ':')
-        return NULL;
-    return c->rule;
 }
 
 static void property(FILE *out, const char *name, const char *value)
@@ -356,7 +252,7 @@ static void others_lines(FILE *out, const char *others)
 /* "WARN rule: reason": the headline of a case that passes with a warning. */
 static void warn_headline(FILE *out, const struct rp_case *c)
 {
-    const char *rule = rule_before(c);
+    const char *rule = rp_rule_before_reason(c);
     fputs("WARN ", out);
     xml_put(out, rule, false);
     if (rule && c->reason)
@@ -425,7 +321,7 @@ static void outcome(FILE *out, const struct rp_case *c)
         return;
     }
     const char *el = c->verdict == RP_FAIL ? "failure" : "error";
-    const char *rule = rule_before(c);
+    const char *rule = rp_rule_before_reason(c);
     size_t n = strlen(rule ? rule : "") + strlen(c->reason ? c->reason : "") + 3;
     char *msg = oc_xmalloc(n + 16);
     if (rule && c->reason)
@@ -451,7 +347,7 @@ static void outcome(FILE *out, const struct rp_case *c)
 }
 
 static void testcase(FILE *out, const struct rp_results *r, const struct rp_case *c, size_t index,
-                     struct nameset *names)
+                     struct rp_nameset *names)
 {
     const struct rp_target *t = rp_results_target(r, c);
     char *classname = oc_xstrdup(suite_of(c));
@@ -501,7 +397,7 @@ int rp_write_junit(FILE *out, const struct rp_results *r)
     attr_u(out, "errors", k.error);
     attr_time(out, ms); /* junit-10.xsd: no skipped, no timestamp here (each suite has them) */
     fputs(">\n", out);
-    struct nameset names = {NULL, NULL, 0, 0};
+    struct rp_nameset names = RP_NAMESET_INIT;
     for (size_t i = 0; i < g.n; i++) {
         const struct group *s = &g.v[i];
         fputs("  <testsuite", out);
@@ -522,7 +418,7 @@ int rp_write_junit(FILE *out, const struct rp_results *r)
         fputs("  </testsuite>\n", out);
     }
     fputs("</testsuites>\n", out);
-    nameset_free(&names);
+    rp_nameset_free(&names);
     groups_free(&g);
     return ferror(out) ? -1 : 0;
 }

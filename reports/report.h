@@ -30,6 +30,10 @@
 enum rp_verdict { RP_PASS, RP_FAIL, RP_NA, RP_ERROR, RP_WARN };
 
 const char *rp_verdict_name(enum rp_verdict v); /* "PASS", "FAIL", "N/A", "ERROR", "WARN" */
+struct rp_case;
+/* The rule to say before a case's reason: NULL when the reason starts with "RULE:" already
+ * (the runner's reasons often do), so that a format says it once. */
+const char *rp_rule_before_reason(const struct rp_case *c);
 
 /* One module a run talked to (one per vendor in a run). */
 struct rp_target {
@@ -128,26 +132,36 @@ struct rp_run {
 /* The report formats, from the table of reports/formats.h: one bit each (RP_JUNIT,
  * RP_TAP, RP_JSON, RP_HTML), in the table's order. */
 enum rp_format_index {
-#define RP_FORMAT_INDEX(id, name, file, writer, anchors) RP_FORMAT_INDEX_##id,
+#define RP_FORMAT_INDEX(id, name, file, writer, anchors, in_all, live) RP_FORMAT_INDEX_##id,
     RP_FORMAT_TABLE(RP_FORMAT_INDEX)
 #undef RP_FORMAT_INDEX
     RP_N_FORMATS
 };
 enum rp_format {
-#define RP_FORMAT_BIT(id, name, file, writer, anchors) RP_##id = 1u << RP_FORMAT_INDEX_##id,
+#define RP_FORMAT_BIT(id, name, file, writer, anchors, in_all, live) RP_##id = 1u << RP_FORMAT_INDEX_##id,
     RP_FORMAT_TABLE(RP_FORMAT_BIT)
 #undef RP_FORMAT_BIT
 };
-#define RP_ALL_FORMATS ((1u << RP_N_FORMATS) - 1u) /* --format all */
+/* --format all, and the default: the formats the table says (not lava: a run prints its
+ * signals only when asked). */
+enum {
+#define RP_FORMAT_ALL(id, name, file, writer, anchors, in_all, live) | ((in_all) ? RP_##id : 0u)
+    RP_ALL_FORMATS = 0u RP_FORMAT_TABLE(RP_FORMAT_ALL)
+#undef RP_FORMAT_ALL
+};
 
 /* One format, as the table says it (reports/formats.c). */
 struct rp_results;
+struct rp_nameset;
 struct rp_format_desc {
     enum rp_format bit;
     const char *name;     /* --format's name: "junit" */
     const char *file;     /* in the report directory: "junit.xml" */
     int (*write)(FILE *out, const struct rp_results *r); /* reports/report_internal.h */
     bool case_anchors;    /* each case at FILE#case-N: where the summary sends a reader */
+    bool in_all;          /* taken by --format all and the default */
+    /* also writes each case to the run's standard output as it ends, or NULL */
+    void (*live)(FILE *out, const struct rp_case *c, struct rp_nameset *ids);
 };
 extern const struct rp_format_desc rp_formats[RP_N_FORMATS];
 /* The format of a bit, or NULL. */
@@ -202,8 +216,11 @@ void rp_add_secret(struct rp_writer *w, const char *secret);
 void rp_set_run(struct rp_writer *w, const struct rp_run *run);
 /* Adds a target; returns its index for rp_case.target. Streamed at once. */
 unsigned rp_add_target(struct rp_writer *w, const struct rp_target *t);
-/* Records a case and appends it to the stream (written and flushed before returning). */
+/* Records a case and appends it to the stream (written and flushed before returning); the
+ * live formats among the writer's (lava) write it to standard output as well. */
 void rp_case(struct rp_writer *w, const struct rp_case *c);
+/* Where the live formats write (stdout unless set; NULL: nowhere). */
+void rp_set_live_out(struct rp_writer *w, FILE *out);
 /* The first write to the stream that fails (disk full, I/O error) ends the stream: the file
  * is cut back to its last whole line and nothing more is appended to it, but the writer
  * goes on keeping every case in memory, so the run goes on, its cases are still judged and

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "common/arena.h"
+#include "reports/nameset.h"
 #include "reports/report.h"
 
 #define RP_SCHEMA "otacheck-results/1"
@@ -99,10 +100,12 @@ int rp_case_from_json(const json_t *o, struct oc_arena *a, struct rp_case *out, 
  * ferror(out), which is sticky: rp_write_atomic checks it (and the first write(2) error, the
  * fflush and the close) after fn, so no write goes unchecked; the writers also stop early,
  * between cases, once ferror(out) is set. */
-#define RP_FORMAT_WRITER(id, name, file, writer, anchors) \
+#define RP_FORMAT_WRITER(id, name, file, writer, anchors, in_all, live) \
     int writer(FILE *out, const struct rp_results *r);
 RP_FORMAT_TABLE(RP_FORMAT_WRITER) /* rp_write_junit, rp_write_tap... (reports/formats.h) */
 #undef RP_FORMAT_WRITER
+/* The live writers of the table (reports/formats.h): a case to the run's output as it ends. */
+void rp_live_lava(FILE *out, const struct rp_case *c, struct rp_nameset *ids);
 
 /* ---- files.c: directories and atomic files ------------------------------------------ */
 

@@ -10,6 +10,14 @@
 #include "reports/report_internal.h"
 #include "common/xalloc.h"
 
+const char *rp_rule_before_reason(const struct rp_case *c)
+{
+    size_t rl = c->rule ? strlen(c->rule) : 0;
+    if (c->rule && c->reason && strncmp(c->reason, c->rule, rl) == 0 && c->reason[rl] == ':')
+        return NULL;
+    return c->rule;
+}
+
 const char *rp_verdict_name(enum rp_verdict v)
 {
     switch (v) {

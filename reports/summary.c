@@ -79,11 +79,7 @@ static void entry(void *ctx, const struct rp_case *c)
     if (c->verdict != l->verdict || l->seen++ >= l->o->max_each)
         return;
     FILE *out = l->out;
-    /* the runner's reasons often start with their rule already: say it once */
-    const char *rule = c->rule;
-    size_t rl = rule ? strlen(rule) : 0;
-    if (rule && c->reason && strncmp(c->reason, rule, rl) == 0 && c->reason[rl] == ':')
-        rule = NULL;
+    const char *rule = rp_rule_before_reason(c);
     if (l->o->colour)
         fprintf(out, "%s%s\033[0m ", colour_of(c->verdict), rp_verdict_name(c->verdict));
     else

@@ -40,6 +40,8 @@ struct rp_writer {
     void (*on_err)(void *ctx, const char *msg);
     void *on_err_ctx;
     struct rp_files files;     /* what rp_finish wrote */
+    FILE *live_out;            /* where the live writers write (stdout) */
+    struct rp_nameset live_ids[RP_N_FORMATS];
 };
 
 /* ---- the stream -------------------------------------------------------------------- */
@@ -120,6 +122,9 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     w->stream_path = oc_xmalloc(n);
     snprintf(w->stream_path, n, "%s/%s", dir, RP_STREAM_FILE);
     w->formats = formats;
+    w->live_out = stdout;
+    for (size_t i = 0; i < RP_N_FORMATS; i++)
+        w->live_ids[i] = (struct rp_nameset)RP_NAMESET_INIT;
     rp_results_init(&w->res);
     rp_secrets_init(&w->secrets);
 
@@ -214,7 +219,15 @@ void rp_case(struct rp_writer *w, const struct rp_case *c)
     rp_results_init(&clean);
     rp_results_add_case(&clean, c, &w->secrets);
     stream_line(w, "case", rp_case_to_json(&clean.cases[0]));
+    for (size_t i = 0; i < RP_N_FORMATS; i++)
+        if (rp_formats[i].live && (w->formats & rp_formats[i].bit) && w->live_out)
+            rp_formats[i].live(w->live_out, &clean.cases[0], &w->live_ids[i]);
     rp_results_free(&clean);
+}
+
+void rp_set_live_out(struct rp_writer *w, FILE *out)
+{
+    w->live_out = out;
 }
 
 struct rp_counts rp_counts(const struct rp_writer *w)
@@ -291,6 +304,8 @@ void rp_free(struct rp_writer *w)
         close(w->fd);
     rp_results_free(&w->res);
     rp_secrets_free(&w->secrets);
+    for (size_t i = 0; i < RP_N_FORMATS; i++)
+        rp_nameset_free(&w->live_ids[i]);
     free(w->dir);
     free(w->stream_path);
     free(w);

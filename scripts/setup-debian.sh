@@ -20,6 +20,9 @@ packages=(
   valgrind             # memcheck: tests/memcheck.sh (reads of uninitialised memory ASan misses)
   python3              # the independent module of tests/indep/ (standard library only)
   python3-jsonschema   # tests/consumers.sh: results.json and results.jsonl against reports/results.schema.json
+  python3-pexpect      # tests/lava.sh: what Debian's lava-dispatcher (unpacked by scripts/fetch-lava.sh) imports
+  python3-requests     #   (the same)
+  python3-yaml         #   (the same, and the example LAVA test definition read)
   node-tap-parser      # tests/consumers.sh: results.tap through node-tap's parser (prove is perl's, always there)
   clang-14             # the fuzz targets: -fsanitize=fuzzer (libFuzzer), source coverage
   libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes (clang only recommends it)
@@ -34,7 +37,12 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
+# Debian's lava-dispatcher, unpacked, not installed (tests/lava.sh; scripts/fetch-lava.sh says why)
+here=$(cd "$(dirname "$0")" && pwd)
+lava() { [[ "${1:-}" == "--check" ]] || bash "$here/fetch-lava.sh" >/dev/null; }
+
 if [[ ${#missing[@]} -eq 0 ]]; then
+  lava "${1:-}"
   exit 0
 fi
 if [[ "${1:-}" == "--check" ]]; then
@@ -51,3 +59,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+lava
