@@ -5,6 +5,7 @@
  * failed (or WARNed, with --strict), 2 usage or configuration error, 3 the target could not
  * be reached or was lost, 4 a report could not be written (disk full, I/O error: whatever the
  * verdicts) or the host ran out of memory. */
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/conform_multi.h"
 #include "common/xalloc.h"
 #include "conformance/case.h"
 #include "conformance/caps.h"
@@ -38,6 +40,9 @@ static void usage(FILE *out)
             "  --target SPEC   sim:<vendor> (default: each vendor's reference module), exec:<command>,\n"
             "                  pty:<path>, serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port>\n"
             "  --caps FILE     the module's capability file (conformance/caps.example.ini)\n"
+            "  several modules at once: --target repeated (VENDOR=SPEC names a module's vendor), or\n"
+            "                  one --caps per module; one run each, in parallel, its reports in\n"
+            "                  DIR/targets/N, every module's cases in DIR's reports; exit: the worst\n"
             "  --only PATTERN  cases whose id, suite or name contains it (or matches it: * ?)\n"
             "  --report-dir    where results go (default otacheck-report): results.jsonl as the run\n"
             "                  goes, then %s\n"
@@ -156,10 +161,172 @@ static void add_default_secrets(struct rp_writer *w, const struct cf_caps *caps)
     }
 }
 
+/* The end of a run: the reports written (every file attempted; the list names those written
+ * whole, the others go to stderr with why), the cases that did not pass with where to read
+ * more of them, the totals line, the files. False when a report was not written whole. */
+static bool end_of_run(struct rp_writer *w, const struct rp_run *run, const char *dir, bool verbose,
+                       const char *totals)
+{
+    char err[600];
+    bool written = rp_finish(w, run, err, sizeof err) == 0;
+    const struct rp_files *files = rp_finish_files(w);
+    const char *more = "results.jsonl";
+    for (size_t i = 0; i < files->n; i++)
+        for (size_t j = 0; j < RP_N_FORMATS; j++)
+            if (files->f[i].written && rp_formats[j].case_anchors && strcmp(files->f[i].name, rp_formats[j].file) == 0)
+                more = rp_formats[j].file;
+    char more_in[700];
+    snprintf(more_in, sizeof more_in, "%s/%s", dir, more);
+    struct rp_summary_opts so = {SUMMARY_MAX_EACH, more_in, rp_colour_wanted(1), verbose};
+    rp_write_summary(stdout, w, &so);
+    printf("%s\n", totals);
+    rp_print_files(stdout, stderr, "otacheck conform", dir, files);
+    if (!written)
+        fprintf(stderr, "otacheck conform: the reports could not all be written (exit %d)\n", RP_EXIT_NOT_WRITTEN);
+    return written;
+}
+
+/* The command line, as the run's header says it. */
+static void command_line(int argc, char **argv, char *out, size_t n)
+{
+    size_t cl = 0;
+    out[0] = '\0';
+    for (int i = 0; i < argc && cl < n; i++)
+        cl += (size_t)snprintf(out + cl, n - cl, "%s%s", i ? " " : "otacheck ", argv[i]);
+}
+
+/* What `otacheck conform` with several modules was given (cli/conform_multi.c runs it). */
+struct multi {
+    int argc;
+    char **argv;
+    const bool *per_module;
+    const char *const *targets;
+    size_t n_targets;
+    const char *const *caps;
+    size_t n_caps;
+    const char *dir, *formats;
+    bool quiet, strict, verbose, list;
+};
+
+/* "VENDOR=SPEC" (the '=' before the spec's first ':'): the module's vendor, and its spec. */
+static void split_vendor(const char *t, struct cm_module *m, char *vendor, size_t n)
+{
+    const char *eq = strchr(t, '='), *colon = strchr(t, ':');
+    m->spec = t;
+    m->vendor = NULL;
+    if (eq && (!colon || eq < colon)) {
+        snprintf(vendor, n, "%.*s", (int)(eq - t), t);
+        m->vendor = vendor;
+        m->spec = eq + 1;
+    }
+}
+
+static int conform_multi(const struct multi *mu, struct cli_env *env)
+{
+    if (mu->list) {
+        fprintf(stderr, "otacheck conform: --list lists the cases of one module: give one --target or --caps\n");
+        return EXIT_USAGE;
+    }
+    if (mu->n_caps > 1 && mu->n_targets > 1 && mu->n_caps != mu->n_targets) {
+        fprintf(stderr, "otacheck conform: %zu targets and %zu capability files: give one capability file per "
+                        "target, or one for all\n", mu->n_targets, mu->n_caps);
+        return EXIT_USAGE;
+    }
+    size_t n = mu->n_targets > mu->n_caps ? mu->n_targets : mu->n_caps;
+    struct cm_module mods[CM_MAX_MODULES];
+    char vendors[CM_MAX_MODULES][64];
+    unsigned fmask = rp_parse_formats(mu->formats, vendors[0], sizeof vendors[0]);
+    if (!fmask) {
+        fprintf(stderr, "otacheck conform: %s\n", vendors[0]);
+        return EXIT_USAGE;
+    }
+    struct cf_caps caps[CM_MAX_MODULES];
+    for (size_t i = 0; i < n; i++) {
+        cf_caps_init(&caps[i]);
+        const char *cf = mu->n_caps > 1 ? mu->caps[i] : mu->n_caps ? mu->caps[0] : NULL;
+        char err[600];
+        if (cf && cf_caps_load(&caps[i], cf, err, sizeof err) != 0) {
+            fprintf(stderr, "otacheck conform: %s\n", err);
+            for (size_t k = 0; k <= i; k++)
+                cf_caps_free(&caps[k]);
+            return EXIT_USAGE;
+        }
+        const char *t = i < mu->n_targets ? mu->targets[i] : caps[i].target;
+        if (!t) {
+            fprintf(stderr, "otacheck conform: %s: no [module] target, and no --target for it\n", cf);
+            for (size_t k = 0; k <= i; k++)
+                cf_caps_free(&caps[k]);
+            return EXIT_USAGE;
+        }
+        split_vendor(t, &mods[i], vendors[i], sizeof vendors[i]);
+        mods[i].caps = cf;
+        if (!mods[i].vendor && strncmp(mods[i].spec, "sim:", 4) == 0) {
+            snprintf(vendors[i], sizeof vendors[i], "%.*s", (int)strcspn(mods[i].spec + 4, ","), mods[i].spec + 4);
+            mods[i].vendor = vendors[i];
+        }
+        if (!mods[i].vendor)
+            mods[i].vendor = caps[i].vendor ? caps[i].vendor : env->vendor;
+    }
+    int rc = EXIT_USAGE;
+    char err[600];
+    struct rp_writer *w = rp_open(mu->dir, fmask, err, sizeof err);
+    if (!w) {
+        fprintf(stderr, "otacheck conform: %s\n", err);
+        rc = *mu->dir ? RP_EXIT_NOT_WRITTEN : EXIT_USAGE;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        add_default_secrets(w, &caps[i]);
+    char started[32], finished[32], host[128] = "", cmdline[1024];
+    iso_now(started, sizeof started);
+    gethostname(host, sizeof host - 1);
+    command_line(mu->argc, mu->argv, cmdline, sizeof cmdline);
+    struct rp_run run = {
+        .tool_version = "otacheck 0.1.0",
+        .tool_commit = OTACHECK_COMMIT,
+        .command_line = cmdline,
+        .host = host,
+        .started_at = started,
+    };
+    rp_set_run(w, &run);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct cm_run r = {mu->argc, mu->argv, mu->per_module, mods, n, mu->dir, fmask,
+                       mu->quiet ? NULL : stderr};
+    int worst = cm_conform_run(&r, w);
+    struct rp_counts k = rp_counts(w);
+    iso_now(finished, sizeof finished);
+    run.finished_at = finished;
+    run.interrupted = cf_conform_stop_requested() || worst == EXIT_TARGET;
+    run.stopped_because = cf_conform_stop_requested() ? "interrupted by a signal"
+                          : worst == EXIT_TARGET ? "a target could not be reached, or was lost" : NULL;
+    bool failed = rp_counts_failed(k, mu->strict) || worst != EXIT_PASS;
+    run.verdict = failed ? "FAIL" : k.warn ? "WARN" : "PASS";
+    char totals[300];
+    snprintf(totals, sizeof totals, "otacheck conform: %zu modules, %u cases: %u passed, %u warned, %u failed, "
+             "%u N/A, %u errors", n, k.total, k.pass, k.warn, k.fail, k.na, k.error);
+    bool written = end_of_run(w, &run, mu->dir, mu->verbose, totals);
+    if (!written)
+        rc = RP_EXIT_NOT_WRITTEN;
+    else if (worst != EXIT_PASS)
+        rc = worst;
+    else
+        rc = rp_counts_failed(k, mu->strict) ? EXIT_FAIL : EXIT_PASS;
+out:
+    rp_free(w);
+    for (size_t i = 0; i < n; i++)
+        cf_caps_free(&caps[i]);
+    return rc;
+}
+
 int verb_conform(int argc, char **argv)
 {
     enum { O_TARGET = 1, O_CAPS, O_DESTRUCTIVE, O_ONLY, O_DIR, O_FORMAT, O_LIST, O_QUIET, O_STRICT, O_PACE, O_LINE_GAP,
-           O_HELP };
+           O_STREAM_FD, O_HELP };
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
         {"target", required_argument, NULL, O_TARGET},
@@ -174,6 +341,7 @@ int verb_conform(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},
         {"pace-us", required_argument, NULL, O_PACE},
         {"line-gap", required_argument, NULL, O_LINE_GAP},
+        {"stream-fd", required_argument, NULL, O_STREAM_FD},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -186,14 +354,40 @@ int verb_conform(int argc, char **argv)
     unsigned line_gap_ms = 0;
     unsigned long long u;
     const char *bad_only;
-    int opt, rc = EXIT_USAGE;
+    int opt, rc = EXIT_USAGE, stream_fd = -1;
+    /* several modules (cli/conform_multi.c): the targets and capability files, and which
+     * arguments are set per module (a child run gets its own) */
+    const char *targets[CM_MAX_MODULES], *caps_files[CM_MAX_MODULES];
+    size_t n_targets = 0, n_caps = 0;
+    bool *per_module = oc_xcalloc((size_t)argc + 1, sizeof *per_module);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
         if (cli_common_option(&env, opt, optarg))
             continue;
+        if (opt == O_TARGET || opt == O_CAPS || opt == O_DIR || opt == O_FORMAT || opt == O_QUIET ||
+            opt == 'v' || opt == O_STREAM_FD) {
+            per_module[optind - 1] = true;
+            if (optarg && optarg == argv[optind - 1] && optind >= 2)
+                per_module[optind - 2] = true; /* "--target SPEC": the option before its value */
+        }
+        if ((opt == O_TARGET && n_targets == CM_MAX_MODULES) || (opt == O_CAPS && n_caps == CM_MAX_MODULES)) {
+            fprintf(stderr, "otacheck conform: at most %d modules in one run\n", CM_MAX_MODULES);
+            free(per_module);
+            cli_env_free(&env);
+            return EXIT_USAGE;
+        }
         switch (opt) {
-        case O_TARGET: target = optarg; break;
-        case O_CAPS: caps_file = optarg; break;
+        case O_TARGET: target = targets[n_targets++] = optarg; break;
+        case O_CAPS: caps_file = caps_files[n_caps++] = optarg; break;
+        case O_STREAM_FD:
+            if (cli_parse_uint("conform", "--stream-fd", optarg, 3, 1023, &u) != EXIT_PASS || fcntl((int)u, F_GETFD) < 0) {
+                fprintf(stderr, "otacheck conform: --stream-fd %s: not an open file descriptor\n", optarg);
+                free(per_module);
+                cli_env_free(&env);
+                return EXIT_USAGE;
+            }
+            stream_fd = (int)u;
+            break;
         case O_DESTRUCTIVE: destructive = true; break;
         case O_ONLY:
             if ((bad_only = only_pattern_error(optarg)) != NULL) {
@@ -223,16 +417,26 @@ int verb_conform(int argc, char **argv)
             }
             line_gap_ms = (unsigned)u;
             break;
-        case O_HELP: usage(stdout); cli_env_free(&env); return EXIT_PASS;
-        default: usage(stderr); cli_env_free(&env); return EXIT_USAGE;
+        case O_HELP: usage(stdout); free(per_module); cli_env_free(&env); return EXIT_PASS;
+        default: usage(stderr); free(per_module); cli_env_free(&env); return EXIT_USAGE;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "otacheck conform: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
+        free(per_module);
         cli_env_free(&env);
         return EXIT_USAGE;
     }
+    if (n_targets > 1 || n_caps > 1) {
+        struct multi m = {argc, argv, per_module, targets, n_targets, caps_files, n_caps, dir, formats,
+                          quiet, strict, verbose, list};
+        rc = conform_multi(&m, &env);
+        free(per_module);
+        cli_env_free(&env);
+        return rc;
+    }
+    free(per_module);
     char err[600];
     struct cf_caps caps;
     cf_caps_init(&caps);
@@ -343,15 +547,14 @@ int verb_conform(int argc, char **argv)
             goto out;
         }
         add_default_secrets(w, o->caps);
+        rp_tee_stream(w, stream_fd); /* a parent run's child (cli/conform_multi.c) */
         o->rp = w;
     }
     char started[32], finished[32], host[128] = "";
     iso_now(started, sizeof started);
     gethostname(host, sizeof host - 1);
     char cmdline[1024];
-    size_t cl = 0;
-    for (int i = 0; i < argc && cl < sizeof cmdline; i++)
-        cl += (size_t)snprintf(cmdline + cl, sizeof cmdline - cl, "%s%s", i ? " " : "otacheck ", argv[i]);
+    command_line(argc, argv, cmdline, sizeof cmdline);
     struct rp_run run = {
         .tool_version = "otacheck 0.1.0",
         .tool_commit = OTACHECK_COMMIT,
@@ -384,25 +587,10 @@ int verb_conform(int argc, char **argv)
     bool failed = sum.fail || sum.error || (strict && sum.warn) || run.interrupted || sum.unreachable ||
                   sum.bad_target;
     run.verdict = failed ? "FAIL" : sum.warn ? "WARN" : "PASS";
-    /* every file is attempted; the list names only those written whole, the others go to
-     * stderr with why, and any of them makes the exit status RP_EXIT_NOT_WRITTEN */
-    bool written = rp_finish(w, &run, err, sizeof err) == 0;
-    const struct rp_files *files = rp_finish_files(w);
-    /* the cases that did not pass, where to read more of them, then the totals */
-    const char *more = "results.jsonl";
-    for (size_t i = 0; i < files->n; i++)
-        for (size_t j = 0; j < RP_N_FORMATS; j++)
-            if (files->f[i].written && rp_formats[j].case_anchors && strcmp(files->f[i].name, rp_formats[j].file) == 0)
-                more = rp_formats[j].file;
-    char more_in[700];
-    snprintf(more_in, sizeof more_in, "%s/%s", dir, more);
-    struct rp_summary_opts so = {SUMMARY_MAX_EACH, more_in, rp_colour_wanted(1), verbose};
-    rp_write_summary(stdout, w, &so);
-    printf("otacheck conform: %u cases: %u passed, %u warned, %u failed, %u N/A, %u errors%s%s\n", sum.total,
-           sum.pass, sum.warn, sum.fail, sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
-    rp_print_files(stdout, stderr, "otacheck conform", dir, files);
-    if (!written)
-        fprintf(stderr, "otacheck conform: the reports could not all be written (exit %d)\n", RP_EXIT_NOT_WRITTEN);
+    char totals[600];
+    snprintf(totals, sizeof totals, "otacheck conform: %u cases: %u passed, %u warned, %u failed, %u N/A, %u errors%s%s",
+             sum.total, sum.pass, sum.warn, sum.fail, sum.na, sum.error, sum.stopped[0] ? "; " : "", sum.stopped);
+    bool written = end_of_run(w, &run, dir, verbose, totals);
     struct rp_counts counts = {sum.total, sum.pass, sum.fail, sum.na, sum.error, sum.warn};
     if (!written)
         rc = RP_EXIT_NOT_WRITTEN; /* whatever the verdicts: the run's record is not whole */

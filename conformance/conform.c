@@ -64,6 +64,11 @@ bool cf_conform_stop(void)
     return again;
 }
 
+bool cf_conform_stop_requested(void)
+{
+    return stop_requested;
+}
+
 /* ---- the module of a vendor ------------------------------------------------------------ */
 
 static void close_vendor(struct vendor_run *vr)

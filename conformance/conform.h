@@ -49,5 +49,7 @@ int cf_conform_run(const struct cf_conform_opts *o, struct cf_conform_summary *s
  * hand is recorded as interrupted, the reports are written. True when it had been asked
  * already (a second Ctrl-C: the caller ends the process). */
 bool cf_conform_stop(void);
+/* Whether a stop was asked for (cf_conform_stop). */
+bool cf_conform_stop_requested(void);
 
 #endif

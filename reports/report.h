@@ -221,6 +221,9 @@ unsigned rp_add_target(struct rp_writer *w, const struct rp_target *t);
 void rp_case(struct rp_writer *w, const struct rp_case *c);
 /* Where the live formats write (stdout unless set; NULL: nowhere). */
 void rp_set_live_out(struct rp_writer *w, FILE *out);
+/* Every line of the stream from now on also to fd, as written
+ * (reports/forward.h reads them); a write that fails ends the tee. -1: none. */
+void rp_tee_stream(struct rp_writer *w, int fd);
 /* The first write to the stream that fails (disk full, I/O error) ends the stream: the file
  * is cut back to its last whole line and nothing more is appended to it, but the writer
  * goes on keeping every case in memory, so the run goes on, its cases are still judged and

@@ -41,6 +41,7 @@ struct rp_writer {
     void *on_err_ctx;
     struct rp_files files;     /* what rp_finish wrote */
     FILE *live_out;            /* where the live writers write (stdout) */
+    int tee_fd;                /* every stream line also goes here (rp_tee_stream), or -1 */
     struct rp_nameset live_ids[RP_N_FORMATS];
 };
 
@@ -96,6 +97,9 @@ static void stream_line(struct rp_writer *w, const char *type, json_t *obj)
         w->stream_len += (off_t)off;
         w->stream_cases += strcmp(type, "case") == 0;
     }
+    /* the tee's reader (a parent run) may be gone: then it is no longer fed */
+    if (w->tee_fd >= 0 && oc_write_all(w->tee_fd, text, n + 1) != 0)
+        w->tee_fd = -1;
     free(text);
 }
 
@@ -123,6 +127,7 @@ struct rp_writer *rp_open(const char *dir, unsigned formats, char *err, size_t e
     snprintf(w->stream_path, n, "%s/%s", dir, RP_STREAM_FILE);
     w->formats = formats;
     w->live_out = stdout;
+    w->tee_fd = -1;
     for (size_t i = 0; i < RP_N_FORMATS; i++)
         w->live_ids[i] = (struct rp_nameset)RP_NAMESET_INIT;
     rp_results_init(&w->res);
@@ -228,6 +233,11 @@ void rp_case(struct rp_writer *w, const struct rp_case *c)
 void rp_set_live_out(struct rp_writer *w, FILE *out)
 {
     w->live_out = out;
+}
+
+void rp_tee_stream(struct rp_writer *w, int fd)
+{
+    w->tee_fd = fd;
 }
 
 struct rp_counts rp_counts(const struct rp_writer *w)
