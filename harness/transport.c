@@ -1,5 +1,6 @@
 /* harness/transport.c — target specs, and what the transports share. */
 #include "harness/transport.h"
+#include "common/num.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -17,7 +18,8 @@ uint64_t hx_monotonic_ns(void)
 
 #define UNKNOWN_TARGET                                                                          \
     "unknown target '%s': use sim:<vendor>, exec:<command>, pty:<path>, "                       \
-    "serial:<device>[,baud=N][,flow=none|rtscts|xonxoff] or tcp:<host>:<port>"
+    "serial:<device>[,baud=N][,flow=none|rtscts|xonxoff], tcp:<host>:<port> or "                 \
+    "rfc2217:<host>:<port>[,baud=N][,flow=none|rtscts|xonxoff]"
 
 int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **out, char *err,
             size_t errlen)
@@ -27,7 +29,7 @@ int hx_open(const char *spec, const struct gram_set *gs, struct hx_transport **o
         int (*open)(const char *, struct hx_transport **, char *, size_t);
     } kinds[] = {
         {"exec:", hx_open_exec}, {"pty:", hx_open_pty}, {"serial:", hx_open_serial},
-        {"tcp:", hx_open_tcp},
+        {"tcp:", hx_open_tcp}, {"rfc2217:", hx_open_rfc2217},
     };
     *out = NULL;
     int r;
@@ -52,7 +54,7 @@ int hx_check_spec(const char *spec, const struct gram_set *gs, char *err, size_t
         int (*check)(const char *, char *, size_t);
     } kinds[] = {
         {"exec:", hx_check_exec}, {"pty:", hx_check_pty}, {"serial:", hx_check_serial},
-        {"tcp:", hx_check_tcp},
+        {"tcp:", hx_check_tcp}, {"rfc2217:", hx_check_rfc2217},
     };
     if (strncmp(spec, "sim:", 4) == 0)
         return hx_check_sim(spec + 4, gs, err, errlen);
@@ -73,10 +75,11 @@ uint64_t hx_line_gap_default(const struct hx_transport *t)
 {
     /* sim: the module writes a line at once, on a virtual clock; a USB serial adapter holds
      * bytes up to its latency timer (16 ms) and a module may pause mid-line while it
-     * works; a TCP hop (ser2net, a lab's network) adds Nagle's and the network's delays */
+     * works; a TCP hop (ser2net, a lab's network, raw or Telnet) adds Nagle's and the
+     * network's delays */
     if (t->virtual_time)
         return 30ull * 1000000ull;
-    if (strncmp(t->spec, "tcp:", 4) == 0)
+    if (strncmp(t->spec, "tcp:", 4) == 0 || strncmp(t->spec, "rfc2217:", 8) == 0)
         return 250ull * 1000000ull;
     return 100ull * 1000000ull;
 }
@@ -169,4 +172,45 @@ bool hx_restartable(const struct hx_transport *t)
 int hx_restart(struct hx_transport *t)
 {
     return hx_restartable(t) ? t->ops->restart(t) : -1;
+}
+
+int hx_parse_line_opts(const char *kind, const char *name, const char *opts, struct hx_line_opts *out,
+                       char *err, size_t n)
+{
+    static const struct {
+        const char *text;
+        enum hx_flow flow;
+    } flows[] = {{"flow=none", HX_FLOW_NONE}, {"flow=rtscts", HX_FLOW_RTSCTS}, {"flow=xonxoff", HX_FLOW_XONXOFF}};
+    out->baud = 115200;
+    out->flow = HX_FLOW_NONE;
+    for (const char *p = opts; *p == ',';) {
+        p++;
+        size_t len = strcspn(p, ",");
+        char opt[64];
+        snprintf(opt, sizeof opt, "%.*s", (int)len, p);
+        bool known = false;
+        if (strncmp(opt, "baud=", 5) == 0) {
+            unsigned long long baud;
+            if (len >= sizeof opt || oc_parse_uint(opt + 5, 1, 16000000, &baud) != OC_NUM_OK) {
+                snprintf(err, n, "%s:%s: bad baud rate '%s' (a number such as 115200)", kind, name, opt + 5);
+                return -1;
+            }
+            out->baud = (uint32_t)baud;
+            known = true;
+        } else if (len >= sizeof opt) {
+            snprintf(err, n, "%s:%s: option '%.40s...' is too long", kind, name, p);
+            return -1;
+        }
+        for (size_t i = 0; !known && i < sizeof flows / sizeof flows[0]; i++)
+            if (strcmp(opt, flows[i].text) == 0) {
+                out->flow = flows[i].flow;
+                known = true;
+            }
+        if (!known) {
+            snprintf(err, n, "%s:%s: unknown option '%s' (baud=N, flow=none|rtscts|xonxoff)", kind, name, opt);
+            return -1;
+        }
+        p += len;
+    }
+    return 0;
 }

@@ -7,6 +7,9 @@
  *   pty:<path>                                an existing pty or tty, through termios
  *   serial:<device>[,baud=N][,flow=none|rtscts|xonxoff]   through libserialport
  *   tcp:<host>:<port>                         raw TCP, as ser2net and labgrid export a port
+ *   rfc2217:<host>:<port>[,baud=N][,flow=none|rtscts|xonxoff]   Telnet with the COM-PORT-OPTION
+ *                                              (RFC 2217, through libtelnet): labgrid's default
+ *                                              NetworkSerialPort, ser2net's telnet(rfc2217)
  *
  * Every transport reads with a time limit and says what time it is: real monotonic time,
  * or the virtual time of the in-process module. */
@@ -69,8 +72,8 @@ int hx_restart(struct hx_transport *t);
 int hx_write(struct hx_transport *t, const void *p, size_t n);
 /* How long a partial line may wait for its next byte before it is taken as a line (an
  * event sent without CR LF), when the options do not say: by the kind of target (sim: 30 ms,
- * exec:, pty: and serial: 100 ms, tcp: 250 ms). --line-gap MS and the capability file's
- * line-gap set it, from 1 to HX_LINE_GAP_MS_MAX. */
+ * exec:, pty: and serial: 100 ms, tcp: and rfc2217: 250 ms). --line-gap MS and the capability
+ * file's line-gap set it, from 1 to HX_LINE_GAP_MS_MAX. */
 uint64_t hx_line_gap_default(const struct hx_transport *t);
 #define HX_LINE_GAP_MS_MAX 10000u
 /* Has the caller asked every wait on t to end (its cancel flag, its deadline)? */
@@ -87,12 +90,25 @@ static inline uint64_t hx_now(struct hx_transport *t)
 /* The monotonic clock, ns. */
 uint64_t hx_monotonic_ns(void);
 
+/* A serial line's settings in a target spec, after its device or address:
+ * [,baud=N][,flow=none|rtscts|xonxoff] (serial: and rfc2217:). */
+enum hx_flow { HX_FLOW_NONE, HX_FLOW_RTSCTS, HX_FLOW_XONXOFF };
+struct hx_line_opts {
+    uint32_t baud; /* 115200 unless given */
+    enum hx_flow flow;
+};
+/* Reads the options from opts (empty, or starting with ','); kind ("serial") and name (the
+ * device or address) are for the message. 0, or -1 with what is wrong in err. */
+int hx_parse_line_opts(const char *kind, const char *name, const char *opts, struct hx_line_opts *out,
+                       char *err, size_t n);
+
 /* The transports (transport_<kind>.c). Each returns 0, -1 (bad spec) or -2 (unreachable). */
 int hx_open_sim(const char *arg, const struct gram_set *gs, struct hx_transport **out, char *err, size_t n);
 int hx_open_exec(const char *arg, struct hx_transport **out, char *err, size_t n);
 int hx_open_pty(const char *arg, struct hx_transport **out, char *err, size_t n);
 int hx_open_serial(const char *arg, struct hx_transport **out, char *err, size_t n);
 int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n);
+int hx_open_rfc2217(const char *arg, struct hx_transport **out, char *err, size_t n);
 /* The bounds of the reference module's options, the same for sim:<vendor>,time-scale=F,
  * seed=N,urcs=N and `otacheck sim --time-scale F --seed N --standard-urcs N`. */
 #define HX_SIM_TIME_SCALE_MAX 1e6
@@ -103,9 +119,17 @@ int hx_check_exec(const char *arg, char *err, size_t n);
 int hx_check_pty(const char *arg, char *err, size_t n);
 int hx_check_serial(const char *arg, char *err, size_t n);
 int hx_check_tcp(const char *arg, char *err, size_t n);
+int hx_check_rfc2217(const char *arg, char *err, size_t n);
 
-/* For fd-based transports (pty, exec, tcp): read with poll() (a signal ends the wait: 0,
- * nothing read). Writing gives up when the peer takes nothing for HX_WRITE_STALL_NS (a
+/* The TCP connection of the network targets (tcp:, rfc2217:), in transport_tcp.c: address is
+ * host:port or [v6]:port, and messages name the target as kind:address. hx_tcp_connect tries
+ * every address of the host without blocking, 5 s in all, and turns Nagle's delay off: 0 with
+ * the connected non-blocking socket in *fd_out, -1 (bad address) or -2 (unreachable). */
+int hx_tcp_check_address(const char *kind, const char *address, char *err, size_t n);
+int hx_tcp_connect(const char *kind, const char *address, int *fd_out, char *err, size_t n);
+
+/* For fd-based transports (pty, exec, tcp, and rfc2217's socket): read with poll() (a signal
+ * ends the wait: 0, nothing read). Writing gives up when the peer takes nothing for HX_WRITE_STALL_NS (a
  * module that stopped reading) or when cancel is set: -1. */
 long hx_fd_read(int fd, uint8_t *p, size_t cap, uint64_t timeout_ns);
 int hx_fd_write(int fd, const uint8_t *p, size_t n, const volatile sig_atomic_t *cancel);

@@ -117,37 +117,16 @@ static int parse_spec(const char *arg, struct serial_spec *sp, char *err, size_t
         return -1;
     }
     snprintf(sp->device, sizeof sp->device, "%.*s", (int)dl, arg);
-    sp->baud = 115200;
-    sp->flow = SP_FLOWCONTROL_NONE;
-    for (const char *p = arg + dl; *p == ',';) {
-        p++;
-        size_t len = strcspn(p, ",");
-        char opt[64];
-        snprintf(opt, sizeof opt, "%.*s", (int)len, p);
-        if (strncmp(opt, "baud=", 5) == 0) {
-            unsigned long long baud;
-            if (len >= sizeof opt || oc_parse_uint(opt + 5, 1, 16000000, &baud) != OC_NUM_OK) {
-                snprintf(err, n, "serial:%s: bad baud rate '%s' (a number such as 115200)", sp->device,
-                         opt + 5);
-                return -1;
-            }
-            sp->baud = (long)baud;
-        } else if (len >= sizeof opt) {
-            snprintf(err, n, "serial:%s: option '%.40s...' is too long", sp->device, p);
-            return -1;
-        } else if (strcmp(opt, "flow=none") == 0) {
-            sp->flow = SP_FLOWCONTROL_NONE;
-        } else if (strcmp(opt, "flow=rtscts") == 0) {
-            sp->flow = SP_FLOWCONTROL_RTSCTS;
-        } else if (strcmp(opt, "flow=xonxoff") == 0) {
-            sp->flow = SP_FLOWCONTROL_XONXOFF;
-        } else {
-            snprintf(err, n, "serial:%s: unknown option '%.*s' (baud=N, flow=none|rtscts|xonxoff)",
-                     sp->device, (int)len, p);
-            return -1;
-        }
-        p += len;
-    }
+    struct hx_line_opts lo;
+    if (hx_parse_line_opts("serial", sp->device, arg + dl, &lo, err, n) != 0)
+        return -1;
+    static const enum sp_flowcontrol flow_of[] = {
+        [HX_FLOW_NONE] = SP_FLOWCONTROL_NONE,
+        [HX_FLOW_RTSCTS] = SP_FLOWCONTROL_RTSCTS,
+        [HX_FLOW_XONXOFF] = SP_FLOWCONTROL_XONXOFF,
+    };
+    sp->baud = (long)lo.baud;
+    sp->flow = flow_of[lo.flow];
     return 0;
 }
 

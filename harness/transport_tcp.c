@@ -4,7 +4,8 @@
  * command goes out the moment it is written. Reading and writing are the fd transports'
  * (hx_fd_read / hx_fd_write): poll(), then read, stamped with the monotonic clock. A peer
  * that closes the connection is a port that is gone. IPv6 literals go in brackets:
- * tcp:[::1]:2000. */
+ * tcp:[::1]:2000. The connection itself (hx_tcp_connect) is also rfc2217:'s, which speaks
+ * Telnet over it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -54,14 +55,15 @@ static void tcp_close(struct hx_transport *t)
 
 static const struct hx_transport_ops tcp_ops = {tcp_write, tcp_read, tcp_now, tcp_close, NULL};
 
-/* host:port or [v6]:port. 0, or -1 with a message. */
-static int parse_spec(const char *arg, char *host, size_t hn, char *port, size_t pn, char *err, size_t n)
+/* host:port or [v6]:port; messages name the target as kind:arg. 0, or -1 with a message. */
+static int parse_address(const char *kind, const char *arg, char *host, size_t hn, char *port, size_t pn,
+                         char *err, size_t n)
 {
     const char *colon;
     if (arg[0] == '[') {
         const char *close_br = strchr(arg, ']');
         if (!close_br || close_br[1] != ':') {
-            snprintf(err, n, "tcp:%s: an IPv6 address goes in brackets: tcp:[::1]:2000", arg);
+            snprintf(err, n, "%s:%s: an IPv6 address goes in brackets: %s:[::1]:2000", kind, arg, kind);
             return -1;
         }
         snprintf(host, hn, "%.*s", (int)(close_br - arg - 1), arg + 1);
@@ -69,7 +71,7 @@ static int parse_spec(const char *arg, char *host, size_t hn, char *port, size_t
     } else {
         colon = strrchr(arg, ':');
         if (!colon) {
-            snprintf(err, n, "tcp:%s: needs a host and a port, e.g. tcp:127.0.0.1:2000", arg);
+            snprintf(err, n, "%s:%s: needs a host and a port, e.g. %s:127.0.0.1:2000", kind, arg, kind);
             return -1;
         }
         snprintf(host, hn, "%.*s", (int)(colon - arg), arg);
@@ -77,7 +79,7 @@ static int parse_spec(const char *arg, char *host, size_t hn, char *port, size_t
     const char *ps = colon + 1;
     unsigned long long pv;
     if (!host[0] || oc_parse_uint(ps, 1, 65535, &pv) != OC_NUM_OK) {
-        snprintf(err, n, "tcp:%s: needs a host and a port 1..65535, e.g. tcp:127.0.0.1:2000", arg);
+        snprintf(err, n, "%s:%s: needs a host and a port 1..65535, e.g. %s:127.0.0.1:2000", kind, arg, kind);
         return -1;
     }
     snprintf(port, pn, "%llu", pv);
@@ -111,16 +113,17 @@ static int connect_until(int fd, const struct addrinfo *a, uint64_t deadline)
     }
 }
 
-int hx_check_tcp(const char *arg, char *err, size_t n)
+int hx_tcp_check_address(const char *kind, const char *address, char *err, size_t n)
 {
     char host[256], port[16];
-    return parse_spec(arg, host, sizeof host, port, sizeof port, err, n);
+    return parse_address(kind, address, host, sizeof host, port, sizeof port, err, n);
 }
 
-int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n)
+int hx_tcp_connect(const char *kind, const char *address, int *fd_out, char *err, size_t n)
 {
     char host[256], port[16];
-    if (parse_spec(arg, host, sizeof host, port, sizeof port, err, n) != 0)
+    *fd_out = -1;
+    if (parse_address(kind, address, host, sizeof host, port, sizeof port, err, n) != 0)
         return -1;
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
@@ -128,7 +131,7 @@ int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n)
     hints.ai_socktype = SOCK_STREAM;
     int g = getaddrinfo(host, port, &hints, &res);
     if (g != 0) {
-        snprintf(err, n, "tcp:%s: cannot resolve %s: %s", arg, host, gai_strerror(g));
+        snprintf(err, n, "%s:%s: cannot resolve %s: %s", kind, address, host, gai_strerror(g));
         return -2;
     }
     uint64_t deadline = hx_monotonic_ns() + CONNECT_TIMEOUT_NS;
@@ -148,15 +151,30 @@ int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n)
     freeaddrinfo(res);
     if (fd < 0) {
         if (last == ETIMEDOUT)
-            snprintf(err, n, "tcp:%s: no connection within 5 s", arg);
+            snprintf(err, n, "%s:%s: no connection within 5 s", kind, address);
         else if (last == ECONNREFUSED)
-            snprintf(err, n, "tcp:%s: connection refused (is ser2net running and listening there?)", arg);
+            snprintf(err, n, "%s:%s: connection refused (is ser2net running and listening there?)", kind, address);
         else
-            snprintf(err, n, "tcp:%s: cannot connect: %s", arg, strerror(last));
+            snprintf(err, n, "%s:%s: cannot connect: %s", kind, address, strerror(last));
         return -2;
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    *fd_out = fd;
+    return 0;
+}
+
+int hx_check_tcp(const char *arg, char *err, size_t n)
+{
+    return hx_tcp_check_address("tcp", arg, err, n);
+}
+
+int hx_open_tcp(const char *arg, struct hx_transport **out, char *err, size_t n)
+{
+    int fd;
+    int r = hx_tcp_connect("tcp", arg, &fd, err, n);
+    if (r != 0)
+        return r;
     struct tcp_transport *tt = oc_xcalloc(1, sizeof *tt);
     tt->t.ops = &tcp_ops;
     tt->fd = fd;

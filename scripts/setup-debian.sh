@@ -16,6 +16,7 @@ packages=(
   zlib1g-dev           # zlib: CRC-32 of OTA images
   libinih-dev          # inih: the capability file (INI)
   ser2net              # the tcp: target's test: a real ser2net exporting a pty
+  libtelnet-dev        # libtelnet: the rfc2217: target's Telnet (RFC 854/2217)
   libxml2-utils        # xmllint: tests/test_reports checks that junit.xml is well-formed XML
   valgrind             # memcheck: tests/memcheck.sh (reads of uninitialised memory ASan misses)
   python3              # the independent module of tests/indep/ (standard library only)

@@ -101,6 +101,73 @@ int tp_module_start(struct tp_module *m, const char *otacheck, const char *vendo
     return 0;
 }
 
+/* The echoing end: every byte read from the master is written back to it, until killed. */
+static void echo_loop(int master)
+{
+    uint8_t b[4096];
+    for (;;) {
+        ssize_t r = read(master, b, sizeof b);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (r < 0 && errno == EIO) {
+            usleep(10000); /* no slave open for a moment (ser2net reopening it): wait */
+            continue;
+        }
+        if (r <= 0)
+            _exit(0);
+        for (ssize_t off = 0; off < r;) {
+            ssize_t w = write(master, b + off, (size_t)(r - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                _exit(0);
+            off += w;
+        }
+    }
+}
+
+int tp_echo_start(struct tp_module *m, char *err, size_t n)
+{
+    memset(m, 0, sizeof *m);
+    m->slave_fd = -1;
+    struct termios raw;
+    memset(&raw, 0, sizeof raw);
+    cfmakeraw(&raw);
+    raw.c_cflag |= CLOCAL | CREAD;
+    raw.c_cc[VMIN] = 1;
+    cfsetispeed(&raw, B115200);
+    cfsetospeed(&raw, B115200);
+    int master, slave;
+    if (openpty(&master, &slave, NULL, &raw, NULL) != 0) {
+        snprintf(err, n, "openpty: %s", strerror(errno));
+        return -1;
+    }
+    if (ttyname_r(slave, m->path, sizeof m->path) != 0) {
+        snprintf(err, n, "ttyname: %s", strerror(errno));
+        close(master);
+        close(slave);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, n, "fork: %s", strerror(errno));
+        close(master);
+        close(slave);
+        return -1;
+    }
+    if (pid == 0) {
+        child_setup();
+        close(slave);
+        echo_loop(master);
+    }
+    close(master);
+    fcntl(slave, F_SETFD, FD_CLOEXEC);
+    m->pid = pid;
+    m->slave_fd = slave;
+    return 0;
+}
+
 void tp_module_kill(struct tp_module *m)
 {
     tp_end_child(m->pid, 2000 * TP_MS);
@@ -188,7 +255,8 @@ static void remove_dir(struct tp_ser2net *s)
 }
 
 /* One attempt on one port: 0 listening, -1 failed (message in err). */
-static int ser2net_try(struct tp_ser2net *s, const char *bin, const char *device, char *err, size_t n)
+static int ser2net_try(struct tp_ser2net *s, const char *bin, const char *device, const char *accepter, char *err,
+                       size_t n)
 {
     char cfg[128], pidf[128], outf[128];
     snprintf(cfg, sizeof cfg, "%s/ser2net.yaml", s->dir);
@@ -199,15 +267,16 @@ static int ser2net_try(struct tp_ser2net *s, const char *bin, const char *device
         snprintf(err, n, "%s: %s", cfg, strerror(errno));
         return -1;
     }
-    /* raw TCP (no telnet), the pty at 115200 8N1 without modem control lines */
+    /* the accepter's gensio stack over TCP on loopback (tcp alone: raw, no telnet), the pty at
+     * 115200 8N1 without modem control lines */
     fprintf(f,
             "%%YAML 1.1\n---\n"
             "connection: &module\n"
-            "    accepter: tcp,127.0.0.1,%d\n"
+            "    accepter: %s,127.0.0.1,%d\n"
             "    connector: serialdev,%s,115200n81,local\n"
             "    options:\n"
             "      kickolduser: true\n",
-            s->port, device);
+            accepter, s->port, device);
     fclose(f);
     fflush(NULL);
     pid_t pid = fork();
@@ -252,6 +321,11 @@ static int ser2net_try(struct tp_ser2net *s, const char *bin, const char *device
 
 int tp_ser2net_start(struct tp_ser2net *s, const char *device, char *err, size_t n)
 {
+    return tp_ser2net_start_accepter(s, device, "tcp", err, n);
+}
+
+int tp_ser2net_start_accepter(struct tp_ser2net *s, const char *device, const char *accepter, char *err, size_t n)
+{
     memset(s, 0, sizeof *s);
     char bin[512];
     if (!tp_find_program("ser2net", bin, sizeof bin))
@@ -265,7 +339,7 @@ int tp_ser2net_start(struct tp_ser2net *s, const char *device, char *err, size_t
     /* the free port may be taken between the check and ser2net's bind: try a few */
     for (int attempt = 0; attempt < 3; attempt++) {
         s->port = tp_free_port();
-        if (s->port > 0 && ser2net_try(s, bin, device, err, n) == 0)
+        if (s->port > 0 && ser2net_try(s, bin, device, accepter, err, n) == 0)
             return 0;
     }
     remove_dir(s);
@@ -278,6 +352,56 @@ void tp_ser2net_stop(struct tp_ser2net *s)
     s->pid = 0;
     if (s->dir[0])
         remove_dir(s);
+}
+
+bool tp_echo_roundtrip(struct hx_transport *t, const uint8_t *payload, size_t len, size_t chunk, size_t window,
+                       uint64_t stall_ns, char *err, size_t n)
+{
+    size_t sent = 0, back = 0;
+    uint64_t last_progress = hx_monotonic_ns();
+    uint8_t buf[16384];
+    while (back < len) {
+        if (sent < len && sent - back < window) {
+            size_t k = len - sent;
+            if (k > chunk)
+                k = chunk;
+            if (k > window - (sent - back))
+                k = window - (sent - back);
+            if (hx_write(t, payload + sent, k) != 0) {
+                snprintf(err, n, "writing bytes %zu..%zu failed", sent, sent + k);
+                return false;
+            }
+            sent += k;
+        }
+        /* what has come back; no wait while there is more to write */
+        long r = hx_read(t, buf, sizeof buf, sent < len && sent - back < window ? 0 : 100 * TP_MS);
+        if (r < 0) {
+            snprintf(err, n, "the connection went away after %zu of %zu bytes came back", back, len);
+            return false;
+        }
+        uint64_t now = hx_monotonic_ns();
+        if (r == 0) {
+            if (now - last_progress >= stall_ns) {
+                snprintf(err, n, "nothing came back for %llu ms after %zu of %zu bytes (%zu written)",
+                         (unsigned long long)(stall_ns / TP_MS), back, len, sent);
+                return false;
+            }
+            continue;
+        }
+        if (back + (size_t)r > sent) {
+            snprintf(err, n, "%zu bytes came back for %zu written: extra bytes", back + (size_t)r, sent);
+            return false;
+        }
+        for (long i = 0; i < r; i++)
+            if (buf[i] != payload[back + (size_t)i]) {
+                snprintf(err, n, "byte %zu came back as 0x%02x, was 0x%02x", back + (size_t)i, buf[i],
+                         payload[back + (size_t)i]);
+                return false;
+            }
+        back += (size_t)r;
+        last_progress = now;
+    }
+    return true;
 }
 
 bool tp_run(const char *const *argv, const char *input, uint64_t hold_ns, uint64_t timeout_ns, char *out,

@@ -8,7 +8,8 @@
  *   serial:  the same pty through libserialport: libserialport cannot open ptys, so these
  *            checks run in a re-executed copy of this program with tests/shim_serialport.c
  *            preloaded (after the ASan runtime when this program has one);
- *   tcp:     a real ser2net on loopback exporting the module's pty.
+ *   tcp:     a real ser2net on loopback exporting the module's pty;
+ *   rfc2217: the same through ser2net's telnet(rfc2217) accepter (transports_rfc2217.c).
  *
  * Spec errors give -1 (usage) or -2 (unreachable) with a message naming the target; a port
  * that goes away ends the exchange as LOST. Hostile peers are in transports_hostile.c, the
@@ -27,6 +28,8 @@
 #include "tests/tu.h"
 
 #define SHIM_CHILD_ARG "--in-serial-shim"
+
+void transports_rfc2217_suite(void); /* transports_rfc2217.c */
 
 /* ---- exec: ---------------------------------------------------------------------------- */
 
@@ -324,6 +327,7 @@ int main(int argc, char **argv)
     s = tu_suite("tcp");
     tu_add(s, "tcp: through ser2net", test_tcp_ser2net);
     tu_add(s, "tcp: errors", test_tcp_errors);
+    transports_rfc2217_suite();
     transports_hostile_suite();
     transports_verbs_suite();
     return tu_run(argc, argv);
