@@ -85,5 +85,6 @@ int verb_sim(int argc, char **argv);
 int verb_fuzz(int argc, char **argv);
 int verb_rules(int argc, char **argv);
 int verb_diff(int argc, char **argv);
+int verb_serve(int argc, char **argv);
 
 #endif

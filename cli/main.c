@@ -48,6 +48,10 @@ static void usage(FILE *out)
             "  fuzz --vendor ID --target SPEC [--duration S | --cases N] [--seed N] [--out DIR]\n"
             "                                     (the black-box device fuzzer)\n"
             "  fuzz --replay FILE --target SPEC [--vendor ID]   (replay a reproducer)\n"
+            "  serve [--listen HOST:PORT] [--image FILE | --image-size N] [--fault NAME[=ARG]]...\n"
+            "        [--log FILE] [--port-file FILE] [--max-connections N] [--idle-timeout S]\n"
+            "                                     (an OTA firmware server with named faults)\n"
+            "  serve --list-faults [--markdown]\n"
             "  version\n"
             "\n"
             "Exit status: 0 nothing wrong, 1 something failed, 2 usage or configuration error,\n"
@@ -86,6 +90,8 @@ int main(int argc, char **argv)
         return verb_rules(argc - 1, argv + 1);
     if (strcmp(verb, "diff") == 0)
         return verb_diff(argc - 1, argv + 1);
+    if (strcmp(verb, "serve") == 0)
+        return verb_serve(argc - 1, argv + 1);
     if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
         printf("otacheck 0.1.0\n");
         return EXIT_PASS;

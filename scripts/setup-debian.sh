@@ -30,6 +30,8 @@ packages=(
   llvm-14              # llvm-profdata, llvm-cov: the nightly coverage summary
   afl++                # afl-clang-fast, afl-fuzz: the fuzz-afl preset and the custom mutator
   chromium             # tests/html_browser.sh: report.html loaded, filtered and sorted in a real browser
+  libmicrohttpd-dev    # libmicrohttpd: otacheck serve, the OTA server with named faults
+  curl                 # tests/serve.sh: real HTTP client for every fault
 )
 
 missing=()
