@@ -24,6 +24,8 @@ packages=(
   python3-pexpect      # tests/lava.sh: what Debian's lava-dispatcher (unpacked by scripts/fetch-lava.sh) imports
   python3-requests     #   (the same)
   python3-yaml         #   (the same, and the example LAVA test definition read)
+  python3-labgrid      # tests/labgrid.sh: examples/labgrid/test_otacheck.py run by labgrid's pytest plugin
+  python3-pytest       #   (the same)
   node-tap-parser      # tests/consumers.sh: results.tap through node-tap's parser (prove is perl's, always there)
   clang-14             # the fuzz targets: -fsanitize=fuzzer (libFuzzer), source coverage
   libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes (clang only recommends it)
