@@ -148,6 +148,8 @@ static void child_case(struct rp_writer *w, const struct child *c, const char *w
 /* Every complete line in the child's buffer. */
 static void take_lines(const struct cm_run *r, struct rp_writer *w, struct child *c)
 {
+    if (!c->len)
+        return; /* nothing read yet (and no buffer) */
     size_t at = 0;
     for (;;) {
         char *nl = memchr(c->buf + at, '\n', c->len - at);
