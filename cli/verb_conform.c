@@ -393,6 +393,7 @@ int verb_conform(int argc, char **argv)
         case O_ONLY:
             if ((bad_only = only_pattern_error(optarg)) != NULL) {
                 fprintf(stderr, "otacheck conform: --only '%s': %s\n", optarg, bad_only);
+                free(per_module);
                 cli_env_free(&env);
                 return EXIT_USAGE;
             }
@@ -406,6 +407,7 @@ int verb_conform(int argc, char **argv)
         case 'v': verbose = true; break;
         case O_PACE:
             if (cli_parse_uint("conform", "--pace-us", optarg, 0, HX_PACE_US_MAX, &u) != EXIT_PASS) {
+                free(per_module);
                 cli_env_free(&env);
                 return EXIT_USAGE;
             }
@@ -413,6 +415,7 @@ int verb_conform(int argc, char **argv)
             break;
         case O_LINE_GAP:
             if (cli_parse_uint("conform", "--line-gap", optarg, 1, HX_LINE_GAP_MS_MAX, &u) != EXIT_PASS) {
+                free(per_module);
                 cli_env_free(&env);
                 return EXIT_USAGE;
             }
