@@ -218,6 +218,7 @@ int verb_sim(int argc, char **argv)
     memset(&so, 0, sizeof so);
     so.time_scale = 1.0;
     so.seed = 1;
+    so.real_downloads = true; /* real time: an http:// URL is downloaded (harness/sim_fetch.h) */
     bool list = false;
     const char *log_path = NULL;
     int opt, rc = EXIT_PASS;

@@ -76,3 +76,36 @@ int oc_sha256_file(const char *path, char hex[65])
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
     return e;
 }
+
+struct oc_sha256 {
+    EVP_MD_CTX *ctx;
+};
+
+struct oc_sha256 *oc_sha256_begin(void)
+{
+    struct oc_sha256 *c = oc_xmalloc(sizeof *c);
+    c->ctx = EVP_MD_CTX_new();
+    /* the digest fails for lack of memory alone */
+    if (!c->ctx || !EVP_DigestInit_ex(c->ctx, EVP_sha256(), NULL))
+        oc_out_of_memory(0);
+    return c;
+}
+
+void oc_sha256_update(struct oc_sha256 *c, const void *data, size_t n)
+{
+    if (n && !EVP_DigestUpdate(c->ctx, data, n))
+        oc_out_of_memory(0);
+}
+
+void oc_sha256_end(struct oc_sha256 *c, char hex[65])
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    hex[0] = '\0';
+    if (!EVP_DigestFinal_ex(c->ctx, d, &n))
+        oc_out_of_memory(0);
+    EVP_MD_CTX_free(c->ctx);
+    free(c);
+    for (unsigned i = 0; i < n && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}

@@ -65,6 +65,9 @@ static const struct sim_fault_info faults[SF__COUNT] = {
     [SF_SPONTANEOUS_REBOOT] = {"spontaneous-reboot", HR_REBOOT, "restarts by itself after the 20th command"},
     [SF_STATE_IGNORED] = {"state-ignored", HR_STATE_REFUSAL, "accepts, without acting on it, a command its state does not take"},
     [SF_UPGRADE_FAILS] = {"upgrade-fails", HR_FLOW_OUTCOME, "an upgrade with the reference cloud's own values ends in failure"},
+    [SF_ACCEPT_SHORT_BODY] = {"accept-short-body", HR_FLOW_OUTCOME, "a real download whose body ends before its Content-Length is reported complete, with no digest check", true},
+    [SF_IGNORE_STALL] = {"ignore-stall", HR_FLOW_OUTCOME, "a real download has no stall limit: a server that stops sending is waited for up to the total limit", true},
+    [SF_RESTART_FROM_ZERO] = {"restart-from-zero", HR_FLOW_OUTCOME, "a real download that fails mid-body is fetched again from byte 0 without a Range, not resumed", true},
 };
 
 const struct sim_fault_info *sim_fault_info(enum sim_fault f)
@@ -163,6 +166,10 @@ bool sim_fault_applies(enum sim_fault f, const struct gram_vendor *v)
         return v->machine != NULL;
     case SF_UPGRADE_FAILS:
         return v->n_flows > 0;
+    case SF_ACCEPT_SHORT_BODY:
+    case SF_IGNORE_STALL:
+    case SF_RESTART_FROM_ZERO:
+        return strcmp(v->id, "fibocom") == 0; /* the vendor whose OTA command downloads for real */
     default:
         return true;
     }

@@ -50,6 +50,12 @@ enum sim_fault {
     SF_SPONTANEOUS_REBOOT,/* restarts by itself between two commands */
     SF_STATE_IGNORED,     /* accepts a command in a state that does not take it */
     SF_UPGRADE_FAILS,     /* an upgrade with the reference cloud's own values ends in failure */
+    /* a real download (`otacheck sim`, an http:// URL that is not the reference cloud's:
+     * harness/sim_fetch.h), one behaviour each; proven by tests/sim_download.sh against
+     * `otacheck serve` until the conformance suite has cases with an OTA server */
+    SF_ACCEPT_SHORT_BODY, /* a body that ends short is taken as the image (no digest check) */
+    SF_IGNORE_STALL,      /* no stall limit: a server that sends nothing is waited for */
+    SF_RESTART_FROM_ZERO, /* a failed download is fetched again from byte 0, not resumed */
     SF__COUNT
 };
 
@@ -57,6 +63,8 @@ struct sim_fault_info {
     const char *name;  /* --fault name */
     enum hx_rule rule; /* the rule of the suite it breaks (harness/rules.h) */
     const char *what;  /* what the module does wrong */
+    bool real_download; /* shows only in a real download from an OTA server (otacheck sim and
+                           an http:// URL): in-process runs never meet it */
 };
 
 const struct sim_fault_info *sim_fault_info(enum sim_fault f);
@@ -74,6 +82,9 @@ struct sim_options {
     uint64_t latency_ns; /* (0: answer at once; `otacheck sim --latency`, for throughput) */
     unsigned urcs_every; /* >0: a standard unsolicited line (+CEREG, +CSQ, SMS DONE...) after
                             every N-th final result, as cellular modules send them */
+    bool real_downloads; /* an OTA command given an http:// URL that is not the reference
+                            cloud's downloads it for real (harness/sim_fetch.h), blocking for
+                            the download's real time: `otacheck sim` only, never in-process */
 };
 
 struct sim_vendor;

@@ -34,6 +34,7 @@ packages=(
   chromium             # tests/html_browser.sh: report.html loaded, filtered and sorted in a real browser
   libmicrohttpd-dev    # libmicrohttpd: otacheck serve, the OTA server with named faults
   curl                 # tests/serve.sh: real HTTP client for every fault
+  libcurl4-openssl-dev # libcurl: the reference module's real downloads (otacheck sim, http:// URLs)
 )
 
 missing=()
